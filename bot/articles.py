@@ -1,0 +1,42 @@
+"""ArticleService: storing drafts, whatever reader produced them.
+
+The service owns the transaction so that one file or one feed is stored in one short write,
+which is both fast (one commit) and atomic (a crash leaves none of it half-written).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from bot.domain import Article, ArticleDraft
+from storage.articles import ArticleRepository, UpsertOutcome, UpsertResult
+from storage.database import Database
+
+
+class ArticleService:
+    """Stores and reads articles."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def store(self, drafts: Iterable[ArticleDraft]) -> list[UpsertResult]:
+        """Insert or update every draft in one transaction; the last of duplicate guids wins."""
+        results: list[UpsertResult] = []
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            repo = ArticleRepository(conn)
+            for draft in drafts:
+                results.append(await repo.upsert(draft, now=now))
+        return results
+
+    async def get(self, article_id: int) -> Article | None:
+        """One article by id."""
+        return await ArticleRepository(self._db.conn).get(article_id)
+
+
+def tally(results: Iterable[UpsertResult]) -> Counter[UpsertOutcome]:
+    """Count outcomes, for reports."""
+    return Counter(result.outcome for result in results)

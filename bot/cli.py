@@ -1,0 +1,130 @@
+"""The `newsdesk` command line: load config, set up logging, call the right entry point.
+
+Exit codes: 0 done, 1 done with some input rejected, 2 usage or configuration error (including
+a store that cannot be opened or a bot already running on it). Errors are one readable message
+on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.app import build_application
+from bot.config import Settings, config_path, load_settings, summary
+from bot.errors import ConfigError, NewsdeskError
+from bot.ingest.importer import import_files
+from bot.logs import setup_logging
+from bot.services import open_services, utc_now
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="A Telegram channel bot for a news website.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="the TOML config file (default: $NEWSDESK_CONFIG, else ./config.toml)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="how much to log (default: INFO)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.add_parser(
+        "run",
+        help="run the bot: long polling plus the publishing jobs",
+        description="Run the bot.",
+    )
+    commands.add_parser(
+        "check-config",
+        help="validate the config and print a summary (token redacted)",
+        description="Validate the configuration file and print a summary with the token redacted.",
+    )
+    importer = commands.add_parser(
+        "import",
+        help="store articles from files (.jsonl)",
+        description="Store articles from JSON Lines files, one article per line.",
+    )
+    importer.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    return parser
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"newsdesk: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `newsdesk` console script."""
+    args = _parser().parse_args(argv)
+    path = config_path(args.config)
+    try:
+        settings = load_settings(path)
+    except ConfigError as exc:
+        print(f"newsdesk: configuration problems in {path}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    setup_logging(args.log_level, settings.telegram.token.get_secret_value())
+    command = _COMMANDS[args.command]
+    try:
+        return command(settings, args, path)
+    except NewsdeskError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _check_config(settings: Settings, _args: argparse.Namespace, path: Path) -> int:
+    print(f"{path}: OK")
+    print(summary(settings))
+    if not settings.telegram.admins:
+        print("warning: telegram.admins is empty: nobody can use the admin commands")
+    return EXIT_OK
+
+
+def _import_command(settings: Settings, args: argparse.Namespace, _path: Path) -> int:
+    return asyncio.run(_import(settings, args.files))
+
+
+async def _import(settings: Settings, files: list[Path]) -> int:
+    services = await open_services(settings, take_lease=False)
+    try:
+        report = await import_files(files, services.articles, tz=settings.site.tz, now=utc_now())
+    finally:
+        await services.close()
+    for rejection in report.rejections:
+        print(f"rejected {rejection}", file=sys.stderr)
+    print(report.line())
+    return EXIT_REJECTED if report.rejections else EXIT_OK
+
+
+def _run(settings: Settings, _args: argparse.Namespace, _path: Path) -> int:
+    app = build_application(settings)
+    app.run_polling(
+        allowed_updates=["message", "callback_query", "my_chat_member", "channel_post"],
+        stop_signals=(signal.SIGINT, signal.SIGTERM),
+    )
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Path], int]] = {
+    "run": _run,
+    "check-config": _check_config,
+    "import": _import_command,
+}

@@ -1,0 +1,224 @@
+"""Configuration: one frozen pydantic model loaded from a TOML file.
+
+Every section forbids unknown keys, so a typo is reported instead of silently ignored. Errors are
+collected into a `ConfigError` whose lines name the key path, what is wrong and what is expected,
+because the person reading them is an operator editing a file, not a developer reading a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+
+from bot.errors import ConfigError
+
+TOKEN_ENV = "NEWSDESK_TOKEN"  # noqa: S105 - the variable's name, not a secret
+CONFIG_ENV = "NEWSDESK_CONFIG"
+DEFAULT_CONFIG = Path("config.toml")
+
+# Telegram's own ids for "a channel admin posting anonymously" and "the service account":
+# messages from them carry no real person, so they can never be trusted as editors.
+NEVER_ADMINS = frozenset({1087968824, 777000})
+
+_TOKEN_RE = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$")
+_CHANNEL_USERNAME_RE = re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TelegramSettings(_Section):
+    """How to reach Telegram and whom to trust."""
+
+    token: SecretStr
+    api_base_url: str = "https://api.telegram.org/bot"
+    channel: str
+    admins: tuple[int, ...] = ()
+    request_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
+    max_requests_per_second: Annotated[int, Field(ge=1, le=10_000)] = 30
+
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not _TOKEN_RE.fullmatch(value.get_secret_value()):
+            raise ValueError("expected a bot token like 123456:ABC-def (from @BotFather)")
+        return value
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel_shape(cls, value: object) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValueError("expected @username or a numeric chat id such as -1001234567890")
+        if _CHANNEL_USERNAME_RE.fullmatch(value) or re.fullmatch(r"-?[0-9]{1,20}", value):
+            return value
+        raise ValueError("expected @username or a numeric chat id such as -1001234567890")
+
+    @field_validator("admins")
+    @classmethod
+    def _real_people(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        bad = [uid for uid in value if uid in NEVER_ADMINS or uid <= 0]
+        if bad:
+            raise ValueError(
+                f"{bad} cannot be admins: expected positive Telegram user ids of real people "
+                "(1087968824 and 777000 are Telegram's anonymous/service accounts)"
+            )
+        return value
+
+    @property
+    def chat_id(self) -> int | str:
+        """The channel as python-telegram-bot wants it: an int id or the @username."""
+        return int(self.channel) if self.channel.lstrip("-").isdigit() else self.channel
+
+
+class StorageSettings(_Section):
+    """Where the SQLite store lives."""
+
+    path: Path = Path("newsdesk.sqlite3")
+
+
+class SiteSettings(_Section):
+    """The news site the bot speaks for."""
+
+    name: str = "Example News"
+    timezone: str = "UTC"
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] = "en"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: "
+                "expected an IANA name such as 'UTC' or 'Asia/Beirut'"
+            ) from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's time zone object."""
+        return ZoneInfo(self.timezone)
+
+
+class PublishingSettings(_Section):
+    """How routine articles reach the channel."""
+
+    enabled: bool = True
+    interval_seconds: Annotated[int, Field(ge=1, le=86_400)] = 30
+    max_posts_per_minute: Annotated[int, Field(ge=1, le=6_000)] = 20
+    silent: bool = True
+    backlog_max_age_hours: Annotated[float, Field(ge=0)] = 24
+
+
+class Settings(_Section):
+    """The whole configuration of one newsdesk instance."""
+
+    telegram: TelegramSettings
+    storage: StorageSettings = StorageSettings()
+    site: SiteSettings = SiteSettings()
+    publishing: PublishingSettings = PublishingSettings()
+
+
+def config_path(cli_path: str | None) -> Path:
+    """`--config`, else `$NEWSDESK_CONFIG`, else ./config.toml."""
+    if cli_path:
+        return Path(cli_path)
+    env = os.environ.get(CONFIG_ENV)
+    return Path(env) if env else DEFAULT_CONFIG
+
+
+def _describe(error: Any) -> str:
+    loc = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{loc}: unknown key (check the spelling; see config.example.toml)"
+    if kind == "missing":
+        return f"{loc}: required key is missing"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if "token" in loc:  # never echo a token back, even a malformed one
+        return f"{loc}: {message}"
+    shown = error.get("input")
+    if isinstance(shown, (str, int, float, bool)) and kind != "missing":
+        return f"{loc}: {message} (got {shown!r})"
+    return f"{loc}: {message}"
+
+
+def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Settings:
+    """Validate a config mapping; relative storage paths are resolved against `base_dir`."""
+    data = {key: dict(value) if isinstance(value, dict) else value for key, value in data.items()}
+    telegram = data.get("telegram")
+    env_token = os.environ.get(TOKEN_ENV)
+    if env_token and isinstance(telegram, dict):
+        telegram["token"] = env_token
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError([_describe(err) for err in exc.errors()]) from None
+    if base_dir is not None and not settings.storage.path.is_absolute():
+        storage = settings.storage.model_copy(update={"path": base_dir / settings.storage.path})
+        settings = settings.model_copy(update={"storage": storage})
+    return settings
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate the TOML file at `path`."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            [f"config file not found: {path} (pass --config PATH or set {CONFIG_ENV})"]
+        ) from None
+    except OSError as exc:
+        raise ConfigError([f"config file {path} cannot be read: {exc.strerror}"]) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: not UTF-8 text"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: invalid TOML: {exc}"]) from None
+    return parse_settings(data, base_dir=path.resolve().parent)
+
+
+def summary(settings: Settings) -> str:
+    """A human-readable summary for `check-config`, with the token redacted."""
+    token = settings.telegram.token.get_secret_value()
+    redacted = token.split(":", 1)[0] + ":***"
+    admins = ", ".join(str(a) for a in settings.telegram.admins) or "(none)"
+    pub = settings.publishing
+    lines = [
+        f"telegram.token          {redacted}",
+        f"telegram.api_base_url   {settings.telegram.api_base_url}",
+        f"telegram.channel        {settings.telegram.channel}",
+        f"telegram.admins         {admins}",
+        f"storage.path            {settings.storage.path}",
+        f"site                    {settings.site.name} ({settings.site.language}, "
+        f"{settings.site.timezone})",
+        f"publishing              {'on' if pub.enabled else 'off'}, every "
+        f"{pub.interval_seconds} s, at most {pub.max_posts_per_minute}/min, "
+        f"{'silent' if pub.silent else 'with sound'}, backlog {pub.backlog_max_age_hours:g} h",
+    ]
+    return "\n".join(lines)

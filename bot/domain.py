@@ -1,0 +1,47 @@
+"""The article as newsdesk knows it, independent of where it came from or how it is stored.
+
+`ArticleDraft` is what ingestion produces (an import line, a feed entry, a page); `Article` is a
+stored row with its key and bookkeeping times. Both are plain pydantic models so that storage
+returns them and handlers render them without either side knowing about the other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+
+def _require_aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("datetime must carry a time zone")
+    return value
+
+
+class ArticleDraft(BaseModel):
+    """An article on its way into the store: identity decided, times timezone-aware."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    guid: str
+    url: str | None = None
+    title: str
+    category: str | None = None
+    byline: str | None = None
+    published_at: datetime
+    summary: str | None = None
+    body: str | None = None
+    image_url: str | None = None
+    language: str | None = None
+    source: str | None = None
+    is_breaking: bool = False
+
+    _aware = field_validator("published_at")(_require_aware)
+
+
+class Article(ArticleDraft):
+    """A stored article: a draft plus its key and bookkeeping times."""
+
+    id: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,42 @@
+"""Every exception newsdesk raises on purpose, in one tree.
+
+    NewsdeskError
+    ├── ConfigError             the configuration file is missing, unreadable or invalid
+    ├── StorageError            the store cannot be used as it is
+    │   ├── SchemaTooNewError   the database was written by a newer newsdesk
+    │   └── InstanceRunningError another process already runs the bot on this database
+    └── ImportFileError         a whole import file is unusable (bad lines are reported instead)
+
+Handlers catch the ones they expect and answer politely; anything else reaches the global error
+handler. The CLI turns them into a message and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base of every error newsdesk raises deliberately."""
+
+
+class ConfigError(NewsdeskError):
+    """The configuration cannot be used; `problems` lists each one as a readable line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class StorageError(NewsdeskError):
+    """The store cannot be used as it is."""
+
+
+class SchemaTooNewError(StorageError):
+    """The database was migrated by a newer newsdesk; running older code on it could corrupt it."""
+
+
+class InstanceRunningError(StorageError):
+    """Another live process holds the bot's lease on this database."""
+
+
+class ImportFileError(NewsdeskError):
+    """A whole import file is unusable (missing, unreadable, unknown type)."""

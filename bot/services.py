@@ -1,0 +1,83 @@
+"""The services one newsdesk process uses, opened and closed in one place.
+
+`open_services` is shared by the bot's `post_init` and by one-shot CLI commands, so `import`,
+`publish` and `run` see the same store through the same code. Only `run` takes the instance lease.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.articles import ArticleService
+from bot.config import Settings
+from storage.database import Database
+from storage.lease import LeaseRepository
+
+logger = logging.getLogger(__name__)
+
+LEASE_TTL = timedelta(seconds=60)
+LEASE_HEARTBEAT_SECONDS = 15.0
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The real clock; tests and the demo pass their own."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """Everything a handler or job may call, built once per process."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    articles: ArticleService
+    started_at: datetime
+    lease: LeaseRepository | None = field(default=None)
+
+    async def heartbeat(self) -> None:
+        """Keep our instance lease fresh (a job calls this)."""
+        if self.lease is None:
+            return
+        async with self.db.transaction():
+            still_ours = await self.lease.heartbeat(self.clock())
+        if not still_ours:
+            logger.error("another process took over the instance lease; this one should stop")
+
+    async def close(self) -> None:
+        """Release the lease and close the store."""
+        try:
+            if self.lease is not None:
+                async with self.db.transaction():
+                    await self.lease.release()
+        finally:
+            await self.db.close()
+
+
+async def open_services(
+    settings: Settings, *, clock: Clock = utc_now, take_lease: bool
+) -> Services:
+    """Open the store (migrating it) and, for the bot, take the instance lease."""
+    db = await Database.open(settings.storage.path)
+    lease: LeaseRepository | None = None
+    try:
+        if take_lease:
+            lease = LeaseRepository(db.conn, ttl=LEASE_TTL)
+            async with db.transaction():
+                await lease.acquire(clock())
+    except BaseException:
+        await db.close()
+        raise
+    return Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        articles=ArticleService(db, clock),
+        started_at=clock(),
+        lease=lease,
+    )
