@@ -134,6 +134,33 @@ class PublishingSettings(_Section):
     backlog_max_age_hours: Annotated[float, Field(ge=0)] = 24
 
 
+class SourceSettings(_Section):
+    """One feed the bot polls."""
+
+    name: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+    url: str
+    interval_seconds: Annotated[int, Field(ge=30, le=86_400)] = 300
+    category: str = ""
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+
+class FetchingSettings(_Section):
+    """How feeds and pages are fetched (shared by every source and by /post <url>)."""
+
+    connect_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+    total_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
+    max_bytes: Annotated[int, Field(ge=1_024, le=100_000_000)] = 5_000_000
+    # Off in production: a URL typed by a person must not reach the bot's own network.
+    allow_private_addresses: bool = False
+
+
 class Settings(_Section):
     """The whole configuration of one newsdesk instance."""
 
@@ -141,6 +168,17 @@ class Settings(_Section):
     storage: StorageSettings = StorageSettings()
     site: SiteSettings = SiteSettings()
     publishing: PublishingSettings = PublishingSettings()
+    fetching: FetchingSettings = FetchingSettings()
+    sources: tuple[SourceSettings, ...] = ()
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_names(cls, value: tuple[SourceSettings, ...]) -> tuple[SourceSettings, ...]:
+        names = [source.name for source in value]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(duplicates)}")
+        return value
 
 
 def config_path(cli_path: str | None) -> Path:
