@@ -1,0 +1,58 @@
+"""Shared fixtures: a config file on disk and the settings it yields.
+
+Tests run the real stack: a real SQLite file under `tmp_path`, the real `Application` talking
+HTTP to the fake Bot API (see `tests/fakes.py` fixtures), nothing of ours replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings, parse_settings
+
+TEST_TOKEN = "123456:TEST-token-not-real"
+CHANNEL = "@example_news"
+CHANNEL_ID = -1001234567890
+ADMIN_ID = 4242
+
+
+def settings_dict(tmp_path: Path, api_base_url: str = "http://127.0.0.1:9/bot") -> dict[str, Any]:
+    """A complete, valid configuration as a mapping tests can adjust."""
+    return {
+        "telegram": {
+            "token": TEST_TOKEN,
+            "api_base_url": api_base_url,
+            "channel": CHANNEL,
+            "admins": [ADMIN_ID],
+            "request_timeout_seconds": 2.0,
+        },
+        "storage": {"path": str(tmp_path / "newsdesk.sqlite3")},
+        "site": {"name": "Example News", "timezone": "Asia/Beirut", "language": "en"},
+        "publishing": {"enabled": True, "interval_seconds": 30, "max_posts_per_minute": 20},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's own NEWSDESK_* variables must not leak into tests."""
+    monkeypatch.delenv("NEWSDESK_TOKEN", raising=False)
+    monkeypatch.delenv("NEWSDESK_CONFIG", raising=False)
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """Build settings from `settings_dict`, with nested overrides per section."""
+
+    def build(
+        api_base_url: str = "http://127.0.0.1:9/bot", **sections: dict[str, Any]
+    ) -> Settings:
+        data = settings_dict(tmp_path, api_base_url)
+        for section, values in sections.items():
+            data.setdefault(section, {}).update(values)
+        return parse_settings(data)
+
+    return build

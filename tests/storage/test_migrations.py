@@ -1,0 +1,83 @@
+"""Migrations: a fresh database and one at every older version reach the same schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.errors import SchemaTooNewError, StorageError
+from storage.database import Database
+from storage.migrate import available_migrations, migrate, schema_version
+
+
+def schema_of(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+    return [(str(name), " ".join(str(sql).split())) for name, sql in rows]
+
+
+async def test_fresh_database_reaches_newest_version(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "fresh.sqlite3")
+    try:
+        assert await schema_version(db.conn) == available_migrations()[-1].version
+        async with db.conn.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone()) == ("wal",)
+        async with db.conn.execute("PRAGMA foreign_keys") as cur:
+            assert (await cur.fetchone()) == (1,)
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize("start", range(len(available_migrations())))
+async def test_upgrade_from_every_older_version(tmp_path: Path, start: int) -> None:
+    reference = tmp_path / "reference.sqlite3"
+    await (await Database.open(reference)).close()
+
+    path = tmp_path / f"from-{start}.sqlite3"
+    async with aiosqlite.connect(path, isolation_level=None) as conn:
+        assert await migrate(conn, target=start) == start
+        if start >= 1:  # data written by an older version survives the upgrade
+            await conn.execute(
+                "INSERT INTO articles (guid, title, published_at) VALUES ('g1', 'Kept', "
+                "'2026-01-01T00:00:00.000Z')"
+            )
+    db = await Database.open(path)
+    try:
+        assert await schema_version(db.conn) == available_migrations()[-1].version
+        if start >= 1:
+            async with db.conn.execute("SELECT title FROM articles WHERE guid = 'g1'") as cur:
+                assert (await cur.fetchone()) == ("Kept",)
+    finally:
+        await db.close()
+    assert schema_of(path) == schema_of(reference)
+
+
+async def test_database_newer_than_code_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    with pytest.raises(SchemaTooNewError, match="schema version 999"):
+        await Database.open(path)
+
+
+async def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StorageError, match="not a usable newsdesk database"):
+        await Database.open(path)
+
+
+async def test_failed_migration_leaves_previous_version(tmp_path: Path) -> None:
+    path = tmp_path / "half.sqlite3"
+    async with aiosqlite.connect(path, isolation_level=None) as conn:
+        await migrate(conn, target=1)
+        # A table the next migration wants to create already exists: migration 2 must fail whole.
+        await conn.execute("CREATE TABLE instance_lease (x)")
+        with pytest.raises(sqlite3.OperationalError):
+            await migrate(conn)
+        assert await schema_version(conn) == 1
