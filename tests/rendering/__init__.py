@@ -1,0 +1,1 @@
+"""Tests of bot.rendering: escaping, hashtags, direction, limits and the post card."""
