@@ -7,6 +7,7 @@ API base URL comes from settings, the clock and the request objects are argument
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,9 +17,10 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
-from bot.services import LEASE_HEARTBEAT_SECONDS, Clock, open_services, utc_now
+from bot.services import LEASE_HEARTBEAT_SECONDS, open_services
 from handlers.start import start_handlers
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,9 @@ def build_application(
     error_handlers: Sequence[ErrorCallback] = (log_error,),
 ) -> NewsdeskApp:
     """Build the bot: services open in `post_init`, close in `post_shutdown`."""
+    # Opt in to python-telegram-bot's future time-period types now: without it PTB itself warns
+    # (PTBDeprecationWarning) every time it builds a RetryAfter from a 429.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     timeout = settings.telegram.request_timeout_seconds
     builder = (
         ApplicationBuilder()
@@ -65,6 +70,7 @@ def build_application(
         )
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init(settings, clock))
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is None:
@@ -92,12 +98,20 @@ def _post_init(
     settings: Settings, clock: Clock
 ) -> Callable[[NewsdeskApp], Coroutine[Any, Any, None]]:
     async def post_init(app: NewsdeskApp) -> None:
-        services = await open_services(settings, clock=clock, take_lease=True)
+        services = await open_services(settings, app.bot, clock=clock, take_lease=True)
         app.bot_data.attach(services)
+        await services.publisher.start()
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 _heartbeat, interval=LEASE_HEARTBEAT_SECONDS, name="lease-heartbeat"
             )
+            if settings.publishing.enabled:
+                app.job_queue.run_repeating(
+                    _publish_tick,
+                    interval=settings.publishing.interval_seconds,
+                    first=0.5,
+                    name="publisher",
+                )
         if not settings.telegram.admins:
             logger.warning("telegram.admins is empty: nobody can use the admin commands")
         logger.info(
@@ -108,6 +122,15 @@ def _post_init(
         )
 
     return post_init
+
+
+async def _post_stop(app: NewsdeskApp) -> None:
+    """Let a publishing pass in flight finish its current send before the store closes."""
+    try:
+        services = app.bot_data.services
+    except RuntimeError:
+        return
+    await services.publisher.stop()
 
 
 async def _post_shutdown(app: NewsdeskApp) -> None:
@@ -122,6 +145,11 @@ async def _post_shutdown(app: NewsdeskApp) -> None:
 
 async def _heartbeat(context: Context) -> None:
     await context.bot_data.services.heartbeat()
+
+
+async def _publish_tick(context: Context) -> None:
+    """Start a publishing pass in the background; the job itself never waits on pacing."""
+    context.bot_data.services.publisher.kick()
 
 
 @asynccontextmanager
@@ -141,6 +169,8 @@ async def running(app: NewsdeskApp) -> AsyncIterator[NewsdeskApp]:
                 await app.updater.stop()
             if app.running:
                 await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
     finally:
         if app.post_shutdown is not None:
             await app.post_shutdown(app)

@@ -11,16 +11,19 @@ import argparse
 import asyncio
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot import __version__
 from bot.app import build_application
+from bot.clock import utc_now
 from bot.config import Settings, config_path, load_settings, summary
 from bot.errors import ConfigError, NewsdeskError
 from bot.ingest.importer import import_files
 from bot.logs import setup_logging
-from bot.services import open_services, utc_now
+from bot.rendering import render_preview_text
+from bot.services import Services, open_services
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -61,6 +64,17 @@ def _parser() -> argparse.ArgumentParser:
         description="Store articles from JSON Lines files, one article per line.",
     )
     importer.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    publish = commands.add_parser(
+        "publish",
+        help="run one publishing pass now (or show what it would post)",
+        description="Post what is due to the channel once, then exit. Refused while the bot "
+        "runs on the same database (it publishes by itself).",
+    )
+    publish.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the posts that would go out now, as Telegram would show them; send nothing",
+    )
     return parser
 
 
@@ -102,8 +116,21 @@ def _import_command(settings: Settings, args: argparse.Namespace, _path: Path) -
     return asyncio.run(_import(settings, args.files))
 
 
+@asynccontextmanager
+async def _services(settings: Settings, *, take_lease: bool) -> AsyncIterator[Services]:
+    """The services with an initialised bot, for one-shot commands."""
+    app = build_application(settings)
+    async with app.bot:
+        services = await open_services(settings, app.bot, take_lease=take_lease)
+        try:
+            yield services
+        finally:
+            await services.close()
+
+
 async def _import(settings: Settings, files: list[Path]) -> int:
-    services = await open_services(settings, take_lease=False)
+    # Importing talks to no one: the bot is built (the services need one) but never initialised.
+    services = await open_services(settings, build_application(settings).bot, take_lease=False)
     try:
         report = await import_files(files, services.articles, tz=settings.site.tz, now=utc_now())
     finally:
@@ -123,8 +150,36 @@ def _run(settings: Settings, _args: argparse.Namespace, _path: Path) -> int:
     return EXIT_OK
 
 
+def _publish_command(settings: Settings, args: argparse.Namespace, _path: Path) -> int:
+    return asyncio.run(_publish(settings, dry_run=args.dry_run))
+
+
+async def _publish(settings: Settings, *, dry_run: bool) -> int:
+    if dry_run:
+        app = build_application(settings)
+        services = await open_services(settings, app.bot, take_lease=False)
+        try:
+            due = await services.publisher.would_post()
+        finally:
+            await services.close()
+        for article in due:
+            print(f"--- article {article.id} ---")
+            print(render_preview_text(services.publisher.render(article)))
+        print(f"{len(due)} post(s) would go out now")
+        return EXIT_OK
+    async with _services(settings, take_lease=True) as services:
+        report = await services.publisher.run_pass()
+    print(
+        f"posted {len(report.posted)}, corrected {len(report.corrected)}, "
+        f"failed {len(report.failed)}, uncertain {len(report.uncertain)}"
+        + (f"; publishing is paused: {report.paused}" if report.paused else "")
+    )
+    return EXIT_REJECTED if report.failed or report.uncertain else EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Path], int]] = {
     "run": _run,
     "check-config": _check_config,
     "import": _import_command,
+    "publish": _publish_command,
 }

@@ -132,6 +132,7 @@ class PublishingSettings(_Section):
     max_posts_per_minute: Annotated[int, Field(ge=1, le=6_000)] = 20
     silent: bool = True
     backlog_max_age_hours: Annotated[float, Field(ge=0)] = 24
+    retry_backoff_seconds: Annotated[float, Field(gt=0, le=600)] = 1.0
 
 
 class SourceSettings(_Section):

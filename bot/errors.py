@@ -5,13 +5,19 @@
     ├── StorageError            the store cannot be used as it is
     │   ├── SchemaTooNewError   the database was written by a newer newsdesk
     │   └── InstanceRunningError another process already runs the bot on this database
-    └── ImportFileError         a whole import file is unusable (bad lines are reported instead)
+    ├── ImportFileError         a whole import file is unusable (bad lines are reported instead)
+    └── DeliveryError           the Bot API refused or lost a post; carries the classified failure
 
 Handlers catch the ones they expect and answer politely; anything else reaches the global error
 handler. The CLI turns them into a message and an exit code, never a traceback.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.publishing.failures import Failure
 
 
 class NewsdeskError(Exception):
@@ -40,3 +46,11 @@ class InstanceRunningError(StorageError):
 
 class ImportFileError(NewsdeskError):
     """A whole import file is unusable (missing, unreadable, unknown type)."""
+
+
+class DeliveryError(NewsdeskError):
+    """A post could not be delivered; `failure` says what kind of problem it is."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(f"{failure.kind.value}: {failure.description}")
+        self.failure = failure

@@ -7,12 +7,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+
+from telegram import Bot
 
 from bot.articles import ArticleService
+from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.publishing.service import PublishingService
 from storage.database import Database
 from storage.lease import LeaseRepository
 
@@ -20,13 +23,6 @@ logger = logging.getLogger(__name__)
 
 LEASE_TTL = timedelta(seconds=60)
 LEASE_HEARTBEAT_SECONDS = 15.0
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The real clock; tests and the demo pass their own."""
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -37,6 +33,7 @@ class Services:
     db: Database
     clock: Clock
     articles: ArticleService
+    publisher: PublishingService
     started_at: datetime
     lease: LeaseRepository | None = field(default=None)
 
@@ -60,7 +57,7 @@ class Services:
 
 
 async def open_services(
-    settings: Settings, *, clock: Clock = utc_now, take_lease: bool
+    settings: Settings, bot: Bot, *, clock: Clock = utc_now, take_lease: bool
 ) -> Services:
     """Open the store (migrating it) and, for the bot, take the instance lease."""
     db = await Database.open(settings.storage.path)
@@ -78,6 +75,7 @@ async def open_services(
         db=db,
         clock=clock,
         articles=ArticleService(db, clock),
+        publisher=PublishingService(settings, db, bot, clock),
         started_at=clock(),
         lease=lease,
     )

@@ -1,16 +1,89 @@
 """SQL for `deliveries`: where each article stands on its way to the channel.
 
-An article without a row has never been looked at by the publisher. Rows move
-pending → sending → posted / failed / uncertain, or straight to skipped.
+An article without a row has never been looked at by the publisher (rows the site inserts
+directly start that way). Rows move pending → sending → posted / failed / uncertain, or to
+skipped. `sending` is written and committed *before* the Bot API call, so a crash during the
+call leaves evidence: at the next start such rows become `uncertain`, never silently re-sent.
 """
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
-from storage.articles import to_db_time
+from bot.domain import Article
+from storage.articles import SELECT_ARTICLE, article_from_row, from_db_time, to_db_time
+
+
+class DeliveryState(enum.StrEnum):
+    """The stored states of a delivery."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    POSTED = "posted"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    UNCERTAIN = "uncertain"
+
+
+_COLUMNS = (
+    "article_id",
+    "state",
+    "chat_id",
+    "message_id",
+    "posted_at",
+    "has_photo",
+    "content_hash",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "skip_reason",
+    "updated_at",
+)
+_SELECT = ", ".join(f"d.{c}" for c in _COLUMNS)
+_TIME_COLUMNS = ("posted_at", "next_attempt_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One article's delivery record."""
+
+    article_id: int
+    state: DeliveryState
+    chat_id: str | None
+    message_id: int | None
+    posted_at: datetime | None
+    has_photo: bool
+    content_hash: str | None
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    skip_reason: str | None
+    updated_at: datetime
+
+
+def _delivery(row: Sequence[Any]) -> Delivery:
+    data = dict(zip(_COLUMNS, row, strict=True))
+    for key in _TIME_COLUMNS:
+        data[key] = from_db_time(data[key]) if data[key] else None
+    data["state"] = DeliveryState(data["state"])
+    data["has_photo"] = bool(data["has_photo"])
+    return Delivery(**data)
+
+
+def _pair(row: Sequence[Any]) -> tuple[Delivery, Article]:
+    return _delivery(row[: len(_COLUMNS)]), article_from_row(row[len(_COLUMNS) :])
+
+
+_JOINED = (
+    f"SELECT {_SELECT}, {SELECT_ARTICLE.removeprefix('SELECT ')} "
+    "JOIN deliveries d ON d.article_id = a.id"
+)
 
 
 class DeliveryRepository:
@@ -18,6 +91,160 @@ class DeliveryRepository:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+
+    async def get(self, article_id: int) -> Delivery | None:
+        """The delivery record of one article, if the publisher has seen it."""
+        async with self._conn.execute(
+            f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = ?", (article_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _delivery(row) if row else None
+
+    async def state_of(self, article_id: int) -> str | None:
+        """The delivery state of one article, or None if the publisher has not seen it."""
+        delivery = await self.get(article_id)
+        return delivery.state.value if delivery else None
+
+    async def adopt_new(self, *, now: datetime, cutoff: datetime) -> None:
+        """Give every article without a record one: pending, or skipped when too old."""
+        stamp, old = to_db_time(now), to_db_time(cutoff)
+        await self._conn.execute(
+            "INSERT INTO deliveries (article_id, state, skip_reason, next_attempt_at, updated_at) "
+            "SELECT a.id, CASE WHEN a.published_at < ? THEN 'skipped' ELSE 'pending' END, "
+            "CASE WHEN a.published_at < ? THEN 'older than the backlog limit' END, "
+            "CASE WHEN a.published_at > ? THEN a.published_at END, ? "
+            "FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM deliveries d WHERE d.article_id = a.id)",
+            (old, old, stamp, stamp),
+        )
+        # Downtime: what waited longer than the backlog allows is skipped, not posted in a burst.
+        await self._conn.execute(
+            "UPDATE deliveries SET state = 'skipped', skip_reason = 'older than the backlog "
+            "limit', updated_at = ? WHERE state IN ('pending', 'failed') AND article_id IN "
+            "(SELECT id FROM articles WHERE published_at < ?)",
+            (stamp, old),
+        )
+
+    async def next_due(self, now: datetime) -> tuple[Delivery, Article] | None:
+        """The oldest article that is due for (another) try."""
+        async with self._conn.execute(
+            f"{_JOINED} WHERE (d.state = 'pending' AND "
+            "(d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)) OR "
+            "(d.state = 'failed' AND d.next_attempt_at <= ?) "
+            "ORDER BY a.published_at, a.id LIMIT 1",
+            (to_db_time(now), to_db_time(now)),
+        ) as cur:
+            row = await cur.fetchone()
+        return _pair(row) if row else None
+
+    async def would_post(self, *, now: datetime, cutoff: datetime) -> list[Article]:
+        """What a pass would post now, without writing anything (for a dry run)."""
+        stamp = to_db_time(now)
+        async with self._conn.execute(
+            f"{SELECT_ARTICLE} LEFT JOIN deliveries d ON d.article_id = a.id WHERE "
+            "(d.article_id IS NULL AND a.published_at >= ? AND a.published_at <= ?) OR "
+            "(d.state = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) "
+            " AND a.published_at >= ?) OR "
+            "(d.state = 'failed' AND d.next_attempt_at <= ? AND a.published_at >= ?) "
+            "ORDER BY a.published_at, a.id",
+            (to_db_time(cutoff), stamp, stamp, to_db_time(cutoff), stamp, to_db_time(cutoff)),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [article_from_row(row) for row in rows]
+
+    async def corrections_due(self) -> list[tuple[Delivery, Article]]:
+        """Posted articles changed since their post was last written."""
+        async with self._conn.execute(
+            f"{_JOINED} WHERE d.state = 'posted' AND a.updated_at > d.updated_at "
+            "ORDER BY a.updated_at"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_pair(row) for row in rows]
+
+    async def in_state(self, state: DeliveryState) -> list[tuple[Delivery, Article]]:
+        """Every delivery in one state, oldest article first."""
+        async with self._conn.execute(
+            f"{_JOINED} WHERE d.state = ? ORDER BY a.published_at, a.id", (state.value,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_pair(row) for row in rows]
+
+    async def counts(self) -> dict[DeliveryState, int]:
+        """How many deliveries are in each state."""
+        async with self._conn.execute(
+            "SELECT state, count(*) FROM deliveries GROUP BY state"
+        ) as cur:
+            rows = await cur.fetchall()
+        return {DeliveryState(str(state)): int(count) for state, count in rows}
+
+    async def last_posted_at(self) -> datetime | None:
+        """When the newest post went out."""
+        async with self._conn.execute("SELECT max(posted_at) FROM deliveries") as cur:
+            row = await cur.fetchone()
+        return from_db_time(str(row[0])) if row and row[0] else None
+
+    async def _set(self, article_id: int, now: datetime, **values: object) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        await self._conn.execute(
+            f"UPDATE deliveries SET {assignments}, updated_at = ? WHERE article_id = ?",
+            (*values.values(), to_db_time(now), article_id),
+        )
+
+    async def ensure(self, article_id: int, *, now: datetime) -> None:
+        """Make sure an article has a record (pending if new), e.g. for `/post <id>`."""
+        await self._conn.execute(
+            "INSERT INTO deliveries (article_id, state, updated_at) VALUES (?, 'pending', ?) "
+            "ON CONFLICT (article_id) DO NOTHING",
+            (article_id, to_db_time(now)),
+        )
+
+    async def mark_sending(self, article_id: int, *, now: datetime) -> None:
+        """About to call the Bot API: committed first, so a crash is detectable."""
+        await self._conn.execute(
+            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? "
+            "WHERE article_id = ?",
+            (to_db_time(now), article_id),
+        )
+
+    async def mark_posted(
+        self,
+        article_id: int,
+        *,
+        chat_id: str,
+        message_id: int,
+        has_photo: bool,
+        content_hash: str,
+        now: datetime,
+    ) -> None:
+        """Record the post and its message id in one write."""
+        await self._set(
+            article_id,
+            now,
+            state=DeliveryState.POSTED.value,
+            chat_id=chat_id,
+            message_id=message_id,
+            has_photo=int(has_photo),
+            content_hash=content_hash,
+            posted_at=to_db_time(now),
+            next_attempt_at=None,
+            last_error=None,
+        )
+
+    async def mark_failed(
+        self, article_id: int, *, error: str, retry_at: datetime, now: datetime
+    ) -> None:
+        """A try failed in a way worth retrying later."""
+        await self._set(
+            article_id,
+            now,
+            state=DeliveryState.FAILED.value,
+            last_error=error,
+            next_attempt_at=to_db_time(retry_at),
+        )
+
+    async def mark_uncertain(self, article_id: int, *, error: str, now: datetime) -> None:
+        """Telegram may or may not have posted it: a person decides."""
+        await self._set(article_id, now, state=DeliveryState.UNCERTAIN.value, last_error=error)
 
     async def mark_skipped(self, article_id: int, reason: str, *, now: datetime) -> bool:
         """Record that an article will not be posted, unless it already has a delivery state."""
@@ -28,10 +255,32 @@ class DeliveryRepository:
         )
         return cursor.rowcount == 1
 
-    async def state_of(self, article_id: int) -> str | None:
-        """The delivery state of one article, or None if the publisher has not seen it."""
+    async def skip(self, article_id: int, reason: str, *, now: datetime) -> None:
+        """Mark an existing record skipped (an editor's decision)."""
+        await self._set(article_id, now, state=DeliveryState.SKIPPED.value, skip_reason=reason)
+
+    async def requeue(self, article_id: int, *, now: datetime) -> None:
+        """Back to pending, due now (retry after a failure or an uncertain post)."""
+        await self._set(article_id, now, state=DeliveryState.PENDING.value, next_attempt_at=None)
+
+    async def mark_corrected(self, article_id: int, *, content_hash: str, now: datetime) -> None:
+        """The channel post now shows the article's current content."""
+        await self._set(article_id, now, content_hash=content_hash)
+
+    async def move_chat(self, old_chat_id: str, new_chat_id: str) -> None:
+        """A channel migrated: its posts now live under the new id."""
+        await self._conn.execute(
+            "UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+        )
+
+    async def interrupted_to_uncertain(self, *, now: datetime) -> list[int]:
+        """At start-up: `sending` rows are from a process that died mid-call."""
         async with self._conn.execute(
-            "SELECT state FROM deliveries WHERE article_id = ?", (article_id,)
+            "SELECT article_id FROM deliveries WHERE state = 'sending'"
         ) as cur:
-            row = await cur.fetchone()
-        return str(row[0]) if row else None
+            ids = [int(row[0]) for row in await cur.fetchall()]
+        for article_id in ids:
+            await self.mark_uncertain(
+                article_id, error="interrupted while sending (the bot stopped)", now=now
+            )
+        return ids

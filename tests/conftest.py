@@ -6,13 +6,17 @@ HTTP to the fake Bot API (see `tests/fakes.py` fixtures), nothing of ours replac
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.app import build_application, running
 from bot.config import Settings, parse_settings
+from bot.context import Context, NewsdeskApp
+from bot.fakeapi import FakeTelegram
 
 TEST_TOKEN = "123456:TEST-token-not-real"
 CHANNEL = "@example_news"
@@ -56,3 +60,35 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         return parse_settings(data)
 
     return build
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    """The local Bot API double with the site's channel, on 127.0.0.1 and a free port."""
+    api = FakeTelegram().start()
+    api.add_channel(username=CHANNEL.removeprefix("@"), chat_id=CHANNEL_ID)
+    yield api
+    api.stop()
+
+
+StartBot = Callable[..., AbstractAsyncContextManager[NewsdeskApp]]
+
+
+@pytest.fixture
+def start_bot(fake: FakeTelegram, make_settings: Callable[..., Settings]) -> StartBot:
+    """Run the real Application against the fake; a handler error fails the test."""
+
+    @asynccontextmanager
+    async def start(**sections: dict[str, Any]) -> AsyncIterator[NewsdeskApp]:
+        settings = make_settings(fake.base_url, **sections)
+        errors: list[object] = []
+
+        async def record(update: object, context: Context) -> None:
+            errors.append(context.error)
+
+        app = build_application(settings, error_handlers=(record,))
+        async with running(app):
+            yield app
+        assert not errors, f"handlers raised: {errors!r}"
+
+    return start

@@ -1,0 +1,330 @@
+"""PublishingService: passes over the delivery records, posting each article exactly once.
+
+A pass adopts articles the publisher has not seen (skipping those beyond the backlog age), edits
+posts whose article changed, then posts what is due, oldest first, one at a time. Every state
+change is committed before the next Bot API call, so a restart resumes from the store alone.
+Passes run as one background task (`kick`) so that stopping the bot never waits on a pacing
+sleep or a 429 wait: `stop` interrupts sleeps and lets the send in flight finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain import Article
+from bot.errors import DeliveryError
+from bot.notify import AdminNotifier
+from bot.publishing.channel import ChannelSender, content_hash
+from bot.publishing.failures import FailureKind
+from bot.publishing.pacing import ChannelPacer
+from bot.rendering import RenderedPost, render_post
+from storage.articles import ArticleRepository
+from storage.database import Database
+from storage.deliveries import Delivery, DeliveryRepository
+from storage.state import StateRepository
+
+logger = logging.getLogger(__name__)
+
+INLINE_RETRIES = 4
+BACKOFF_MAX_SECONDS = 300.0
+MAX_ATTEMPTS = 8
+PAUSED_KEY = "publishing.paused_reason"
+CHANNEL_KEY = "publishing.channel_id"
+BREAKING_LABELS = {"ar": "🔴 عاجل"}
+
+
+@dataclass
+class PassReport:
+    """What one pass did."""
+
+    posted: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    uncertain: list[int] = field(default_factory=list)
+    corrected: list[int] = field(default_factory=list)
+    paused: str | None = None
+
+
+def backoff(attempt: int, base: float) -> float:
+    """Exponential back-off with jitter (between half and all of the step), capped."""
+    ceiling = min(BACKOFF_MAX_SECONDS, base * 2 ** max(attempt - 1, 0))
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
+
+
+class PublishingService:
+    """Posts articles to the channel and keeps their delivery records."""
+
+    def __init__(self, settings: Settings, db: Database, bot: Bot, clock: Clock) -> None:
+        self._settings = settings
+        self._db = db
+        self._clock = clock
+        self._pacer = ChannelPacer(settings.publishing.max_posts_per_minute)
+        self._sender = ChannelSender(bot, self._pacer)
+        self._notifier = AdminNotifier(bot, settings.telegram.admins)
+        self._lock = asyncio.Lock()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[PassReport] | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Turn `sending` rows left by a dead process into `uncertain`, and tell the admins."""
+        async with self._db.transaction() as conn:
+            ids = await DeliveryRepository(conn).interrupted_to_uncertain(now=self._clock())
+        for article_id in ids:
+            await self._report_uncertain(article_id, "the bot stopped while sending it")
+
+    def kick(self) -> None:
+        """Start a pass in the background unless one is running (the JobQueue calls this)."""
+        if self._stopping.is_set() or (self._task is not None and not self._task.done()):
+            return
+        self._task = asyncio.create_task(self.run_pass(), name="publishing-pass")
+        self._task.add_done_callback(_log_crash)
+
+    async def stop(self) -> None:
+        """Interrupt waits and let the send in flight finish."""
+        self._stopping.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep unless stopping; False means stop now."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+        except TimeoutError:
+            return True
+        return False
+
+    # --- state -----------------------------------------------------------------------------
+
+    async def chat_id(self) -> int | str:
+        """The channel, following a migration if one happened."""
+        moved = await StateRepository(self._db.conn).get(CHANNEL_KEY)
+        return int(moved) if moved else self._settings.telegram.chat_id
+
+    async def paused_reason(self) -> str | None:
+        """Why publishing is paused, or None."""
+        return await StateRepository(self._db.conn).get(PAUSED_KEY)
+
+    async def _set_paused(self, reason: str | None) -> None:
+        async with self._db.transaction() as conn:
+            state = StateRepository(conn)
+            if reason is None:
+                await state.delete(PAUSED_KEY)
+            else:
+                await state.put(PAUSED_KEY, reason, now=self._clock())
+
+    def render(self, article: Article, *, breaking: bool = False) -> RenderedPost:
+        """The channel post for an article, in the site's zone and language."""
+        site = self._settings.site
+        label = BREAKING_LABELS.get(site.language.split("-")[0], "🔴 BREAKING")
+        return render_post(article, tz=site.tz, breaking=breaking, breaking_label=label)
+
+    async def would_post(self) -> list[Article]:
+        """What a pass would post now (for `publish --dry-run`); writes nothing."""
+        now = self._clock()
+        cutoff = now - timedelta(hours=self._settings.publishing.backlog_max_age_hours)
+        return await DeliveryRepository(self._db.conn).would_post(now=now, cutoff=cutoff)
+
+    # --- the pass --------------------------------------------------------------------------
+
+    async def run_pass(self) -> PassReport:
+        """Adopt new articles, correct changed posts, post what is due."""
+        report = PassReport()
+        if self._lock.locked():
+            return report
+        async with self._lock:
+            now = self._clock()
+            cutoff = now - timedelta(hours=self._settings.publishing.backlog_max_age_hours)
+            async with self._db.transaction() as conn:
+                await DeliveryRepository(conn).adopt_new(now=now, cutoff=cutoff)
+            report.paused = await self.paused_reason()
+            await self._correct(report)
+            while not self._stopping.is_set():
+                due = await DeliveryRepository(self._db.conn).next_due(self._clock())
+                if due is None or not await self._deliver(*due, report=report):
+                    break
+            report.paused = await self.paused_reason()
+        return report
+
+    async def _deliver(self, delivery: Delivery, article: Article, *, report: PassReport) -> bool:
+        """Post one article; False ends the pass (paused, stopping, or the channel is down)."""
+        was_paused = await self.paused_reason()
+        post = self.render(article)
+        async with self._db.transaction() as conn:
+            await DeliveryRepository(conn).mark_sending(article.id, now=self._clock())
+        tries = 0
+        while True:
+            tries += 1
+            chat_id = await self.chat_id()
+            try:
+                sent = await self._sender.post(
+                    chat_id, post, article_url=article.url, silent=self._settings.publishing.silent
+                )
+            except DeliveryError as exc:
+                failure = exc.failure
+                if failure.kind is FailureKind.RATE_LIMITED:
+                    logger.warning("429 from Telegram: waiting %.0f s", failure.retry_after)
+                    if await self._sleep(failure.retry_after + 0.5):
+                        continue
+                    return await self._requeue(article.id, report)
+                if failure.kind is FailureKind.MIGRATED and failure.new_chat_id is not None:
+                    await self._follow_migration(str(chat_id), failure.new_chat_id)
+                    continue
+                if failure.kind is FailureKind.TRANSIENT and tries <= INLINE_RETRIES:
+                    if await self._sleep(
+                        backoff(tries, self._settings.publishing.retry_backoff_seconds)
+                    ):
+                        continue
+                    return await self._requeue(article.id, report)
+                return await self._failed(delivery, article, failure.kind, str(exc), report)
+            async with self._db.transaction() as conn:
+                await DeliveryRepository(conn).mark_posted(
+                    article.id,
+                    chat_id=str(chat_id),
+                    message_id=sent.message_id,
+                    has_photo=sent.has_photo,
+                    content_hash=content_hash(post),
+                    now=self._clock(),
+                )
+            report.posted.append(article.id)
+            if was_paused:
+                await self._set_paused(None)
+                await self._notifier.send(
+                    "✅ Publishing resumed: the channel accepts posts again."
+                )
+            return True
+
+    async def _requeue(self, article_id: int, report: PassReport) -> bool:
+        async with self._db.transaction() as conn:
+            await DeliveryRepository(conn).requeue(article_id, now=self._clock())
+        return False
+
+    async def _failed(
+        self,
+        delivery: Delivery,
+        article: Article,
+        kind: FailureKind,
+        error: str,
+        report: PassReport,
+    ) -> bool:
+        now = self._clock()
+        if kind is FailureKind.AMBIGUOUS:
+            async with self._db.transaction() as conn:
+                await DeliveryRepository(conn).mark_uncertain(article.id, error=error, now=now)
+            report.uncertain.append(article.id)
+            await self._report_uncertain(article.id, "Telegram did not answer in time")
+            return True
+        if kind is FailureKind.CHANNEL_LOST:
+            await self._requeue(article.id, report)
+            if await self.paused_reason() is None:
+                await self._set_paused(error)
+                channel = html.escape(str(await self.chat_id()))
+                await self._notifier.send(
+                    f"⛔ <b>Publishing paused</b>: the bot cannot post to {channel} "
+                    f"({html.escape(error)}).\nMake the bot an admin of the channel with the "
+                    "right to post; I keep trying and resume by myself. Nothing is lost."
+                )
+            return False
+        attempts = delivery.attempts + 1
+        final = kind is FailureKind.PERMANENT and attempts >= MAX_ATTEMPTS
+        retry_at = now + timedelta(
+            seconds=backoff(attempts, self._settings.publishing.retry_backoff_seconds)
+            * (60 if not final else 1e4)
+        )
+        async with self._db.transaction() as conn:
+            await DeliveryRepository(conn).mark_failed(
+                article.id, error=error, retry_at=retry_at, now=now
+            )
+        report.failed.append(article.id)
+        logger.error("article %s not posted (%s): %s", article.id, kind.value, error)
+        # A transient failure that outlived the inline retries: the channel is down, stop here.
+        return kind is FailureKind.PERMANENT
+
+    async def _follow_migration(self, old: str, new_chat_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await StateRepository(conn).put(CHANNEL_KEY, str(new_chat_id), now=self._clock())
+            await DeliveryRepository(conn).move_chat(old, str(new_chat_id))
+        logger.warning("the channel moved to %s; following it", new_chat_id)
+
+    async def _report_uncertain(self, article_id: int, why: str) -> None:
+        stored = await ArticleRepository(self._db.conn).get(article_id)
+        title = html.escape(stored.title if stored else f"article {article_id}")
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton("Post again", callback_data=f"unc:again:{article_id}"),
+                    InlineKeyboardButton("It is posted", callback_data=f"unc:done:{article_id}"),
+                ]
+            ]
+        )
+        await self._notifier.send(
+            f"⚠️ <b>Not sure this reached the channel</b> ({why}):\n<b>{title}</b> "
+            f"(article {article_id}).\nCheck the channel, then choose. I will not repost it "
+            "on my own.",
+            markup=markup,
+        )
+
+    # --- corrections -----------------------------------------------------------------------
+
+    async def _correct(self, report: PassReport) -> None:
+        for delivery, article in await DeliveryRepository(self._db.conn).corrections_due():
+            if self._stopping.is_set():
+                return
+            post = self.render(article, breaking=article.is_breaking)
+            digest = content_hash(post)
+            if digest != delivery.content_hash and delivery.message_id is not None:
+                try:
+                    await self._sender.edit(
+                        delivery.chat_id or await self.chat_id(),
+                        delivery.message_id,
+                        post,
+                        has_photo=delivery.has_photo,
+                    )
+                except DeliveryError as exc:
+                    logger.warning("could not edit the post of article %s: %s", article.id, exc)
+                    if exc.failure.kind in (FailureKind.TRANSIENT, FailureKind.RATE_LIMITED):
+                        continue  # try again next pass
+                else:
+                    report.corrected.append(article.id)
+            async with self._db.transaction() as conn:
+                await DeliveryRepository(conn).mark_corrected(
+                    article.id, content_hash=digest, now=self._clock()
+                )
+
+    # --- editors' decisions ----------------------------------------------------------------
+
+    async def decide_uncertain(self, article_id: int, *, post_again: bool) -> bool:
+        """An editor checked the channel: requeue the article, or record it as posted."""
+        repo = DeliveryRepository(self._db.conn)
+        delivery = await repo.get(article_id)
+        if delivery is None or delivery.state.value != "uncertain":
+            return False
+        async with self._db.transaction() as conn:
+            if post_again:
+                await DeliveryRepository(conn).requeue(article_id, now=self._clock())
+            else:
+                await DeliveryRepository(conn).mark_posted(
+                    article_id,
+                    chat_id=str(await self.chat_id()),
+                    message_id=0,
+                    has_photo=False,
+                    content_hash="",
+                    now=self._clock(),
+                )
+        if post_again:
+            self.kick()
+        return True
+
+
+def _log_crash(task: asyncio.Task[PassReport]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("publishing pass crashed", exc_info=task.exception())
