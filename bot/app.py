@@ -21,6 +21,7 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
 from bot.services import LEASE_HEARTBEAT_SECONDS, open_services
+from handlers.publishing import publishing_handlers
 from handlers.start import start_handlers
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ def build_application(
 
     # Handler order: commands first, one group per feature, in the order listed here.
     app.add_handlers(start_handlers())
+    app.add_handlers(publishing_handlers())  # editors' answers to "not sure it was posted"
     for callback in error_handlers:
         app.add_error_handler(callback)
     return app

@@ -168,9 +168,38 @@ async def test_timeout_after_sending_is_uncertain_and_reported(
         # Never reposted on its own: another pass leaves it alone.
         await services.publisher.run_pass()
         assert [t.splitlines()[0] for t in channel_texts(fake)].count("Story number 1") == 1
-        # The editor saw it in the channel and says so.
-        assert await services.publisher.decide_uncertain(first, post_again=False)
+        # A reader cannot decide; the editor saw it in the channel and says so.
+        message_id = alert.result_or_error["message_id"]
+        query = fake.press_button(fake.user(777, "Reader"), ADMIN_ID, message_id, data[1])
+        await fake.wait_for(lambda: fake.callback_answers(query))
+        assert await state(services, first) is DeliveryState.UNCERTAIN
+        query = fake.press_button(admin, ADMIN_ID, message_id, data[1])
+        answer = await fake.wait_for(lambda: fake.callback_answers(query))
+        assert answer["text"] == "Recorded as posted."
         assert await state(services, first) is DeliveryState.POSTED
+        await services.publisher.run_pass()
+        assert [t.splitlines()[0] for t in channel_texts(fake)].count("Story number 1") == 1
+
+
+async def test_editor_can_have_an_uncertain_post_sent_again(
+    fake: FakeTelegram, start_bot: StartBot
+) -> None:
+    admin = fake.user(ADMIN_ID, "Editor")
+    fake.send_text(admin, "/start")
+    async with start_bot(publishing=QUIET, telegram={"request_timeout_seconds": 1.0}) as app:
+        services = app.bot_data.services
+        (article_id,) = await stored(services, draft(1))
+        fake.fail_next("sendMessage", Fault.drop_connection(applied=False))
+        assert (await services.publisher.run_pass()).uncertain == [article_id]
+        alert = await fake.wait_for_call(
+            "sendMessage", lambda p: p["chat_id"] == ADMIN_ID and "Not sure" in p["text"]
+        )
+        fake.press_button(
+            admin, ADMIN_ID, alert.result_or_error["message_id"], f"unc:again:{article_id}"
+        )
+        await fake.wait_for(lambda: channel_texts(fake), timeout=10)
+        assert await fake.wait_for(lambda: fake.wait_for_sync is not None and channel_texts(fake))
+        assert channel_texts(fake)[0].startswith("Story number 1")
 
 
 async def test_unparseable_markup_is_resent_once_as_plain_text(

@@ -1,0 +1,43 @@
+"""An editor's answer to "not sure this reached the channel": post again, or it is posted."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import Context
+
+_PATTERN = re.compile(r"^unc:(again|done):(\d{1,18})$")
+
+
+async def decide_uncertain(update: Update, context: Context) -> None:
+    """Apply the editor's decision and replace the buttons with what was done."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    match = _PATTERN.match(query.data)
+    if match is None:
+        await query.answer()
+        return
+    post_again = match.group(1) == "again"
+    article_id = int(match.group(2))
+    publisher = context.bot_data.services.publisher
+    if query.from_user.id not in context.bot_data.services.settings.telegram.admins:
+        await query.answer("This is for the editors.")
+        return
+    done = await publisher.decide_uncertain(article_id, post_again=post_again)
+    if not done:
+        await query.answer("Already decided, or no longer uncertain.")
+        return
+    await query.answer("Queued to post again." if post_again else "Recorded as posted.")
+    verdict = "➡️ Queued to post again." if post_again else "✅ Recorded as posted."
+    if query.message is not None:
+        await query.edit_message_reply_markup(None)
+        await context.bot.send_message(query.message.chat.id, verdict)
+
+
+def publishing_handlers() -> list[BaseHandler[Update, Context, None]]:
+    """The handlers this feature owns (callback queries carry no filters: the service checks)."""
+    return [CallbackQueryHandler(decide_uncertain, pattern=_PATTERN)]
