@@ -32,6 +32,14 @@ ErrorCallback = Callable[[object, Context], Coroutine[Any, Any, None]]
 # that a small pool beats the default 256 on a real-HTTP bot.
 CONCURRENT_UPDATES = 16
 CONNECTION_POOL = 16
+# How often the fetch job looks for due sources; each source keeps its own interval.
+SOURCE_POLL_SECONDS = 15.0
+
+
+def _file_url(api_base_url: str) -> str:
+    """Bot API file downloads live beside the methods: .../bot → .../file/bot."""
+    head, sep, tail = api_base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if sep else api_base_url
 
 
 async def log_error(update: object, context: Context) -> None:
@@ -56,6 +64,7 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram.token.get_secret_value())
         .base_url(settings.telegram.api_base_url)
+        .base_file_url(_file_url(settings.telegram.api_base_url))
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(
             Defaults(
@@ -107,6 +116,14 @@ def _post_init(
             app.job_queue.run_repeating(
                 _heartbeat, interval=LEASE_HEARTBEAT_SECONDS, name="lease-heartbeat"
             )
+            if any(source.enabled for source in settings.sources):
+                app.job_queue.run_repeating(
+                    _poll_sources,
+                    interval=SOURCE_POLL_SECONDS,
+                    first=1.0,
+                    name="sources",
+                    job_kwargs={"max_instances": 1, "coalesce": True},
+                )
             if settings.publishing.enabled:
                 app.job_queue.run_repeating(
                     _publish_tick,
@@ -147,6 +164,11 @@ async def _post_shutdown(app: NewsdeskApp) -> None:
 
 async def _heartbeat(context: Context) -> None:
     await context.bot_data.services.heartbeat()
+
+
+async def _poll_sources(context: Context) -> None:
+    """Start fetching the sources that are due; returns at once, slow sources run on."""
+    await context.bot_data.services.sources.poll_due()
 
 
 async def _publish_tick(context: Context) -> None:

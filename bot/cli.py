@@ -13,6 +13,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import __version__
@@ -60,10 +61,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     importer = commands.add_parser(
         "import",
-        help="store articles from files (.jsonl)",
-        description="Store articles from JSON Lines files, one article per line.",
+        help="store articles from files (.jsonl, feeds, article pages)",
+        description="Store articles from files: JSON Lines (.jsonl, one article per line), "
+        "feeds (.xml .rss .atom .rdf .json, gzipped too) and article pages (.html .htm, "
+        "and .txt page text as the site serves it).",
     )
     importer.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    importer.add_argument(
+        "--now",
+        type=_aware_datetime,
+        metavar="ISO-8601",
+        help="the time relative dates in .txt pages ('2 months ago') count from "
+        "(default: each file's modification time)",
+    )
+    commands.add_parser(
+        "fetch",
+        help="fetch every enabled source once and store what is new",
+        description="Poll every enabled [[sources]] feed once; print new / updated / unchanged "
+        "/ failed per source. Exit 1 if a source failed.",
+    )
     publish = commands.add_parser(
         "publish",
         help="run one publishing pass now (or show what it would post)",
@@ -112,8 +128,34 @@ def _check_config(settings: Settings, _args: argparse.Namespace, path: Path) -> 
     return EXIT_OK
 
 
+def _aware_datetime(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def _import_command(settings: Settings, args: argparse.Namespace, _path: Path) -> int:
-    return asyncio.run(_import(settings, args.files))
+    return asyncio.run(_import(settings, args.files, args.now))
+
+
+def _fetch_command(settings: Settings, _args: argparse.Namespace, _path: Path) -> int:
+    return asyncio.run(_fetch(settings))
+
+
+async def _fetch(settings: Settings) -> int:
+    if not any(source.enabled for source in settings.sources):
+        print("no enabled [[sources]] in the configuration: nothing to fetch")
+        return EXIT_OK
+    services = await open_services(settings, build_application(settings).bot, take_lease=False)
+    try:
+        reports = await services.sources.fetch_all()
+    finally:
+        await services.close()
+    for report in reports:
+        print(report.line())
+    return EXIT_REJECTED if any(report.failed for report in reports) else EXIT_OK
 
 
 @asynccontextmanager
@@ -128,11 +170,13 @@ async def _services(settings: Settings, *, take_lease: bool) -> AsyncIterator[Se
             await services.close()
 
 
-async def _import(settings: Settings, files: list[Path]) -> int:
+async def _import(settings: Settings, files: list[Path], now: datetime | None) -> int:
     # Importing talks to no one: the bot is built (the services need one) but never initialised.
     services = await open_services(settings, build_application(settings).bot, take_lease=False)
     try:
-        report = await import_files(files, services.articles, tz=settings.site.tz, now=utc_now())
+        report = await import_files(
+            files, services.articles, tz=settings.site.tz, now=utc_now(), page_time=now
+        )
     finally:
         await services.close()
     for rejection in report.rejections:
@@ -182,4 +226,5 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Path], int]] = {
     "check-config": _check_config,
     "import": _import_command,
     "publish": _publish_command,
+    "fetch": _fetch_command,
 }

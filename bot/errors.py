@@ -6,7 +6,14 @@
     │   ├── SchemaTooNewError   the database was written by a newer newsdesk
     │   └── InstanceRunningError another process already runs the bot on this database
     ├── ImportFileError         a whole import file is unusable (bad lines are reported instead)
-    └── DeliveryError           the Bot API refused or lost a post; carries the classified failure
+    ├── DeliveryError           the Bot API refused or lost a post; carries the classified failure
+    └── IngestError             an input (a feed, a page, a file) could not become articles
+        ├── NotAFeedError       no RSS, Atom or JSON Feed (an HTML page, RSS-in-JSON)
+        ├── NoArticleError      a page holds no article text the extractor can find
+        └── FetchError          the network did not deliver a usable body
+            ├── BlockedURLError scheme or address refused by the guard (SSRF protection)
+            ├── TooLargeError   the body passed the size cap while streaming
+            └── HTTPStatusError the server answered with an error status
 
 Handlers catch the ones they expect and answer politely; anything else reaches the global error
 handler. The CLI turns them into a message and an exit code, never a traceback.
@@ -54,3 +61,35 @@ class DeliveryError(NewsdeskError):
     def __init__(self, failure: Failure) -> None:
         super().__init__(f"{failure.kind.value}: {failure.description}")
         self.failure = failure
+
+
+class IngestError(NewsdeskError):
+    """An input (fetched or read from a file) could not become articles."""
+
+
+class NotAFeedError(IngestError):
+    """The body is not a feed newsdesk can read."""
+
+
+class NoArticleError(IngestError):
+    """A page has no title or no article text."""
+
+
+class FetchError(IngestError):
+    """Fetching a URL failed: network error, timeout, bad status or refused address."""
+
+
+class BlockedURLError(FetchError):
+    """The URL's scheme or resolved address is not allowed."""
+
+
+class TooLargeError(FetchError):
+    """The response body exceeded the configured size cap."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with a status that carries no feed."""
+
+    def __init__(self, status: int, url: str) -> None:
+        super().__init__(f"HTTP {status} from {url}")
+        self.status = status

@@ -7,6 +7,7 @@ throttled, so an outage produces one warning rather than one per pass.
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -55,3 +56,7 @@ class AdminNotifier:
             except TelegramError as exc:
                 logger.warning("could not notify admin %s: %s", admin, exc.message)
         return delivered
+
+    async def tell(self, text: str) -> None:
+        """Send plain `text` (escaped here) to every admin."""
+        await self.send(html.escape(text))

@@ -15,7 +15,10 @@ from telegram import Bot
 from bot.articles import ArticleService
 from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
+from bot.sources.fetcher import Fetcher
+from bot.sources.service import SourceService
 from storage.database import Database
 from storage.lease import LeaseRepository
 
@@ -33,7 +36,10 @@ class Services:
     db: Database
     clock: Clock
     articles: ArticleService
+    notifier: AdminNotifier
     publisher: PublishingService
+    fetcher: Fetcher
+    sources: SourceService
     started_at: datetime
     lease: LeaseRepository | None = field(default=None)
 
@@ -47,8 +53,10 @@ class Services:
             logger.error("another process took over the instance lease; this one should stop")
 
     async def close(self) -> None:
-        """Release the lease and close the store."""
+        """Stop fetching, release the lease and close the store."""
         try:
+            await self.sources.aclose()
+            await self.fetcher.aclose()
             if self.lease is not None:
                 async with self.db.transaction():
                     await self.lease.release()
@@ -70,12 +78,25 @@ async def open_services(
     except BaseException:
         await db.close()
         raise
+    notifier = AdminNotifier(bot, settings.telegram.admins)
+    fetcher = Fetcher(settings.fetching)
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         articles=ArticleService(db, clock),
-        publisher=PublishingService(settings, db, bot, clock),
+        notifier=notifier,
+        publisher=PublishingService(settings, db, bot, notifier, clock),
+        fetcher=fetcher,
+        sources=SourceService(
+            db,
+            settings,
+            fetcher,
+            clock=clock,
+            # Only the running bot tells the editors about a failing source: a one-shot
+            # `newsdesk fetch` must not use up the one alert.
+            notify_admins=notifier.tell if take_lease else None,
+        ),
         started_at=clock(),
         lease=lease,
     )

@@ -1,22 +1,31 @@
 """`newsdesk import FILE...`: read each file with the reader for its type, store the drafts.
 
-Readers are chosen by file suffix in one table, so feeds and pages (a later step) plug in here
-without the CLI changing. A file is stored in one transaction: a crash mid-file stores none of it,
-and a bad line never prevents the good ones from being stored.
+Readers are chosen by file suffix in one table: JSON Lines, feeds (RSS, Atom, RDF, JSON Feed —
+through the very parser that fetched feeds use), HTML article pages and the site's text pages.
+A file is stored in one transaction: a crash mid-file stores none of it, and a bad line never
+prevents the good ones from being stored.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.articles import ArticleService, tally
+from bot.errors import IngestError
 from bot.ingest.drafts import ParsedInput, Rejection
+from bot.ingest.encoding import decode_text
+from bot.ingest.feeds import parse_feed
 from bot.ingest.jsonl import parse_jsonl
+from bot.ingest.pages import parse_html_page
+from bot.ingest.textpage import parse_text_page
 from storage.articles import UpsertOutcome
+
+IMPORT_SOURCE = "import"
 
 Reader = Callable[[bytes, str, ZoneInfo, datetime], ParsedInput]
 
@@ -29,7 +38,40 @@ def _read_jsonl(data: bytes, name: str, tz: ZoneInfo, now: datetime) -> ParsedIn
     return parse_jsonl(text, name=name, tz=tz, now=now)
 
 
-READERS: dict[str, Reader] = {".jsonl": _read_jsonl}
+def _read_feed(data: bytes, name: str, tz: ZoneInfo, now: datetime) -> ParsedInput:
+    try:
+        parsed = parse_feed(data, url=None, tz=tz, now=now, source=IMPORT_SOURCE)
+    except IngestError as exc:
+        return ParsedInput(rejections=[Rejection(name, str(exc))])
+    rejections = [Rejection(f"{name} {r.where}", r.reason) for r in parsed.rejections]
+    return ParsedInput(drafts=parsed.drafts, rejections=rejections)
+
+
+def _read_html_page(data: bytes, name: str, tz: ZoneInfo, now: datetime) -> ParsedInput:
+    try:
+        draft = parse_html_page(data, url=None, tz=tz, now=now, source=IMPORT_SOURCE)
+    except IngestError as exc:
+        return ParsedInput(rejections=[Rejection(name, str(exc))])
+    return ParsedInput(drafts=[draft])
+
+
+def _read_text_page(data: bytes, name: str, tz: ZoneInfo, now: datetime) -> ParsedInput:
+    try:
+        draft = parse_text_page(decode_text(data), tz=tz, now=now, source=IMPORT_SOURCE)
+    except IngestError as exc:
+        return ParsedInput(rejections=[Rejection(name, str(exc))])
+    return ParsedInput(drafts=[draft])
+
+
+READERS: dict[str, Reader] = {
+    ".jsonl": _read_jsonl,
+    **dict.fromkeys((".xml", ".rss", ".atom", ".rdf", ".json", ".gz"), _read_feed),
+    ".html": _read_html_page,
+    ".htm": _read_html_page,
+    ".txt": _read_text_page,
+}
+# Readers whose `now` is the moment the page was saved ("2 months ago" counts from there).
+_FILE_TIME_READERS = frozenset({".txt"})
 
 
 @dataclass
@@ -50,12 +92,22 @@ class ImportReport:
 
 
 async def import_files(
-    paths: Sequence[Path], service: ArticleService, *, tz: ZoneInfo, now: datetime
+    paths: Sequence[Path],
+    service: ArticleService,
+    *,
+    tz: ZoneInfo,
+    now: datetime,
+    page_time: datetime | None = None,
 ) -> ImportReport:
-    """Import every file; problems are collected in the report, never raised."""
+    """Import every file; problems are collected in the report, never raised.
+
+    `page_time` (the CLI's `--now`) is when text pages were saved; without it, each file's
+    modification time is used.
+    """
     report = ImportReport()
     for path in paths:
-        reader = READERS.get(path.suffix.lower())
+        suffix = path.suffix.lower()
+        reader = READERS.get(suffix)
         if reader is None:
             known = ", ".join(sorted(READERS))
             report.rejections.append(
@@ -64,10 +116,14 @@ async def import_files(
             continue
         try:
             data = path.read_bytes()
+            when = now
+            if suffix in _FILE_TIME_READERS:
+                when = page_time or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         except OSError as exc:
             report.rejections.append(Rejection(str(path), f"cannot read: {exc.strerror}"))
             continue
-        parsed = reader(data, str(path), tz, now)
+        # Parsing a large feed or page takes long enough to matter inside the bot's event loop.
+        parsed = await asyncio.to_thread(reader, data, str(path), tz, when)
         report.rejections.extend(parsed.rejections)
         counts = tally(await service.store(parsed.drafts))
         report.new += counts[UpsertOutcome.NEW]

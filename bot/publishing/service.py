@@ -62,13 +62,15 @@ def backoff(attempt: int, base: float) -> float:
 class PublishingService:
     """Posts articles to the channel and keeps their delivery records."""
 
-    def __init__(self, settings: Settings, db: Database, bot: Bot, clock: Clock) -> None:
+    def __init__(
+        self, settings: Settings, db: Database, bot: Bot, notifier: AdminNotifier, clock: Clock
+    ) -> None:
         self._settings = settings
         self._db = db
         self._clock = clock
         self._pacer = ChannelPacer(settings.publishing.max_posts_per_minute)
         self._sender = ChannelSender(bot, self._pacer)
-        self._notifier = AdminNotifier(bot, settings.telegram.admins)
+        self._notifier = notifier
         self._lock = asyncio.Lock()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[PassReport] | None = None

@@ -1,0 +1,215 @@
+"""Any feed's bytes to drafts: format detection, then feedparser (XML) or our JSON Feed reader.
+
+feedparser only ever gets bytes wrapped in a stream: given a bare `bytes` it would try to open
+them as a *file name* first, and given a URL it would fetch it with no limits. Its own HTML
+sanitiser and URI rewriting are switched off because `normalise` reduces all HTML to plain
+text anyway; doing the work twice was most of the cost of ingesting a feed.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import feedparser
+
+from bot.errors import NotAFeedError
+from bot.ingest.dates import from_struct, parse_date
+from bot.ingest.encoding import prepare_xml
+from bot.ingest.entries import EntryFields, ParsedFeed, add_entry
+from bot.ingest.jsonfeed import parse_json_feed
+from bot.ingest.normalise import (
+    Extracted,
+    absolute_url,
+    extract_html,
+    is_image_type,
+    one_line,
+    tidy,
+    title_text,
+)
+
+logger = logging.getLogger(__name__)
+
+_FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF|channel)[\s>]", re.IGNORECASE)
+_HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+
+
+def parse_feed(
+    data: bytes,
+    *,
+    url: str | None,
+    tz: ZoneInfo,
+    now: datetime,
+    source: str | None,
+    category: str | None = None,
+    content_type: str | None = None,
+) -> ParsedFeed:
+    """Drafts from a feed body of any supported format; `NotAFeedError` if it is none."""
+    prepared = prepare_xml(data, content_type)
+    if prepared[:1] in (b"{", b"["):
+        return parse_json_feed(prepared, url=url, tz=tz, now=now, source=source, category=category)
+    if _HTML_START.match(prepared) and not _FEED_ROOT.search(prepared):
+        raise NotAFeedError("the body is an HTML page, not a feed (is the feed URL right?)")
+    headers = {"content-location": url} if url else {}
+    if content_type:
+        headers["content-type"] = content_type
+    result = feedparser.parse(
+        io.BytesIO(prepared),
+        response_headers=headers,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    if not result.entries:
+        if result.get("bozo"):
+            problem = result.get("bozo_exception")
+            raise NotAFeedError(f"unreadable feed: {problem}")
+        if not result.get("version"):
+            raise NotAFeedError("no RSS, Atom or JSON Feed found in the body")
+    elif result.get("bozo"):
+        problem = result.get("bozo_exception")
+        logger.info("salvaged %d entries from a malformed feed: %s", len(result.entries), problem)
+    return _drafts(result, url=url, tz=tz, now=now, source=source, category=category)
+
+
+def _drafts(
+    result: Any,
+    *,
+    url: str | None,
+    tz: ZoneInfo,
+    now: datetime,
+    source: str | None,
+    category: str | None,
+) -> ParsedFeed:
+    feed = result.feed
+    base = absolute_url(feed.get("link"), _feed_location(feed, url)) or url
+    parsed = ParsedFeed(feed_title=title_text(feed.get("title"), is_html=False) or None)
+    language = feed.get("language") or None
+    for number, entry in enumerate(result.entries, start=1):
+        link = _link(entry, base)
+        summary_html, summary_is_html = _detail(entry, "summary")
+        content_html, content_is_html = _content(entry)
+        summary = _text(summary_html, summary_is_html, link or base)
+        body = _text(content_html, content_is_html, link or base)
+        title_detail = entry.get("title_detail") or {}
+        add_entry(
+            parsed,
+            EntryFields(
+                where=f"entry {number}",
+                guid=entry.get("id") or None,
+                url=link,
+                title=title_text(entry.get("title"), is_html=_is_html(title_detail)),
+                summary=summary.text,
+                body=body.text,
+                image_url=_image(entry, link or base) or body.first_image or summary.first_image,
+                published=_published(entry, tz),
+                category=category or _category(entry),
+                byline=_byline(entry),
+                language=title_detail.get("language") or language,
+            ),
+            now=now,
+            source=source,
+        )
+    return parsed
+
+
+def _feed_location(feed: Any, url: str | None) -> str | None:
+    """Where the feed lives: the fetch URL, else its rel=self link, else an http(s) Atom id."""
+    selves = [link.get("href") for link in feed.get("links") or [] if link.get("rel") == "self"]
+    for candidate in (url, *selves, feed.get("id")):
+        resolved = absolute_url(candidate, None)
+        if resolved:
+            return resolved
+    return None
+
+
+def _is_html(detail: Any) -> bool:
+    return "html" in str(detail.get("type") or "text/html")
+
+
+def _detail(entry: Any, key: str) -> tuple[str | None, bool]:
+    value = entry.get(key)
+    return value, _is_html(entry.get(f"{key}_detail") or {})
+
+
+def _content(entry: Any) -> tuple[str | None, bool]:
+    contents = entry.get("content") or []
+    if not contents:
+        return None, False
+    best = max(contents, key=lambda c: len(c.get("value") or ""))
+    return best.get("value"), _is_html(best)
+
+
+def _text(value: str | None, is_html: bool, base: str | None) -> Extracted:
+    if not value:
+        return Extracted("", None)
+    return extract_html(value, base_url=base) if is_html else Extracted(tidy(value), None)
+
+
+def _link(entry: Any, base: str | None) -> str | None:
+    # FeedBurner and Pheedo wrap links in trackers but keep the original beside them.
+    for key in ("feedburner_origlink", "pheedo_origlink", "link"):
+        resolved = absolute_url(entry.get(key), base)
+        if resolved:
+            return resolved
+    for link in entry.get("links") or []:
+        if link.get("rel") in (None, "alternate"):
+            resolved = absolute_url(link.get("href"), base)
+            if resolved:
+                return resolved
+    return None
+
+
+def _image(entry: Any, base: str | None) -> str | None:
+    for enclosure in entry.get("enclosures") or []:
+        href = absolute_url(enclosure.get("href") or enclosure.get("url"), base)
+        if href and is_image_type(enclosure.get("type"), href):
+            return href
+    media = [
+        m
+        for m in entry.get("media_content") or []
+        if (m.get("medium") == "image" or is_image_type(m.get("type"), m.get("url")))
+        and m.get("medium") in (None, "image")
+    ]
+    if media:
+        biggest = max(media, key=lambda m: _int(m.get("width")))
+        href = absolute_url(biggest.get("url"), base)
+        if href:
+            return href
+    for thumbnail in entry.get("media_thumbnail") or []:
+        href = absolute_url(thumbnail.get("url"), base)
+        if href:
+            return href
+    return None
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def _published(entry: Any, tz: ZoneInfo) -> datetime | None:
+    for key in ("published", "updated", "created"):
+        found = parse_date(entry.get(key), tz) or from_struct(entry.get(f"{key}_parsed"))
+        if found is not None:
+            return found
+    return None
+
+
+def _category(entry: Any) -> str | None:
+    for tag in entry.get("tags") or []:
+        term = one_line(title_text(tag.get("label") or tag.get("term"), is_html=True))
+        if term:
+            return term[:200]
+    return None
+
+
+def _byline(entry: Any) -> str | None:
+    detail = entry.get("author_detail") or {}
+    name = detail.get("name") or entry.get("author")
+    return title_text(name, is_html=True)[:500] or None if name else None
