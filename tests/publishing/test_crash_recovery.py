@@ -1,0 +1,265 @@
+"""SIGKILL a real `newsdesk run` at several points of publishing, restart it, count the posts.
+
+The bot runs as a subprocess (`python -m bot run`) against the fake Bot API started here; it is
+killed inside a Bot API call (an answer the fake holds), just after a post of a fresh run, and
+mid-way through the backlog, then restarted until every article is posted or `uncertain`. The
+fake's channel record is the truth: no article twice, every one exactly once except those the
+store calls uncertain, and each of those reported to the admin. Every wait has a deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sqlite3
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from bot.fakeapi import FakeTelegram, Fault, RecordedCall
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "123456:TEST-token-not-real"
+CHANNEL = "@example_news"
+CHANNEL_ID = -1001234567890
+ADMIN_ID = 4242
+ARTICLES = 12
+TITLES = [f"Crash story {n:02d}" for n in range(1, ARTICLES + 1)]
+DEADLINE = 30.0  # per wait; a healthy run needs well under a second for each
+T = TypeVar("T")
+
+
+def write_config(tmp_path: Path, fake: FakeTelegram) -> Path:
+    """Fast publishing (one pass a second, 600 posts a minute) against the fake."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"""\
+[telegram]
+token = "{TOKEN}"
+api_base_url = "{fake.base_url}"
+channel = "{CHANNEL}"
+admins = [{ADMIN_ID}]
+request_timeout_seconds = 5.0
+
+[storage]
+path = "newsdesk.sqlite3"
+
+[site]
+name = "Example News"
+timezone = "UTC"
+language = "en"
+
+[publishing]
+enabled = true
+interval_seconds = 1
+max_posts_per_minute = 600
+retry_backoff_seconds = 0.05
+backlog_max_age_hours = 24
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_articles(tmp_path: Path) -> Path:
+    """JSON Lines, one fresh article per line, oldest first."""
+    now = datetime.now(UTC)
+    lines = [
+        json.dumps(
+            {
+                "guid": f"crash-{n}",
+                "url": f"https://news.example/crash/{n}",
+                "title": title,
+                "published_at": (now - timedelta(minutes=60 - n)).isoformat(),
+                "summary": f"The lead of crash story {n}.",
+            }
+        )
+        for n, title in enumerate(TITLES, start=1)
+    ]
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass
+class BotProcess:
+    """A running `newsdesk` subprocess with its output captured in files."""
+
+    proc: asyncio.subprocess.Process
+    stdout: Path
+    stderr: Path
+
+    def output(self) -> str:
+        """Everything it wrote so far, stdout then stderr."""
+        return self.stdout.read_text(errors="replace") + self.stderr.read_text(errors="replace")
+
+    async def wait_until(self, predicate: Callable[[], T | None], what: str) -> T:
+        """Poll `predicate` until truthy; fail at once if the process exits, or at the deadline."""
+        deadline = time.monotonic() + DEADLINE
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if self.proc.returncode is not None:
+                pytest.fail(
+                    f"newsdesk exited {self.proc.returncode} before {what}:\n{self.output()}"
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(f"no {what} within {DEADLINE:g}s:\n{self.output()}")
+            await asyncio.sleep(0.01)
+
+    async def exit_code(self) -> int:
+        """Wait for the process to end (reaped, so its lease is seen as dead)."""
+        try:
+            return await asyncio.wait_for(self.proc.wait(), DEADLINE)
+        except TimeoutError:
+            pytest.fail(f"newsdesk still running after {DEADLINE:g}s:\n{self.output()}")
+
+    async def sigkill(self) -> None:
+        """Kill without any chance to clean up, as the OOM killer or a power cut would."""
+        self.proc.send_signal(signal.SIGKILL)
+        assert await self.exit_code() == -signal.SIGKILL
+
+
+@asynccontextmanager
+async def newsdesk(
+    tmp_path: Path, config: Path, *args: str, name: str
+) -> AsyncIterator[BotProcess]:
+    """Start `python -m bot --config CONFIG ARGS...`; kill it on the way out if still alive."""
+    out, err = tmp_path / f"{name}.stdout", tmp_path / f"{name}.stderr"
+    with out.open("wb") as out_file, err.open("wb") as err_file:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "--config",
+            str(config),
+            *args,
+            cwd=ROOT,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=out_file,
+            stderr=err_file,
+        )
+    running = BotProcess(proc, out, err)
+    try:
+        yield running
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+def channel_titles(fake: FakeTelegram) -> list[str]:
+    """The first line (the bold title) of every post in the channel, in posting order."""
+    return [
+        (m.text or m.caption or "").splitlines()[0]
+        for m in fake.messages(CHANNEL_ID)
+        if not m.deleted
+    ]
+
+
+def states(db: Path) -> dict[str, tuple[str, int | None]]:
+    """Title → (delivery state, message id), read with the stdlib while the bot may run."""
+    with sqlite3.connect(db, timeout=10) as conn:
+        rows = conn.execute(
+            "SELECT a.title, d.state, d.message_id FROM articles a "
+            "LEFT JOIN deliveries d ON d.article_id = a.id"
+        ).fetchall()
+    conn.close()
+    return {title: (state, message_id) for title, state, message_id in rows}
+
+
+def held_channel_send(fake: FakeTelegram) -> RecordedCall | None:
+    """The channel post whose answer the fake is holding back."""
+    return next((c for c in fake.calls_of("sendMessage") if c.fault == "timeout"), None)
+
+
+async def test_sigkill_at_any_point_posts_each_article_at_most_once(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    started = time.monotonic()
+    config, db = write_config(tmp_path, fake), tmp_path / "newsdesk.sqlite3"
+    admin = fake.user(ADMIN_ID, "Editor")
+
+    # 0. The editor opens the bot (so it may write to them), before there is anything to post.
+    async with newsdesk(tmp_path, config, "run", name="run0") as bot:
+        await bot.wait_until(lambda: fake.long_polls_waiting > 0, "getUpdates long poll")
+        fake.send_text(admin, "/start")
+        await bot.wait_until(
+            lambda: any(m.from_bot for m in fake.messages(ADMIN_ID)),
+            "reply to the editor's /start",
+        )
+        bot.proc.send_signal(signal.SIGTERM)
+        assert await bot.exit_code() == 0, bot.output()
+    assert fake.pending_update_count == 0  # nothing left for a later run to answer
+
+    async with newsdesk(
+        tmp_path, config, "import", str(write_articles(tmp_path)), name="imp"
+    ) as imp:
+        assert await imp.exit_code() == 0, imp.output()
+    assert f"new {ARTICLES}," in imp.output()
+
+    # 1. Killed inside a Bot API call: the fake stores the post but holds its answer back. No
+    #    other sendMessage can take this fault: no update is pending, no delivery is in flight.
+    fake.fail_next("sendMessage", Fault.timeout(120, applied=True))
+    async with newsdesk(tmp_path, config, "run", name="run1") as bot:
+        held = await bot.wait_until(lambda: held_channel_send(fake), "a held channel post")
+        await bot.sigkill()
+    assert held.params["chat_id"] in (CHANNEL, CHANNEL_ID)
+    assert channel_titles(fake) == [TITLES[0]]
+    assert states(db)[TITLES[0]] == ("sending", None)  # the evidence a crash leaves
+
+    # 2. Killed just after the first post of a fresh run (mid-pass, between two posts).
+    async with newsdesk(tmp_path, config, "run", name="run2") as bot:
+        await bot.wait_until(lambda: len(channel_titles(fake)) >= 2, "a post after restart")
+        await bot.sigkill()
+
+    # 3. Killed mid-way through the backlog.
+    halfway = max(len(channel_titles(fake)) + 1, ARTICLES // 2 + 1)
+    async with newsdesk(tmp_path, config, "run", name="run3") as bot:
+        await bot.wait_until(lambda: len(channel_titles(fake)) >= halfway, "half the backlog")
+        await bot.sigkill()
+
+    # 4. Left alone until every article is settled, then stopped politely.
+    settled = {"posted", "uncertain"}
+    async with newsdesk(tmp_path, config, "run", name="run4") as bot:
+        await bot.wait_until(
+            lambda: all(state in settled for state, _ in states(db).values()),
+            "every article posted or uncertain",
+        )
+        bot.proc.send_signal(signal.SIGTERM)
+        assert await bot.exit_code() == 0, bot.output()
+
+    # The fake's record against the store, read after the last process ended.
+    final = states(db)
+    assert sorted(final) == TITLES
+    seen = Counter(channel_titles(fake))
+    assert set(seen) <= set(TITLES)
+    assert [title for title, count in seen.items() if count > 1] == []  # never doubled
+    uncertain = sorted(title for title, (state, _) in final.items() if state == "uncertain")
+    assert TITLES[0] in uncertain  # the post killed inside its call is not claimed either way
+    posted_ids = {
+        m.text.splitlines()[0]: m.message_id for m in fake.messages(CHANNEL_ID) if m.text
+    }
+    for title, (state, message_id) in final.items():
+        if state == "posted":
+            assert seen[title] == 1, title  # never dropped
+            assert message_id == posted_ids[title], title  # the store names the real post
+    alerts = [
+        c.params["text"]
+        for c in fake.calls_of("sendMessage")
+        if c.ok and c.params["chat_id"] == ADMIN_ID and "Not sure" in c.params["text"]
+    ]
+    for title in uncertain:
+        assert any(title in alert for alert in alerts), f"{title} was never reported"
+    assert len(alerts) == len(uncertain)  # one report per uncertain article
+    assert time.monotonic() - started < 60
