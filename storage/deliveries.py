@@ -198,20 +198,27 @@ class DeliveryRepository:
             (article_id, to_db_time(now)),
         )
 
-    async def mark_sending(self, article_id: int, *, now: datetime) -> None:
-        """About to call the Bot API: committed first, so a crash is detectable."""
-        await self._conn.execute(
+    async def claim(self, article_id: int, *, now: datetime, repost: bool = False) -> bool:
+        """Move a due article to `sending` before the Bot API call; False if someone else has it.
+
+        Committed before the call, so a crash leaves evidence. Only pending or failed rows can be
+        claimed (and posted ones with `repost`, for an editor's explicit push), which is what
+        keeps the routine pass and a breaking push from posting the same article twice.
+        """
+        states = "('pending', 'failed', 'posted')" if repost else "('pending', 'failed')"
+        cursor = await self._conn.execute(
             "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? "
-            "WHERE article_id = ?",
+            f"WHERE article_id = ? AND state IN {states}",
             (to_db_time(now), article_id),
         )
+        return cursor.rowcount == 1
 
     async def mark_posted(
         self,
         article_id: int,
         *,
         chat_id: str,
-        message_id: int,
+        message_id: int | None,
         has_photo: bool,
         content_hash: str,
         now: datetime,
@@ -243,8 +250,14 @@ class DeliveryRepository:
         )
 
     async def mark_uncertain(self, article_id: int, *, error: str, now: datetime) -> None:
-        """Telegram may or may not have posted it: a person decides."""
-        await self._set(article_id, now, state=DeliveryState.UNCERTAIN.value, last_error=error)
+        """Telegram may or may not have posted it: a person decides (and is told, once)."""
+        await self._set(
+            article_id,
+            now,
+            state=DeliveryState.UNCERTAIN.value,
+            last_error=error,
+            reported_at=None,
+        )
 
     async def mark_skipped(self, article_id: int, reason: str, *, now: datetime) -> bool:
         """Record that an article will not be posted, unless it already has a delivery state."""
@@ -271,6 +284,20 @@ class DeliveryRepository:
         """A channel migrated: its posts now live under the new id."""
         await self._conn.execute(
             "UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+        )
+
+    async def unreported_uncertain(self) -> list[int]:
+        """Uncertain posts the editors have not been told about yet."""
+        async with self._conn.execute(
+            "SELECT article_id FROM deliveries WHERE state = 'uncertain' AND reported_at IS NULL"
+        ) as cur:
+            return [int(row[0]) for row in await cur.fetchall()]
+
+    async def mark_reported(self, article_id: int, *, now: datetime) -> None:
+        """The editors were told about this uncertain post."""
+        await self._conn.execute(
+            "UPDATE deliveries SET reported_at = ? WHERE article_id = ?",
+            (to_db_time(now), article_id),
         )
 
     async def interrupted_to_uncertain(self, *, now: datetime) -> list[int]:

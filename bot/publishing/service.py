@@ -16,16 +16,18 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Article
 from bot.errors import DeliveryError
 from bot.notify import AdminNotifier
-from bot.publishing.channel import ChannelSender, content_hash
+from bot.publishing.channel import ChannelSender, SentPost, content_hash
+from bot.publishing.corrections import correct_changed_posts
 from bot.publishing.failures import FailureKind
 from bot.publishing.pacing import ChannelPacer
+from bot.publishing.uncertain import UncertainPosts
 from bot.rendering import RenderedPost, render_post
 from storage.articles import ArticleRepository
 from storage.database import Database
@@ -71,6 +73,7 @@ class PublishingService:
         self._pacer = ChannelPacer(settings.publishing.max_posts_per_minute)
         self._sender = ChannelSender(bot, self._pacer)
         self._notifier = notifier
+        self._uncertain = UncertainPosts(db, notifier, clock)
         self._lock = asyncio.Lock()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[PassReport] | None = None
@@ -80,9 +83,9 @@ class PublishingService:
     async def start(self) -> None:
         """Turn `sending` rows left by a dead process into `uncertain`, and tell the admins."""
         async with self._db.transaction() as conn:
-            ids = await DeliveryRepository(conn).interrupted_to_uncertain(now=self._clock())
-        for article_id in ids:
-            await self._report_uncertain(article_id, "the bot stopped while sending it")
+            await DeliveryRepository(conn).interrupted_to_uncertain(now=self._clock())
+        # Also repeats alerts that a crash or a refused message kept from the editors.
+        await self._uncertain.report_unreported("the bot stopped while sending it")
 
     def kick(self) -> None:
         """Start a pass in the background unless one is running (the JobQueue calls this)."""
@@ -149,7 +152,14 @@ class PublishingService:
             async with self._db.transaction() as conn:
                 await DeliveryRepository(conn).adopt_new(now=now, cutoff=cutoff)
             report.paused = await self.paused_reason()
-            await self._correct(report)
+            report.corrected = await correct_changed_posts(
+                self._db,
+                sender=self._sender,
+                render=lambda article: self.render(article, breaking=article.is_breaking),
+                channel=self.chat_id,
+                clock=self._clock,
+                stopping=self._stopping,
+            )
             while not self._stopping.is_set():
                 due = await DeliveryRepository(self._db.conn).next_due(self._clock())
                 if due is None or not await self._deliver(*due, report=report):
@@ -160,16 +170,35 @@ class PublishingService:
     async def _deliver(self, delivery: Delivery, article: Article, *, report: PassReport) -> bool:
         """Post one article; False ends the pass (paused, stopping, or the channel is down)."""
         was_paused = await self.paused_reason()
-        post = self.render(article)
         async with self._db.transaction() as conn:
-            await DeliveryRepository(conn).mark_sending(article.id, now=self._clock())
+            if not await DeliveryRepository(conn).claim(article.id, now=self._clock()):
+                return True  # an editor's push took it meanwhile
+        try:
+            sent, chat_id, post = await self._send(article, breaking=False)
+        except DeliveryError as exc:
+            return await self._failed(delivery, article, exc.failure.kind, str(exc), report)
+        except _Interrupted:
+            return await self._requeue(article.id, report)
+        await self._record_posted(article.id, chat_id, sent, post)
+        report.posted.append(article.id)
+        if was_paused:
+            await self._set_paused(None)
+            await self._notifier.send("✅ Publishing resumed: the channel accepts posts again.")
+        return True
+
+    async def _send(
+        self, article: Article, *, breaking: bool
+    ) -> tuple[SentPost, int | str, RenderedPost]:
+        """Send a claimed article, waiting out 429s and retrying transient errors inline."""
+        post = self.render(article, breaking=breaking)
+        silent = self._settings.publishing.silent and not breaking
         tries = 0
         while True:
             tries += 1
             chat_id = await self.chat_id()
             try:
                 sent = await self._sender.post(
-                    chat_id, post, article_url=article.url, silent=self._settings.publishing.silent
+                    chat_id, post, article_url=article.url, silent=silent, urgent=breaking
                 )
             except DeliveryError as exc:
                 failure = exc.failure
@@ -177,33 +206,70 @@ class PublishingService:
                     logger.warning("429 from Telegram: waiting %.0f s", failure.retry_after)
                     if await self._sleep(failure.retry_after + 0.5):
                         continue
-                    return await self._requeue(article.id, report)
+                    raise _Interrupted from exc
                 if failure.kind is FailureKind.MIGRATED and failure.new_chat_id is not None:
                     await self._follow_migration(str(chat_id), failure.new_chat_id)
                     continue
                 if failure.kind is FailureKind.TRANSIENT and tries <= INLINE_RETRIES:
-                    if await self._sleep(
-                        backoff(tries, self._settings.publishing.retry_backoff_seconds)
-                    ):
+                    base = self._settings.publishing.retry_backoff_seconds
+                    if await self._sleep(backoff(tries, base)):
                         continue
-                    return await self._requeue(article.id, report)
-                return await self._failed(delivery, article, failure.kind, str(exc), report)
-            async with self._db.transaction() as conn:
-                await DeliveryRepository(conn).mark_posted(
-                    article.id,
-                    chat_id=str(chat_id),
-                    message_id=sent.message_id,
-                    has_photo=sent.has_photo,
-                    content_hash=content_hash(post),
-                    now=self._clock(),
-                )
-            report.posted.append(article.id)
-            if was_paused:
-                await self._set_paused(None)
-                await self._notifier.send(
-                    "✅ Publishing resumed: the channel accepts posts again."
-                )
-            return True
+                    raise _Interrupted from exc
+                raise
+            return sent, chat_id, post
+
+    async def _record_posted(
+        self, article_id: int, chat_id: int | str, sent: SentPost, post: RenderedPost
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await DeliveryRepository(conn).mark_posted(
+                article_id,
+                chat_id=str(chat_id),
+                message_id=sent.message_id,
+                has_photo=sent.has_photo,
+                content_hash=content_hash(post),
+                now=self._clock(),
+            )
+
+    async def publish_now(self, article_id: int, *, breaking: bool = True) -> SentPost:
+        """Post one article at once, ahead of the routine queue (breaking news, `/post <id>`).
+
+        Loud when breaking; the per-channel limit still holds. An ambiguous timeout leaves the
+        article `uncertain` and reported, like any post. Raises `DeliveryError` when Telegram
+        refuses, and `LookupError` when the article does not exist or is being sent already.
+        """
+        article = await ArticleRepository(self._db.conn).get(article_id)
+        if article is None:
+            raise LookupError(f"article {article_id} does not exist")
+        async with self._db.transaction() as conn:
+            deliveries = DeliveryRepository(conn)
+            await deliveries.ensure(article_id, now=self._clock())
+            if not await deliveries.claim(article_id, now=self._clock(), repost=breaking):
+                raise LookupError(f"article {article_id} is being sent or was handled already")
+        try:
+            sent, chat_id, post = await self._send(article, breaking=breaking)
+        except _Interrupted:
+            await self._requeue(article_id, PassReport())
+            raise
+        except DeliveryError as exc:
+            if exc.failure.kind is FailureKind.AMBIGUOUS:
+                async with self._db.transaction() as conn:
+                    await DeliveryRepository(conn).mark_uncertain(
+                        article_id, error=str(exc), now=self._clock()
+                    )
+                await self._uncertain.report(article_id, "Telegram did not answer in time")
+            elif breaking:
+                # A failed push must not go out later, silently, as a routine post: the editor
+                # who pushed it sees the error and decides (/retry).
+                async with self._db.transaction() as conn:
+                    await DeliveryRepository(conn).skip(
+                        article_id, f"breaking push failed: {exc}", now=self._clock()
+                    )
+            else:
+                await self._requeue(article_id, PassReport())
+            raise
+        await self._record_posted(article_id, chat_id, sent, post)
+        return sent
 
     async def _requeue(self, article_id: int, report: PassReport) -> bool:
         async with self._db.transaction() as conn:
@@ -223,7 +289,7 @@ class PublishingService:
             async with self._db.transaction() as conn:
                 await DeliveryRepository(conn).mark_uncertain(article.id, error=error, now=now)
             report.uncertain.append(article.id)
-            await self._report_uncertain(article.id, "Telegram did not answer in time")
+            await self._uncertain.report(article.id, "Telegram did not answer in time")
             return True
         if kind is FailureKind.CHANNEL_LOST:
             await self._requeue(article.id, report)
@@ -257,74 +323,18 @@ class PublishingService:
             await DeliveryRepository(conn).move_chat(old, str(new_chat_id))
         logger.warning("the channel moved to %s; following it", new_chat_id)
 
-    async def _report_uncertain(self, article_id: int, why: str) -> None:
-        stored = await ArticleRepository(self._db.conn).get(article_id)
-        title = html.escape(stored.title if stored else f"article {article_id}")
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton("Post again", callback_data=f"unc:again:{article_id}"),
-                    InlineKeyboardButton("It is posted", callback_data=f"unc:done:{article_id}"),
-                ]
-            ]
-        )
-        await self._notifier.send(
-            f"⚠️ <b>Not sure this reached the channel</b> ({why}):\n<b>{title}</b> "
-            f"(article {article_id}).\nCheck the channel, then choose. I will not repost it "
-            "on my own.",
-            markup=markup,
-        )
-
-    # --- corrections -----------------------------------------------------------------------
-
-    async def _correct(self, report: PassReport) -> None:
-        for delivery, article in await DeliveryRepository(self._db.conn).corrections_due():
-            if self._stopping.is_set():
-                return
-            post = self.render(article, breaking=article.is_breaking)
-            digest = content_hash(post)
-            if digest != delivery.content_hash and delivery.message_id is not None:
-                try:
-                    await self._sender.edit(
-                        delivery.chat_id or await self.chat_id(),
-                        delivery.message_id,
-                        post,
-                        has_photo=delivery.has_photo,
-                    )
-                except DeliveryError as exc:
-                    logger.warning("could not edit the post of article %s: %s", article.id, exc)
-                    if exc.failure.kind in (FailureKind.TRANSIENT, FailureKind.RATE_LIMITED):
-                        continue  # try again next pass
-                else:
-                    report.corrected.append(article.id)
-            async with self._db.transaction() as conn:
-                await DeliveryRepository(conn).mark_corrected(
-                    article.id, content_hash=digest, now=self._clock()
-                )
-
-    # --- editors' decisions ----------------------------------------------------------------
-
     async def decide_uncertain(self, article_id: int, *, post_again: bool) -> bool:
         """An editor checked the channel: requeue the article, or record it as posted."""
-        repo = DeliveryRepository(self._db.conn)
-        delivery = await repo.get(article_id)
-        if delivery is None or delivery.state.value != "uncertain":
-            return False
-        async with self._db.transaction() as conn:
-            if post_again:
-                await DeliveryRepository(conn).requeue(article_id, now=self._clock())
-            else:
-                await DeliveryRepository(conn).mark_posted(
-                    article_id,
-                    chat_id=str(await self.chat_id()),
-                    message_id=0,
-                    has_photo=False,
-                    content_hash="",
-                    now=self._clock(),
-                )
-        if post_again:
+        done = await self._uncertain.decide(
+            article_id, post_again=post_again, chat_id=await self.chat_id()
+        )
+        if done and post_again:
             self.kick()
-        return True
+        return done
+
+
+class _Interrupted(Exception):
+    """The bot is stopping while a send waited; the article goes back to pending."""
 
 
 def _log_crash(task: asyncio.Task[PassReport]) -> None:

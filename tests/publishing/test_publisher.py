@@ -342,3 +342,25 @@ async def test_job_publishes_without_being_asked(fake: FakeTelegram, start_bot: 
         await stored(app.bot_data.services, draft(1))
         await fake.wait_for(lambda: channel_texts(fake), timeout=10)
         assert channel_texts(fake)[0].startswith("Story number 1")
+
+
+async def test_alert_that_could_not_be_delivered_is_repeated_at_next_start(
+    fake: FakeTelegram, start_bot: StartBot
+) -> None:
+    async with start_bot(publishing=QUIET, telegram={"request_timeout_seconds": 1.0}) as app:
+        services = app.bot_data.services
+        (article_id,) = await stored(services, draft(1))
+        fake.fail_next("sendMessage", Fault.drop_connection(applied=True))
+        assert (await services.publisher.run_pass()).uncertain == [article_id]
+        # The editor never opened the bot: Telegram refused the alert.
+        refused = [c for c in fake.calls_of("sendMessage") if c.params["chat_id"] == ADMIN_ID]
+        assert refused and not any(c.ok for c in refused)
+    fake.send_text(fake.user(ADMIN_ID, "Editor"), "/start")
+    since = len(fake.calls)
+    async with start_bot(publishing=QUIET):
+        alert = await fake.wait_for_call(
+            "sendMessage",
+            lambda p: p["chat_id"] == ADMIN_ID and "Not sure" in p["text"],
+            since=since,
+        )
+        assert alert.ok

@@ -1,0 +1,60 @@
+"""Corrections: a posted article that changed gets its channel post edited, never reposted.
+
+Only articles updated since their post was last written are looked at, and the post is edited
+only when what it shows (the rendered card and photo) actually differs, so a change to a field
+the post does not show costs no Bot API call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.clock import Clock
+from bot.domain import Article
+from bot.errors import DeliveryError
+from bot.publishing.channel import ChannelSender, content_hash
+from bot.publishing.failures import FailureKind
+from bot.rendering import RenderedPost
+from storage.database import Database
+from storage.deliveries import DeliveryRepository
+
+logger = logging.getLogger(__name__)
+
+
+async def correct_changed_posts(
+    db: Database,
+    *,
+    sender: ChannelSender,
+    render: Callable[[Article], RenderedPost],
+    channel: Callable[[], Awaitable[int | str]],
+    clock: Clock,
+    stopping: asyncio.Event,
+) -> list[int]:
+    """Edit the posts of changed articles; return the ids whose post was edited."""
+    corrected: list[int] = []
+    for delivery, article in await DeliveryRepository(db.conn).corrections_due():
+        if stopping.is_set():
+            break
+        post = render(article)
+        digest = content_hash(post)
+        if digest != delivery.content_hash and delivery.message_id:
+            try:
+                await sender.edit(
+                    delivery.chat_id or await channel(),
+                    delivery.message_id,
+                    post,
+                    has_photo=delivery.has_photo,
+                )
+            except DeliveryError as exc:
+                logger.warning("could not edit the post of article %s: %s", article.id, exc)
+                if exc.failure.kind in (FailureKind.TRANSIENT, FailureKind.RATE_LIMITED):
+                    continue  # try again next pass
+            else:
+                corrected.append(article.id)
+        async with db.transaction() as conn:
+            await DeliveryRepository(conn).mark_corrected(
+                article.id, content_hash=digest, now=clock()
+            )
+    return corrected

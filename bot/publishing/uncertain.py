@@ -1,0 +1,74 @@
+"""Posts Telegram may or may not have made: told to the editors once, decided by them.
+
+A read timeout or a dropped connection after the request left, or a crash during the call,
+leaves no way for the bot to know whether the post exists. Reposting could double it and
+dropping could lose it, so a person decides, from buttons under the alert.
+"""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.clock import Clock
+from bot.notify import AdminNotifier
+from storage.articles import ArticleRepository
+from storage.database import Database
+from storage.deliveries import DeliveryRepository, DeliveryState
+
+
+class UncertainPosts:
+    """Reports uncertain posts and applies the editors' decisions."""
+
+    def __init__(self, db: Database, notifier: AdminNotifier, clock: Clock) -> None:
+        self._db = db
+        self._notifier = notifier
+        self._clock = clock
+
+    async def report(self, article_id: int, why: str) -> None:
+        """Tell the editors, with buttons to decide; remember that they were told."""
+        stored = await ArticleRepository(self._db.conn).get(article_id)
+        title = html.escape(stored.title if stored else f"article {article_id}")
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton("Post again", callback_data=f"unc:again:{article_id}"),
+                    InlineKeyboardButton("It is posted", callback_data=f"unc:done:{article_id}"),
+                ]
+            ]
+        )
+        told = await self._notifier.send(
+            f"⚠️ <b>Not sure this reached the channel</b> ({html.escape(why)}):\n<b>{title}</b> "
+            f"(article {article_id}).\nCheck the channel, then choose. I will not repost it "
+            "on my own.",
+            markup=markup,
+        )
+        if told:
+            async with self._db.transaction() as conn:
+                await DeliveryRepository(conn).mark_reported(article_id, now=self._clock())
+
+    async def report_unreported(self, why: str) -> None:
+        """Repeat alerts that a crash or a refused message kept from the editors."""
+        for article_id in await DeliveryRepository(self._db.conn).unreported_uncertain():
+            await self.report(article_id, why)
+
+    async def decide(self, article_id: int, *, post_again: bool, chat_id: int | str) -> bool:
+        """Requeue the article, or record it as posted; False if it is not uncertain."""
+        delivery = await DeliveryRepository(self._db.conn).get(article_id)
+        if delivery is None or delivery.state is not DeliveryState.UNCERTAIN:
+            return False
+        async with self._db.transaction() as conn:
+            deliveries = DeliveryRepository(conn)
+            if post_again:
+                await deliveries.requeue(article_id, now=self._clock())
+            else:
+                await deliveries.mark_posted(
+                    article_id,
+                    chat_id=str(chat_id),
+                    message_id=None,
+                    has_photo=False,
+                    content_hash="",
+                    now=self._clock(),
+                )
+        return True
