@@ -21,6 +21,8 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
 from bot.services import LEASE_HEARTBEAT_SECONDS, open_services
+from handlers.fallback import GATE_GROUP, fallback_handlers, gate_handlers
+from handlers.menus import set_command_menus, subscriber_handlers
 from handlers.publishing import publishing_handlers
 from handlers.start import start_handlers
 
@@ -97,9 +99,13 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     app: NewsdeskApp = builder.build()  # type: ignore[assignment]  # builder loses our generics
 
-    # Handler order: commands first, one group per feature, in the order listed here.
-    app.add_handlers(start_handlers())
+    # Handler order. Group GATE_GROUP runs before everything: the flood guard and "who was
+    # seen". Then group 0, first match wins, in this order:
+    app.add_handlers(gate_handlers(), group=GATE_GROUP)
+    app.add_handlers(start_handlers())  # /start (with fav_/a_ deep links), /help
     app.add_handlers(publishing_handlers())  # editors' answers to "not sure it was posted"
+    app.add_handlers(subscriber_handlers())  # ⭐, /favorites, /latest, /breaking, /search, …
+    app.add_handlers(fallback_handlers())  # unknown commands and plain text: must stay last
     for callback in error_handlers:
         app.add_error_handler(callback)
     return app
@@ -111,6 +117,7 @@ def _post_init(
     async def post_init(app: NewsdeskApp) -> None:
         services = await open_services(settings, app.bot, clock=clock, take_lease=True)
         app.bot_data.attach(services)
+        await set_command_menus(app.bot, settings.telegram.admins)
         await services.publisher.start()
         if app.job_queue is not None:
             app.job_queue.run_repeating(

@@ -7,6 +7,8 @@ WARNING. As a second line of defence a filter replaces the token in any formatte
 from __future__ import annotations
 
 import logging
+import sys
+from typing import TextIO
 
 REDACTED = "<token>"
 
@@ -33,9 +35,21 @@ class RedactFilter(logging.Filter):
         return True
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time, not the one at set-up."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def setup_logging(level: str = "INFO", secret: str = "") -> None:
     """Log to stderr at `level`; quiet the chatty libraries; redact `secret`."""
-    handler = logging.StreamHandler()
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactFilter(secret))
     root = logging.getLogger()

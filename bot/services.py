@@ -19,6 +19,7 @@ from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
 from bot.sources.service import SourceService
+from bot.subscribers import SubscriberServices, open_subscriber_services
 from storage.database import Database
 from storage.lease import LeaseRepository
 
@@ -40,6 +41,7 @@ class Services:
     publisher: PublishingService
     fetcher: Fetcher
     sources: SourceService
+    subscribers: SubscriberServices
     started_at: datetime
     lease: LeaseRepository | None = field(default=None)
 
@@ -55,6 +57,7 @@ class Services:
     async def close(self) -> None:
         """Stop fetching, release the lease and close the store."""
         try:
+            await self.subscribers.close()  # flushes batched ⭐ presses and last-seen times
             await self.sources.aclose()
             await self.fetcher.aclose()
             if self.lease is not None:
@@ -78,6 +81,11 @@ async def open_services(
     except BaseException:
         await db.close()
         raise
+    try:
+        subscribers = await open_subscriber_services(db, settings, clock)
+    except BaseException:
+        await db.close()
+        raise
     notifier = AdminNotifier(bot, settings.telegram.admins)
     fetcher = Fetcher(settings.fetching)
     return Services(
@@ -97,6 +105,7 @@ async def open_services(
             # `newsdesk fetch` must not use up the one alert.
             notify_admins=notifier.tell if take_lease else None,
         ),
+        subscribers=subscribers,
         started_at=clock(),
         lease=lease,
     )

@@ -1,0 +1,207 @@
+"""Latency of the subscriber queries on a large store, and the memory the process needs.
+
+A store of 100,000 posted articles (English and Arabic text) and 1,000,000 favorites across
+50,000 users is built once (in a child process, so its peak memory is not counted), then the
+real services answer /favorites pages, /latest pages (the five-second cache defeated: every
+call reads the store) and /search queries of one to three words, common and rare.
+
+    .venv/bin/python bench/queries.py [--articles 100000] [--favorites 1000000] [--queries 500]
+
+Last line: key=value figures (milliseconds; targets p99 ≤ 10 ms, rss ≤ 150 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.config import parse_settings  # noqa: E402
+from bot.subscribers import SubscriberServices, open_subscriber_services  # noqa: E402
+from storage.articles import to_db_time  # noqa: E402
+from storage.database import Database  # noqa: E402
+
+USERS = 50_000
+CATEGORIES = ["World", "Politics", "Economy", "Sports", "Culture", "Science", "Health",
+              "Technology", "Local", "Opinion", "سياسة", "اقتصاد"]  # fmt: skip
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def vocabulary(rng: random.Random) -> list[str]:
+    """English-like and Arabic words; used with a Zipf-like skew, as real text is."""
+    letters, arabic = "abcdefghijklmnopqrstuvwxyz", "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 9))) for _ in range(8000)]
+    words += ["".join(rng.choice(arabic) for _ in range(rng.randint(3, 7))) for _ in range(4000)]
+    return words
+
+
+def text(rng: random.Random, words: list[str], count: int) -> str:
+    """`count` words, frequent ones far more often (index ~ 1/rank)."""
+    top = len(words)
+    return " ".join(words[min(top - 1, int(rng.paretovariate(1.1))) - 1] for _ in range(count))
+
+
+async def migrate_only(path: Path) -> None:
+    """Create the schema through the real migrations."""
+    await (await Database.open(path)).close()
+
+
+def build(path: Path, articles: int, favorites: int) -> None:
+    """Fill the store with plain sqlite3 (setup speed only; the bench reads through our code)."""
+    asyncio.run(migrate_only(path))
+    rng = random.Random(1)
+    words = vocabulary(rng)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO articles (id, guid, url, title, category, published_at, summary, body, "
+        "is_breaking, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                n,
+                f"bench-{n}",
+                f"https://news.example/{n}",
+                text(rng, words, 9),
+                rng.choice(CATEGORIES),
+                to_db_time(NOW - timedelta(minutes=articles - n)),
+                text(rng, words, 30),
+                text(rng, words, 120),
+                int(rng.random() < 0.01),
+                to_db_time(NOW),
+                to_db_time(NOW),
+            )
+            for n in range(1, articles + 1)
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO deliveries (article_id, state, updated_at) VALUES (?, 'posted', ?)",
+        ((n, to_db_time(NOW)) for n in range(1, articles + 1)),
+    )
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < favorites:
+        pairs.add((rng.randrange(USERS), rng.randint(1, articles)))
+    conn.executemany(
+        "INSERT INTO favorites (user_id, article_id, saved_at) VALUES (?, ?, ?)",
+        ((u, a, to_db_time(NOW - timedelta(seconds=a))) for u, a in pairs),
+    )
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds."""
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
+async def timed(calls: list[Callable[[], Awaitable[object]]]) -> list[float]:
+    """The latency of each call, one after another."""
+    samples = []
+    for call in calls:
+        started = time.perf_counter()
+        await call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+Call = Callable[[], Awaitable[object]]
+
+
+def favorites_call(services: SubscriberServices, rng: random.Random) -> Call:
+    """A /favorites page of a random user (mostly the first page)."""
+    user, page = rng.randrange(USERS), rng.choice([0, 0, 0, 1])
+    return lambda: services.favorites.page(user, page)
+
+
+def latest_call(services: SubscriberServices, rng: random.Random) -> Call:
+    """A /latest page, of everything or of one category."""
+    category, page = rng.choice([None, *CATEGORIES]), rng.choice([0, 0, 1, 2, 5])
+    return lambda: services.news.latest(page, category)
+
+
+def search_call(services: SubscriberServices, rng: random.Random, words: list[str]) -> Call:
+    """One to three words, from the commonest twenty to the rarest."""
+    pool = words[: rng.choice([20, 500, len(words)])]
+    query = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 3)))
+    return lambda: services.news.search(query)
+
+
+async def measure(path: Path, queries: int) -> dict[str, float]:
+    """Query the built store through the real services."""
+    settings = parse_settings(
+        {"telegram": {"token": "1:x", "channel": "@example_news"}, "storage": {"path": str(path)}}
+    )
+    ticks = iter(range(10**9))
+    db = await Database.open(path)
+    # Each call a minute later than the last: the /latest cache never answers.
+    services = await open_subscriber_services(
+        db, settings, lambda: NOW + timedelta(minutes=next(ticks))
+    )
+    rng = random.Random(2)
+    words = vocabulary(random.Random(1))
+    figures: dict[str, float] = {}
+    try:
+        cases = {
+            "favorites": [favorites_call(services, rng) for _ in range(queries)],
+            "latest": [latest_call(services, rng) for _ in range(queries)],
+            "search": [search_call(services, rng, words) for _ in range(queries)],
+        }
+        for name, calls in cases.items():
+            await timed(calls[:20])  # warm the page cache
+            p50, p99 = percentiles(await timed(calls))
+            figures[f"{name}_p50_ms"], figures[f"{name}_p99_ms"] = p50, p99
+    finally:
+        await services.close()
+        await db.close()
+    rss_pages = int(Path("/proc/self/statm").read_text().split()[1])  # noqa: ASYNC240 - procfs
+    figures["rss_mb"] = rss_pages * resource.getpagesize() / 2**20
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def main() -> None:
+    """Build (in a child process), then measure."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--favorites", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--build")
+    args = parser.parse_args()
+    if args.build:
+        build(Path(args.build), args.articles, args.favorites)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "queries.sqlite3"
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, __file__, "--build", str(path), "--articles", str(args.articles),
+             "--favorites", str(args.favorites)],
+            check=True,
+        )  # fmt: skip
+        print(f"built in {time.perf_counter() - started:.0f} s")
+        figures = asyncio.run(measure(path, args.queries))
+    print(
+        f"articles={args.articles} favorites={args.favorites} "
+        + " ".join(f"{k}={v:.2f}" for k, v in figures.items())
+    )
+
+
+if __name__ == "__main__":
+    main()

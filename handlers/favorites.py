@@ -1,0 +1,98 @@
+"""⭐ presses under channel posts, and /favorites in private chat with its buttons.
+
+A ⭐ press may come from anyone reading the channel, including people who never started the
+bot: everything needed is in the callback query (the presser's id and language).
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot import catalogue
+from bot.context import Context
+from bot.subscribers import FavoriteOutcome, from_services, views
+from bot.subscribers.callbacks import FAVORITE, FAVORITE_REMOVE, FAVORITES_PAGE
+from handlers.news import edit_reply
+
+_TOASTS = {
+    FavoriteOutcome.SAVED: "toast_saved",
+    FavoriteOutcome.REMOVED: "toast_removed",
+    FavoriteOutcome.UNAVAILABLE: "toast_unavailable",
+}
+
+
+async def save_favorite(update: Update, context: Context) -> None:
+    """⭐: save the article, or remove it if already saved; answer with a toast."""
+    query = update.callback_query
+    match = FAVORITE.match(query.data or "") if query is not None else None
+    if query is None or match is None:
+        return
+    subscribers = from_services(context.bot_data.services)
+    outcome = await subscribers.favorites.toggle(query.from_user.id, int(match[1]))
+    language = subscribers.language_of(query.from_user)
+    await query.answer(catalogue.text(_TOASTS[outcome], language, bot=context.bot.username))
+
+
+async def show_favorites(update: Update, context: Context) -> None:
+    """/favorites: the first page of saved stories."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    reply = await _favorites_page(update, context, user.id, 0)
+    await message.reply_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def turn_favorites_page(update: Update, context: Context) -> None:
+    """Prev/Next under /favorites."""
+    query = update.callback_query
+    match = FAVORITES_PAGE.match(query.data or "") if query is not None else None
+    if query is None or match is None:
+        return
+    await edit_reply(
+        query, await _favorites_page(update, context, query.from_user.id, int(match[1]))
+    )
+    await query.answer()
+
+
+async def remove_favorite(update: Update, context: Context) -> None:
+    """✖ under /favorites: remove one story and redraw the page."""
+    query = update.callback_query
+    match = FAVORITE_REMOVE.match(query.data or "") if query is not None else None
+    if query is None or match is None:
+        return
+    subscribers = from_services(context.bot_data.services)
+    await subscribers.favorites.remove(query.from_user.id, int(match[1]))
+    await edit_reply(
+        query, await _favorites_page(update, context, query.from_user.id, int(match[2]))
+    )
+    await query.answer(catalogue.text("toast_removed", subscribers.language_of(query.from_user)))
+
+
+async def _favorites_page(
+    update: Update, context: Context, user_id: int, number: int
+) -> views.Reply:
+    subscribers = from_services(context.bot_data.services)
+    reader = subscribers.list_context(
+        subscribers.language_of(update.effective_user), context.bot.username
+    )
+    page = await subscribers.favorites.page(user_id, number)
+    if not page.items and number > 0:  # the last item of a later page went: show the one before
+        page = await subscribers.favorites.page(user_id, number - 1)
+    channel = subscribers.settings.telegram.channel
+    if not channel.startswith("@"):
+        channel = catalogue.text("our_channel", reader.language)
+    return views.favorites_reply(page, reader, channel)
+
+
+def favorites_handlers() -> list[BaseHandler[Update, Context, None]]:
+    """The handlers this feature owns."""
+    return [
+        # Not blocking: a press waits for its batch's commit without holding one of the
+        # Application's concurrent-update slots, so presses arriving meanwhile join the batch.
+        CallbackQueryHandler(save_favorite, pattern=FAVORITE, block=False),
+        # Reads need no order either; not blocking lets them overlap with the batches' commits.
+        CommandHandler("favorites", show_favorites, filters=filters.ChatType.PRIVATE, block=False),
+        CallbackQueryHandler(turn_favorites_page, pattern=FAVORITES_PAGE),
+        CallbackQueryHandler(remove_favorite, pattern=FAVORITE_REMOVE),
+    ]

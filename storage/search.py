@@ -1,0 +1,167 @@
+"""Reads subscribers make: the newest posted articles, breaking news, categories, full-text search.
+
+What a subscriber may see is decided in one place, `Visibility`: an article is *available* unless
+it was retracted, and *listed* once it is also posted in the channel. Retraction belongs to the
+admins' work; `Visibility.detect` picks up an `articles.retracted_at` column as soon as a
+migration adds one, so every query here and the ⭐ check follow without further change.
+
+Search text is folded the same way on both sides: the migration's `articles_search_text` view
+folds what is indexed, `fold_arabic` folds the query. The user's words are always quoted as FTS5
+strings, so `"`, `*`, `-`, `NEAR`, `AND` and parentheses are searched as words, never as syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+# The `regex` package ships no type hints; stubs may or may not be installed (types-regex).
+import regex  # type: ignore[import-untyped, unused-ignore]
+
+from bot.domain import Article
+from storage.articles import SELECT_ARTICLE, article_from_row, to_db_time
+
+# Harakat and tanwin (U+064B–U+0652), the superscript alef and tatweel vanish; hamza-carrying and
+# wasla alefs become a bare alef; alef maksura becomes ya. Keep in step with the migration's view.
+_ARABIC_FOLDING: dict[int, str | None] = {
+    **{code: None for code in range(0x064B, 0x0653)},
+    0x0640: None,
+    0x0670: None,
+    0x0622: "\u0627",
+    0x0623: "\u0627",
+    0x0625: "\u0627",
+    0x0671: "\u0627",
+    0x0649: "\u064a",
+}
+_WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
+# A 4,000-character paste is still searched, by its first words: enough to find the story.
+MAX_TERMS = 32
+# Title matches weigh most, then the summary, then the body.
+_BM25 = "bm25(articles_fts, 10.0, 4.0, 1.0)"
+# Relevance halves for every week of age: readers of a news channel want the recent story.
+_RECENCY_DAYS = 7.0
+_UNKNOWN_AGE_DAYS = 365.0
+# Only the newest matches are ranked. FTS5 walks a term's matches newest id first and stops
+# here, so a word found in half the archive costs as little as a rare one (p99 stays in
+# milliseconds on 100,000 articles); with relevance halving weekly, an older match would
+# rarely reach the first pages anyway.
+SEARCH_CANDIDATES = 500
+
+
+def fold_arabic(text: str) -> str:
+    """Drop Arabic vowel marks and tatweel and unify alef forms, as the index does."""
+    return text.translate(_ARABIC_FOLDING)
+
+
+def search_terms(query: str) -> list[str]:
+    """The user's words: runs of letters, digits and marks, deduplicated, at most MAX_TERMS.
+
+    Everything else separates words, as it does for the unicode61 tokenizer: "e-mail" is "e"
+    and "mail", "title:budget" is "title" and "budget", a lone "*" or "-" is nothing.
+    """
+    terms: list[str] = []
+    for word in _WORD.findall(fold_arabic(query)):
+        if word not in terms:
+            terms.append(word)
+            if len(terms) == MAX_TERMS:
+                break
+    return terms
+
+
+def match_expression(terms: list[str], *, any_term: bool = False) -> str:
+    """An FTS5 query that treats every term as a quoted string (all terms, or any of them)."""
+    quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
+    return (" OR " if any_term else " ").join(quoted)
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """SQL conditions on the alias `a` deciding what subscribers may see."""
+
+    available: str
+    listed: str
+
+    @classmethod
+    async def detect(cls, conn: aiosqlite.Connection) -> Visibility:
+        """Build the conditions for the schema this database has."""
+        async with conn.execute("SELECT name FROM pragma_table_info('articles')") as cur:
+            columns = {str(row[0]) for row in await cur.fetchall()}
+        available = "a.retracted_at IS NULL" if "retracted_at" in columns else "1"
+        posted = (
+            "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'posted')"
+        )
+        return cls(available=available, listed=f"{available} AND {posted}")
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    """A category and how many listed articles it holds."""
+
+    name: str
+    count: int
+
+
+class NewsRepository:
+    """All SQL behind /latest, /breaking, /categories, /search and article deep links."""
+
+    def __init__(self, conn: aiosqlite.Connection, visibility: Visibility) -> None:
+        self._conn = conn
+        self._visibility = visibility
+
+    async def _articles(self, sql: str, params: tuple[object, ...]) -> list[Article]:
+        rows = await self._conn.execute_fetchall(sql, params)
+        return [article_from_row(row) for row in rows]
+
+    async def listed(self, article_id: int) -> Article | None:
+        """One article, if subscribers may see it."""
+        found = await self._articles(
+            f"{SELECT_ARTICLE} WHERE a.id = ? AND {self._visibility.listed}", (article_id,)
+        )
+        return found[0] if found else None
+
+    async def latest(self, category: str | None, *, offset: int, limit: int) -> list[Article]:
+        """Listed articles, newest first, optionally of one category."""
+        where = self._visibility.listed
+        params: tuple[object, ...] = (limit, offset)
+        if category is not None:
+            where += " AND a.category = ?"
+            params = (category, limit, offset)
+        return await self._articles(
+            f"{SELECT_ARTICLE} WHERE {where} "
+            "ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?",
+            params,
+        )
+
+    async def breaking(self, since: datetime, *, limit: int) -> list[Article]:
+        """Listed breaking articles published since `since`, newest first."""
+        return await self._articles(
+            f"{SELECT_ARTICLE} WHERE a.is_breaking = 1 AND a.published_at >= ? "
+            f"AND {self._visibility.listed} ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
+            (to_db_time(since), limit),
+        )
+
+    async def categories(self) -> list[CategoryCount]:
+        """Categories of listed articles with their counts, the biggest first."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT a.category, count(*) AS n FROM articles a WHERE a.category IS NOT NULL "
+            f"AND trim(a.category) != '' AND {self._visibility.listed} "
+            "GROUP BY a.category ORDER BY n DESC, a.category",
+        )
+        return [CategoryCount(str(row[0]), int(row[1])) for row in rows]
+
+    async def search(self, match: str, *, now: datetime, offset: int, limit: int) -> list[Article]:
+        """Listed articles matching an FTS5 expression, by relevance weighted by recency.
+
+        Ranked among the SEARCH_CANDIDATES newest matches (see there).
+        """
+        age = f"coalesce(julianday(?) - julianday(a.published_at), {_UNKNOWN_AGE_DAYS})"
+        return await self._articles(
+            f"WITH hits AS (SELECT rowid AS id, {_BM25} AS score FROM articles_fts "
+            "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
+            f"{SELECT_ARTICLE} JOIN hits ON hits.id = a.id WHERE {self._visibility.listed} "
+            f"ORDER BY hits.score / (1.0 + max(0.0, {age}) / {_RECENCY_DAYS}), a.id DESC "
+            "LIMIT ? OFFSET ?",
+            (match, SEARCH_CANDIDATES, to_db_time(now), limit, offset),
+        )

@@ -1,0 +1,115 @@
+"""SQL for `users`: the people the bot has seen, their language choice and alert opt-in.
+
+Sightings are written in batches (`record_seen`): a row per update would cost a write on every
+⭐ press and command, while a last-seen time a few seconds late costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.articles import from_db_time, to_db_time
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """That a user did something at a time; `reachable` if it was in private chat with us."""
+
+    user_id: int
+    language_code: str | None
+    at: datetime
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A stored user."""
+
+    id: int
+    language: str | None
+    language_code: str | None
+    alerts_opt_in: bool
+    active: bool
+    first_seen: datetime
+    last_seen: datetime
+
+
+_UPSERT_SEEN = (
+    "INSERT INTO users (id, language_code, active, first_seen, last_seen) "
+    "VALUES (?, ?, 1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+    "language_code = coalesce(excluded.language_code, users.language_code), "
+    "last_seen = max(users.last_seen, excluded.last_seen), "
+    "active = CASE WHEN ? THEN 1 ELSE users.active END"
+)
+_UPSERT_SETTING = (
+    "INSERT INTO users (id, {column}, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET {column} = excluded.{column}, "
+    "last_seen = max(users.last_seen, excluded.last_seen)"
+)
+
+
+class UserRepository:
+    """All SQL on `users`. Callers own the transaction for writes."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def record_seen(self, sightings: Iterable[Sighting]) -> None:
+        """Create or refresh a row per sighting (one statement for all of them)."""
+        rows = [
+            (s.user_id, s.language_code, to_db_time(s.at), to_db_time(s.at), int(s.reachable))
+            for s in sightings
+        ]
+        if rows:
+            await self._conn.executemany(_UPSERT_SEEN, rows)
+
+    async def set_language(self, user_id: int, language: str | None, *, now: datetime) -> None:
+        """Store a user's language choice (None: follow Telegram's language code again)."""
+        stamp = to_db_time(now)
+        await self._conn.execute(
+            _UPSERT_SETTING.format(column="language"), (user_id, language, stamp, stamp)
+        )
+
+    async def set_alerts(self, user_id: int, opt_in: bool, *, now: datetime) -> None:
+        """Opt a user in to or out of breaking-news alerts."""
+        stamp = to_db_time(now)
+        await self._conn.execute(
+            _UPSERT_SETTING.format(column="alerts_opt_in"), (user_id, int(opt_in), stamp, stamp)
+        )
+
+    async def mark_inactive(self, user_id: int) -> None:
+        """Telegram says we can no longer write to this user (blocked, chat gone)."""
+        await self._conn.execute("UPDATE users SET active = 0 WHERE id = ?", (user_id,))
+
+    async def language_overrides(self) -> dict[int, str]:
+        """Every user's /language choice, for the in-memory cache."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT id, language FROM users WHERE language IS NOT NULL"
+        )
+        return {int(row[0]): str(row[1]) for row in rows}
+
+    async def get(self, user_id: int) -> UserRecord | None:
+        """One user's row."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT id, language, language_code, alerts_opt_in, active, first_seen, "
+                "last_seen FROM users WHERE id = ?",
+                (user_id,),
+            )
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return UserRecord(
+            id=int(row[0]),
+            language=row[1],
+            language_code=row[2],
+            alerts_opt_in=bool(row[3]),
+            active=bool(row[4]),
+            first_seen=from_db_time(row[5]),
+            last_seen=from_db_time(row[6]),
+        )

@@ -1,0 +1,147 @@
+"""The real Application over real HTTP to the fake Bot API, on a real SQLite file.
+
+Errors reaching the error handler are recorded and fail the test at teardown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.context import Context, NewsdeskApp
+from bot.domain import ArticleDraft
+from bot.fakeapi import FakeTelegram, FakeUser, RecordedCall
+from bot.subscribers import SubscriberServices, from_services
+from storage.deliveries import DeliveryRepository
+
+BOT_USERNAME = "newsdesk_bot"
+CHANNEL = "@example_news"  # as tests/conftest.py's settings_dict has it
+CHANNEL_ID = -1001234567890
+
+
+@dataclass
+class Bot:
+    """A running bot and the handles a test needs."""
+
+    app: NewsdeskApp
+    fake: FakeTelegram
+    settings: Settings
+    errors: list[BaseException] = field(default_factory=list)
+    _guid: int = 0
+
+    @property
+    def subscribers(self) -> SubscriberServices:
+        """The subscriber services of the running bot."""
+        return from_services(self.app.bot_data.services)
+
+    async def article(
+        self,
+        title: str,
+        *,
+        category: str | None = "World",
+        summary: str | None = None,
+        body: str | None = None,
+        age: timedelta = timedelta(hours=1),
+        breaking: bool = False,
+        posted: bool = True,
+        url: str | None = "https://news.example/a",
+    ) -> int:
+        """Store an article (and, like the publisher, record it as posted); return its id."""
+        self._guid += 1
+        draft = ArticleDraft(
+            guid=f"test-{self._guid}",
+            url=url,
+            title=title,
+            category=category,
+            summary=summary,
+            body=body,
+            published_at=datetime.now(UTC) - age,
+            is_breaking=breaking,
+        )
+        services = self.app.bot_data.services
+        (result,) = await services.articles.store([draft])
+        if posted:  # what the publisher records once the channel post exists
+            now = datetime.now(UTC)
+            async with services.db.transaction() as conn:
+                deliveries = DeliveryRepository(conn)
+                await deliveries.ensure(result.article.id, now=now)
+                await deliveries.mark_posted(
+                    result.article.id,
+                    chat_id=str(CHANNEL_ID),
+                    message_id=result.article.id,
+                    has_photo=False,
+                    content_hash="test",
+                    now=now,
+                )
+        return result.article.id
+
+    async def channel_post(self, article_id: int) -> int:
+        """A real post in the fake channel with the publisher's ⭐ button; its message id."""
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton("⭐ Save", callback_data=f"fav:{article_id}")]]
+        )
+        sent = await self.app.bot.send_message(
+            CHANNEL, f"Story {article_id}", reply_markup=keyboard
+        )
+        return sent.message_id
+
+    async def press(
+        self, user: FakeUser, message_id: int, data: str, chat: int = CHANNEL_ID
+    ) -> dict[str, Any]:
+        """Press a button and wait for the bot's answer to that press."""
+        query_id = self.fake.press_button(user, chat, message_id, data)
+        return await self.fake.wait_for(lambda: self.fake.callback_answers(query_id))
+
+    def shown(self, call: RecordedCall) -> str:
+        """What the reader sees of a sent or edited message (markup parsed away)."""
+        stored = self.fake.message(call.params["chat_id"], call.result_or_error["message_id"])
+        assert stored is not None and stored.text is not None
+        return stored.text
+
+    async def send(self, user: FakeUser, text: str) -> RecordedCall:
+        """Write to the bot in private chat and wait for its reply there."""
+        since = len(self.fake.calls)
+        self.fake.send_text(user, text)
+        return await self.fake.wait_for_call(
+            "sendMessage", lambda p: p.get("chat_id") == user.id, since=since
+        )
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    """A started fake Bot API with the example channel."""
+    with FakeTelegram(bot_username=BOT_USERNAME) as double:
+        double.add_channel(username=CHANNEL.lstrip("@"), chat_id=CHANNEL_ID)
+        yield double
+
+
+@pytest.fixture
+def publishing() -> bool:
+    """Whether the publisher runs (override in a test module to post through it)."""
+    return False
+
+
+@pytest.fixture
+async def bot(
+    make_settings: Callable[..., Settings], fake: FakeTelegram, publishing: bool
+) -> AsyncIterator[Bot]:
+    """The real Application, wired with the subscriber features, running against the fake."""
+    settings = make_settings(
+        api_base_url=fake.base_url, publishing={"enabled": publishing, "interval_seconds": 1}
+    )
+    errors: list[BaseException] = []
+
+    async def record_error(update: object, context: Context) -> None:
+        errors.append(context.error or RuntimeError("error handler called without an error"))
+
+    app = build_application(settings, error_handlers=(record_error,))
+    async with running(app):
+        yield Bot(app, fake, settings, errors)
+    assert not errors, f"handlers raised: {errors!r}"

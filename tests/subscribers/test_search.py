@@ -1,0 +1,108 @@
+"""The full-text index: folded alike in SQL and Python, kept in step by triggers, never raising."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.subscribers import SubscriberServices
+from storage.database import Database
+from storage.migrate import migrate
+from storage.search import MAX_TERMS, fold_arabic, match_expression, search_terms
+
+from .conftest import add_article
+
+FOLDED_CHARACTERS = "".join(chr(c) for c in range(0x0621, 0x0672)) + " café Ελλάδα 漢字 ١٢٣"
+
+
+async def test_sql_and_python_fold_alike(db: Database) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO articles (guid, title, summary, body) VALUES ('fold', ?, ?, NULL)",
+            (FOLDED_CHARACTERS, "مُحَمَّدٌ الـعَرَبِيَّةُ إِلَى آخِرِهِ ٱلْكِتَابُ"),
+        )
+    rows = await db.conn.execute_fetchall(
+        "SELECT title, summary, body FROM articles_search_text WHERE id = 1"
+    )
+    title, summary, body = next(iter(rows))
+    assert title == fold_arabic(FOLDED_CHARACTERS)
+    assert (
+        summary == fold_arabic("مُحَمَّدٌ الـعَرَبِيَّةُ إِلَى آخِرِهِ ٱلْكِتَابُ") == "محمد العربية الي اخره الكتاب"
+    )
+    assert body is None
+
+
+async def test_triggers_follow_rows_the_site_writes(db: Database) -> None:
+    async def hits(word: str) -> list[int]:
+        rows = await db.conn.execute_fetchall(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+            (match_expression([word]),),
+        )
+        return [int(r[0]) for r in rows]
+
+    async with db.transaction() as conn:  # plain SQL, as the site's own systems write
+        await conn.execute("INSERT INTO articles (guid, title) VALUES ('s1', 'Harbour reopens')")
+    assert await hits("harbour") == [1]
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE articles SET title = 'Airport reopens' WHERE id = 1")
+    assert await hits("harbour") == [] and await hits("airport") == [1]
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT OR REPLACE INTO articles (id, guid, title) VALUES (1, 's1', 'Port closes')"
+        )
+    assert await hits("airport") == [] and await hits("port") == [1]
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM articles")
+    assert await hits("port") == []
+
+
+async def test_migration_backfills_existing_articles(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    async with aiosqlite.connect(path, isolation_level=None) as conn:
+        await migrate(conn, target=5)
+        await conn.execute("INSERT INTO articles (guid, title) VALUES ('old', 'Before search')")
+    db = await Database.open(path)
+    try:
+        rows = await db.conn.execute_fetchall(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'before'"
+        )
+        assert [int(r[0]) for r in rows] == [1]
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        ('"NEAR" AND (x', ["NEAR", "AND", "x"]),
+        ("e-mail -spam *", ["e", "mail", "spam"]),
+        ("مُحَمَّد  محمد", ["محمد"]),
+        ("", []),
+        ("*** --- ((( )))", []),
+    ],
+)
+def test_search_terms_are_words_only(query: str, terms: list[str]) -> None:
+    assert search_terms(query) == terms
+
+
+def test_long_queries_are_capped() -> None:
+    terms = search_terms(" ".join(f"w{n}" for n in range(2000)))
+    assert len(terms) == MAX_TERMS
+    assert match_expression(['say "hi"']) == '"say ""hi"""'
+
+
+async def test_search_service_ranks_title_and_recent_first(
+    db: Database, subscribers: SubscriberServices
+) -> None:
+    body_hit = await add_article(db, "Markets", body="the harbour is busy")
+    old_title = await add_article(db, "Harbour history", age=timedelta(days=200))
+    title_hit = await add_article(db, "Harbour strike ends")
+    await add_article(db, "Harbour unposted", posted=False)
+    result = await subscribers.news.search("harbour")
+    assert result is not None
+    # A title match outranks a body match; half a year of age outweighs both.
+    assert [a.id for a in result.page.items] == [title_hit, body_hit, old_title]
+    assert await subscribers.news.search("*") is None
