@@ -223,7 +223,6 @@ async def run_variant(variant: str, count: int) -> dict[str, float]:
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)
-        services = app.bot_data.services
         await seed(app)
         await app.start()
         raw = make_updates(count)
@@ -234,7 +233,6 @@ async def run_variant(variant: str, count: int) -> dict[str, float]:
         await asyncio.wait_for(request.done.wait(), timeout=600)
         elapsed = time.perf_counter() - started
         await app.stop()
-        await services.close()
         assert app.post_shutdown is not None
         await app.post_shutdown(app)
         await app.shutdown()

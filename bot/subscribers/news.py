@@ -8,6 +8,7 @@ Next button after a restart answers "send the search again", which is cheap for 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 from collections import OrderedDict
@@ -28,9 +29,28 @@ CATEGORY_CACHE = timedelta(seconds=60)
 MAX_REMEMBERED_SEARCHES = 5_000
 # /latest is the same list for every reader and the hottest query there is; a story posted a
 # few seconds ago may show up a few seconds late, which nobody notices, while the store is
-# spared a read per command.
+# spared a read per command. Readers asking while the list is being read wait for that one read
+# (single flight, /categories too): a burst of /latest would otherwise send a read per reader
+# before the first one returns and fills the cache.
 LATEST_CACHE = timedelta(seconds=5)
 _MAX_CACHED_LISTS = 1_000
+
+
+def _retrieve(task: asyncio.Task[object]) -> None:
+    """Mark a shared read's failure as seen: its waiters got it, or all of them left."""
+    if not task.cancelled():
+        task.exception()
+
+
+def _forget(
+    loads: dict[tuple[str | None, int], asyncio.Task[Page[Article]]],
+    key: tuple[str | None, int],
+    task: asyncio.Task[Page[Article]],
+) -> None:
+    """A finished shared read leaves the table (a failed one is retried by the next reader)."""
+    if loads.get(key) is task:
+        del loads[key]
+    _retrieve(task)
 
 
 def short_key(text: str) -> str:
@@ -69,6 +89,8 @@ class NewsQueryService:
         self._categories: tuple[datetime, list[Category]] | None = None
         self._searches: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._latest: dict[tuple[str | None, int], tuple[datetime, Page[Article]]] = {}
+        self._latest_loads: dict[tuple[str | None, int], asyncio.Task[Page[Article]]] = {}
+        self._categories_load: asyncio.Task[list[Category]] | None = None
 
     def _repository(self) -> NewsRepository:
         return NewsRepository(self._db.conn, self._visibility)
@@ -80,17 +102,28 @@ class NewsQueryService:
     async def latest(self, number: int, category: str | None = None) -> Page[Article]:
         """Page `number` of the newest posted articles (of one category)."""
         number = clamp_page(number)
-        now = self._clock()
-        cached = self._latest.get((category, number))
-        if cached is not None and now - cached[0] < LATEST_CACHE:
+        key = (category, number)
+        cached = self._latest.get(key)
+        if cached is not None and self._clock() - cached[0] < LATEST_CACHE:
             return cached[1]
+        load = self._latest_loads.get(key)
+        if load is None:
+            load = asyncio.ensure_future(self._load_latest(key))
+            self._latest_loads[key] = load
+            load.add_done_callback(lambda done: _forget(self._latest_loads, key, done))
+        # Shielded: one reader giving up (cancelled) must not cancel the read the others await.
+        return await asyncio.shield(load)
+
+    async def _load_latest(self, key: tuple[str | None, int]) -> Page[Article]:
+        category, number = key
+        now = self._clock()
         rows = await self._repository().latest(
             category, offset=number * PAGE_SIZE, limit=PAGE_SIZE + 1
         )
         page = Page.from_rows(rows, number)
         if len(self._latest) >= _MAX_CACHED_LISTS:
             self._latest.clear()
-        self._latest[(category, number)] = (now, page)
+        self._latest[key] = (now, page)
         return page
 
     async def breaking(self) -> list[Article]:
@@ -100,9 +133,17 @@ class NewsQueryService:
 
     async def categories(self) -> list[Category]:
         """Categories with counts, the biggest first (cached briefly)."""
-        now = self._clock()
-        if self._categories is not None and now - self._categories[0] < CATEGORY_CACHE:
+        if self._categories is not None and self._clock() - self._categories[0] < CATEGORY_CACHE:
             return self._categories[1]
+        load = self._categories_load
+        if load is None or load.done():
+            load = asyncio.ensure_future(self._load_categories())
+            self._categories_load = load
+            load.add_done_callback(_retrieve)
+        return await asyncio.shield(load)
+
+    async def _load_categories(self) -> list[Category]:
+        now = self._clock()
         counts = await self._repository().categories()
         found = [Category(c.name, c.count, short_key(c.name)) for c in counts[:MAX_CATEGORIES]]
         self._categories = (now, found)
