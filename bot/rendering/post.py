@@ -26,6 +26,23 @@ from bot.rendering.text import paragraphs, single_line, truncate
 SAVE_CALLBACK_PREFIX = "fav:"
 _MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Arabic posts name the month in Arabic (the Levant's names, as Arabic news sites there use),
+# so the meta line of a right-to-left post has no Latin run to jumble its order.
+_MONTHS_AR = (
+    "كانون الثاني",
+    "شباط",
+    "آذار",
+    "نيسان",
+    "أيار",
+    "حزيران",
+    "تموز",
+    "آب",
+    "أيلول",
+    "تشرين الأول",
+    "تشرين الثاني",
+    "كانون الأول",
+)
+_BYLINE_PREFIXES = {"ar": "بقلم"}
 _META_SEPARATOR = " · "
 # Caps that keep the head of the card small whatever a feed puts in these fields, so the
 # title and lead always have room.
@@ -85,10 +102,23 @@ class RenderedPost:
         return replace(self, photo_url=None)
 
 
-def format_published(published_at: datetime, tz: tzinfo) -> str:
+def format_published(published_at: datetime, tz: tzinfo, language: str | None = None) -> str:
     """Format as 27 Nov 2026, 14:05 in the site's zone: compact, unambiguous, locale-free."""
     local = published_at.astimezone(tz)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
+    months = _MONTHS_AR if _base_language(language) == "ar" else _MONTHS
+    return f"{local.day} {months[local.month - 1]} {local.year}, {local:%H:%M}"
+
+
+def _base_language(language: str | None) -> str:
+    return (language or "").split("-", 1)[0].lower()
+
+
+def byline_prefix_for(language: str | None) -> str:
+    """The word before a byline: "By" in English, "بقلم" in Arabic, none where unknown."""
+    base = _base_language(language)
+    if base in _BYLINE_PREFIXES:
+        return _BYLINE_PREFIXES[base]
+    return "By" if base in ("", "en") else ""
 
 
 def format_byline(byline: str | None, prefix: str) -> str:
@@ -136,21 +166,26 @@ def render_post(
     breaking_label: str = "🔴 BREAKING",
     save_label: str = "⭐ Save",
     read_more_label: str = "Read more",
-    byline_prefix: str = "By",
+    byline_prefix: str | None = None,
 ) -> RenderedPost:
     """Render an article as a channel post: a photo with a caption if it has an image, else text.
 
     ``breaking`` is the caller's decision (not ``article.is_breaking``), so the same article can be
     posted as breaking news and later listed plainly. The labels are the caller's, so that a site
-    in Arabic can pass "🔴 عاجل"; ``byline_prefix`` may be "" for bylines that need none.
+    in Arabic can pass "🔴 عاجل"; ``byline_prefix`` defaults to the article language's word.
     """
     title = single_line(article.title)
     meta = _META_SEPARATOR.join(
         piece
         for piece in (
             hashtag(article.category),
-            format_byline(article.byline, byline_prefix),
-            format_published(article.published_at, tz),
+            format_byline(
+                article.byline,
+                byline_prefix
+                if byline_prefix is not None
+                else byline_prefix_for(article.language),
+            ),
+            format_published(article.published_at, tz, article.language),
         )
         if piece
     )

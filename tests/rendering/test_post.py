@@ -365,7 +365,7 @@ def test_rtl_lines_that_start_neutral_or_ltr_get_an_rlm() -> None:
     assert post.plain.split("\n") == [
         RLM + "🔴 عاجل",
         "روسيا وكوريا الشمالية تعززان العلاقات",
-        RLM + "#InternationalNews · المحرر · 27 Nov 2026, 14:05",
+        RLM + "#InternationalNews · المحرر · 27 تشرين الثاني 2026, 14:05",
         "",
         RLM + "2024 عام التحالفات.",
         "",
@@ -398,3 +398,11 @@ def test_rlm_counts_toward_the_limit() -> None:
     checked(post)
     assert post.plain.count(RLM) > 100
     assert utf16_len(post.plain) <= TEXT_LIMIT
+
+
+def test_arabic_post_has_arabic_byline_word_and_month() -> None:
+    article = make_article(**{**ARABIC, "byline": "المحرر"})
+    meta = render_post(article, tz=BEIRUT).plain.split("\n")[1]
+    assert "بقلم المحرر" in meta
+    assert "تشرين الثاني" in meta
+    assert "By" not in meta and "Nov" not in meta
