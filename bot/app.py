@@ -17,10 +17,14 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot.admin.jobs import publish_tick, report_error, unpin_tick
+from bot.admin.pins import UNPIN_JOB_SECONDS
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
 from bot.services import LEASE_HEARTBEAT_SECONDS, open_services
+from handlers.admin import admin_handlers
+from handlers.breaking import breaking_handlers
 from handlers.fallback import GATE_GROUP, fallback_handlers, gate_handlers
 from handlers.menus import set_command_menus, subscriber_handlers
 from handlers.publishing import publishing_handlers
@@ -44,18 +48,13 @@ def _file_url(api_base_url: str) -> str:
     return f"{head}/file/bot{tail}" if sep else api_base_url
 
 
-async def log_error(update: object, context: Context) -> None:
-    """Last resort for exceptions no handler expected: log with the traceback."""
-    logger.error("unhandled error while processing %r", update, exc_info=context.error)
-
-
 def build_application(
     settings: Settings,
     *,
     clock: Clock = utc_now,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
-    error_handlers: Sequence[ErrorCallback] = (log_error,),
+    error_handlers: Sequence[ErrorCallback] = (report_error,),
 ) -> NewsdeskApp:
     """Build the bot: services open in `post_init`, close in `post_shutdown`."""
     # Opt in to python-telegram-bot's future time-period types now: without it PTB itself warns
@@ -104,6 +103,10 @@ def build_application(
     app.add_handlers(gate_handlers(), group=GATE_GROUP)
     app.add_handlers(start_handlers())  # /start (with fav_/a_ deep links), /help
     app.add_handlers(publishing_handlers())  # editors' answers to "not sure it was posted"
+    # Editors' commands (others are told they are for the editors); a bare /breaking falls
+    # through to the subscribers' handler below.
+    app.add_handlers(admin_handlers(settings.telegram.admins))
+    app.add_handlers(breaking_handlers())  # Publish/Cancel, retract yes/no, held commands
     app.add_handlers(subscriber_handlers())  # ⭐, /favorites, /latest, /breaking, /search, …
     app.add_handlers(fallback_handlers())  # unknown commands and plain text: must stay last
     for callback in error_handlers:
@@ -119,6 +122,7 @@ def _post_init(
         app.bot_data.attach(services)
         await set_command_menus(app.bot, settings.telegram.admins)
         await services.publisher.start()
+        await services.admin.start()
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 _heartbeat, interval=LEASE_HEARTBEAT_SECONDS, name="lease-heartbeat"
@@ -133,11 +137,14 @@ def _post_init(
                 )
             if settings.publishing.enabled:
                 app.job_queue.run_repeating(
-                    _publish_tick,
+                    publish_tick,  # skips the tick while an editor has paused publishing
                     interval=settings.publishing.interval_seconds,
                     first=0.5,
                     name="publisher",
                 )
+            app.job_queue.run_repeating(
+                unpin_tick, interval=UNPIN_JOB_SECONDS, first=5.0, name="unpin"
+            )
         if not settings.telegram.admins:
             logger.warning("telegram.admins is empty: nobody can use the admin commands")
         logger.info(
@@ -156,6 +163,7 @@ async def _post_stop(app: NewsdeskApp) -> None:
         services = app.bot_data.services
     except RuntimeError:
         return
+    await services.admin.stop()
     await services.publisher.stop()
 
 
@@ -176,11 +184,6 @@ async def _heartbeat(context: Context) -> None:
 async def _poll_sources(context: Context) -> None:
     """Start fetching the sources that are due; returns at once, slow sources run on."""
     await context.bot_data.services.sources.poll_due()
-
-
-async def _publish_tick(context: Context) -> None:
-    """Start a publishing pass in the background; the job itself never waits on pacing."""
-    context.bot_data.services.publisher.kick()
 
 
 @asynccontextmanager

@@ -35,6 +35,8 @@ _EN: dict[str, str] = {
         "To save a story, press ⭐ under its post in the channel."
     ),
     "toast_saved": "Saved to your favorites — open @{bot} to see them",
+    "alert_breaking": "🔴 <b>Breaking news</b>\n\n{story}\n\n<i>/alerts off stops these.</i>",
+    "alert_open_post": "Open in the channel",
     "toast_removed": "Removed from your favorites",
     "toast_unavailable": "Sorry, this story is no longer available.",
     "toast_invalid": "Sorry, this button no longer works.",
@@ -120,6 +122,8 @@ _AR: dict[str, str] = {
         "لحفظ خبر، اضغط ⭐ تحت منشوره في القناة."
     ),
     "toast_saved": "حُفظ في مفضلتك — افتح @{bot} لعرضها",
+    "alert_breaking": "🔴 <b>خبر عاجل</b>\n\n{story}\n\n<i>لإيقاف هذه التنبيهات: /alerts off</i>",
+    "alert_open_post": "افتح في القناة",
     "toast_removed": "أُزيل من مفضلتك",
     "toast_unavailable": "عذرًا، هذا الخبر لم يعد متاحًا.",
     "toast_invalid": "عذرًا، هذا الزر لم يعد يعمل.",

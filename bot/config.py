@@ -162,6 +162,28 @@ class FetchingSettings(_Section):
     allow_private_addresses: bool = False
 
 
+class BreakingSettings(_Section):
+    """How a breaking item reaches the channel."""
+
+    # Pin the post so it stays on top of the channel.
+    pin: bool = True
+    # Take the pin off after this many hours; 0 keeps it until an editor unpins it.
+    unpin_after_hours: Annotated[float, Field(ge=0, le=24 * 30)] = 6.0
+    # Show a preview with Publish / Cancel first; false posts at once (for practised editors).
+    confirm: bool = True
+    # A preview older than this cannot be published: the news may have moved on.
+    confirm_timeout_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 10.0
+
+
+class AlertSettings(_Section):
+    """Breaking news by private message to subscribers who opted in (/alerts on)."""
+
+    enabled: bool = True
+    # Telegram allows about 30 messages a second overall; the bot's own replies share them.
+    # Keep at or below telegram.max_requests_per_second (the client-side limiter).
+    max_per_second: Annotated[int, Field(ge=1, le=10_000)] = 30
+
+
 class Settings(_Section):
     """The whole configuration of one newsdesk instance."""
 
@@ -171,6 +193,8 @@ class Settings(_Section):
     publishing: PublishingSettings = PublishingSettings()
     fetching: FetchingSettings = FetchingSettings()
     sources: tuple[SourceSettings, ...] = ()
+    breaking: BreakingSettings = BreakingSettings()
+    alerts: AlertSettings = AlertSettings()
 
     @field_validator("sources")
     @classmethod

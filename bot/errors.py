@@ -7,6 +7,8 @@
     │   └── InstanceRunningError another process already runs the bot on this database
     ├── ImportFileError         a whole import file is unusable (bad lines are reported instead)
     ├── DeliveryError           the Bot API refused or lost a post; carries the classified failure
+    ├── AdminError              an editor's request cannot be done as asked
+    │   └── NotAnEditorError    the requester is not an admin (checked again in the service)
     └── IngestError             an input (a feed, a page, a file) could not become articles
         ├── NotAFeedError       no RSS, Atom or JSON Feed (an HTML page, RSS-in-JSON)
         ├── NoArticleError      a page holds no article text the extractor can find
@@ -93,3 +95,11 @@ class HTTPStatusError(FetchError):
     def __init__(self, status: int, url: str) -> None:
         super().__init__(f"HTTP {status} from {url}")
         self.status = status
+
+
+class AdminError(NewsdeskError):
+    """An editor's request cannot be done as asked; the message says why, for the editor."""
+
+
+class NotAnEditorError(AdminError):
+    """Someone who is not an admin asked for something that changes the channel."""

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from telegram import Bot
 
+from bot.admin import AdminServices, open_admin_services
 from bot.articles import ArticleService
 from bot.clock import Clock, utc_now
 from bot.config import Settings
@@ -42,6 +43,7 @@ class Services:
     fetcher: Fetcher
     sources: SourceService
     subscribers: SubscriberServices
+    admin: AdminServices
     started_at: datetime
     lease: LeaseRepository | None = field(default=None)
 
@@ -70,42 +72,59 @@ class Services:
 async def open_services(
     settings: Settings, bot: Bot, *, clock: Clock = utc_now, take_lease: bool
 ) -> Services:
-    """Open the store (migrating it) and, for the bot, take the instance lease."""
+    """Open the store (migrating it) and, for the bot, take the instance lease.
+
+    Building the services starts nothing: jobs and background work begin in the app's
+    `post_init`, so one-shot CLI commands can use the same services.
+    """
     db = await Database.open(settings.storage.path)
-    lease: LeaseRepository | None = None
     try:
+        lease: LeaseRepository | None = None
         if take_lease:
             lease = LeaseRepository(db.conn, ttl=LEASE_TTL)
             async with db.transaction():
                 await lease.acquire(clock())
-    except BaseException:
-        await db.close()
-        raise
-    try:
         subscribers = await open_subscriber_services(db, settings, clock)
     except BaseException:
-        await db.close()
+        await db.close()  # a lease we took dies with this process: it is taken over at once
         raise
+    started_at = clock()
     notifier = AdminNotifier(bot, settings.telegram.admins)
     fetcher = Fetcher(settings.fetching)
+    publisher = PublishingService(settings, db, bot, notifier, clock)
+    sources = SourceService(
+        db,
+        settings,
+        fetcher,
+        clock=clock,
+        # Only the running bot tells the editors about a failing source: a one-shot
+        # `newsdesk fetch` must not use up the one alert.
+        notify_admins=notifier.tell if take_lease else None,
+    )
+    admin = open_admin_services(
+        settings=settings,
+        breaking=settings.breaking,
+        alerts=settings.alerts,
+        db=db,
+        bot=bot,
+        notifier=notifier,
+        publisher=publisher,
+        sources=sources,
+        fetcher=fetcher,
+        clock=clock,
+        started_at=started_at,
+    )
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         articles=ArticleService(db, clock),
         notifier=notifier,
-        publisher=PublishingService(settings, db, bot, notifier, clock),
+        publisher=publisher,
         fetcher=fetcher,
-        sources=SourceService(
-            db,
-            settings,
-            fetcher,
-            clock=clock,
-            # Only the running bot tells the editors about a failing source: a one-shot
-            # `newsdesk fetch` must not use up the one alert.
-            notify_admins=notifier.tell if take_lease else None,
-        ),
+        sources=sources,
         subscribers=subscribers,
-        started_at=clock(),
+        admin=admin,
+        started_at=started_at,
         lease=lease,
     )

@@ -1,9 +1,8 @@
 """Reads subscribers make: the newest posted articles, breaking news, categories, full-text search.
 
 What a subscriber may see is decided in one place, `Visibility`: an article is *available* unless
-it was retracted, and *listed* once it is also posted in the channel. Retraction belongs to the
-admins' work; `Visibility.detect` picks up an `articles.retracted_at` column as soon as a
-migration adds one, so every query here and the ⭐ check follow without further change.
+it was retracted (`articles.retracted_at`, set by an editor's /retract), and *listed* once it
+is also posted in the channel. Every query here and the ⭐ check use the same conditions.
 
 Search text is folded the same way on both sides: the migration's `articles_search_text` view
 folds what is indexed, `fold_arabic` folds the query. The user's words are always quoted as FTS5
@@ -83,16 +82,10 @@ class Visibility:
     available: str
     listed: str
 
-    @classmethod
-    async def detect(cls, conn: aiosqlite.Connection) -> Visibility:
-        """Build the conditions for the schema this database has."""
-        async with conn.execute("SELECT name FROM pragma_table_info('articles')") as cur:
-            columns = {str(row[0]) for row in await cur.fetchall()}
-        available = "a.retracted_at IS NULL" if "retracted_at" in columns else "1"
-        posted = (
-            "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'posted')"
-        )
-        return cls(available=available, listed=f"{available} AND {posted}")
+
+_AVAILABLE = "a.retracted_at IS NULL"
+_POSTED = "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'posted')"
+VISIBILITY = Visibility(available=_AVAILABLE, listed=f"{_AVAILABLE} AND {_POSTED}")
 
 
 @dataclass(frozen=True)

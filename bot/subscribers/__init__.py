@@ -20,7 +20,7 @@ from bot.subscribers.users import UserService
 from bot.subscribers.views import ListContext
 from bot.subscribers.writer import FavoriteOutcome, SubscriberWriter
 from storage.database import Database
-from storage.search import Visibility
+from storage.search import VISIBILITY
 
 __all__ = [
     "FavoriteOutcome",
@@ -66,7 +66,7 @@ async def open_subscriber_services(
     db: Database, settings: Settings, clock: Callable[[], datetime]
 ) -> SubscriberServices:
     """Build the subscriber services on an open, migrated store."""
-    visibility = await Visibility.detect(db.conn)
+    visibility = VISIBILITY
     writer = SubscriberWriter(db, clock, visibility)
     return SubscriberServices(
         settings=settings,

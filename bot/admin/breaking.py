@@ -1,0 +1,308 @@
+"""BreakingService: an editor's `/breaking` from preview to a loud, pinned channel post.
+
+Preview → Publish is stored (`breaking_previews`), so the decision survives a restart and a
+second press finds the preview already claimed. Before the send, the article and its held
+delivery are written in one transaction; the send itself is the publisher's `publish_now`
+(ahead of the routine queue, urgent pacing) or, for the editor's own photo, `PhotoPoster`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from telegram import Bot, InlineKeyboardMarkup
+
+from bot.admin.alerts import AlertService
+from bot.admin.audit import AuditTrail
+from bot.admin.photo import PhotoPoster, render_with_photo
+from bot.admin.pins import PinService
+from bot.admin.replies import Actor, Editors, Reply, buttons, esc, post_link, when
+from bot.clock import Clock
+from bot.config import BreakingSettings, Settings
+from bot.domain import Article, ArticleDraft
+from bot.errors import DeliveryError
+from bot.publishing.service import PublishingService
+from storage.articles import ArticleRepository
+from storage.breaking import BreakingPostRepository, Preview, PreviewRepository
+from storage.database import Database
+
+logger = logging.getLogger(__name__)
+
+REPEAT_WINDOW = timedelta(minutes=10)
+MAX_TEXT = 3500  # leaves the card's label, meta line and buttons room within 4096
+_URL = re.compile(r"https?://[^\s<>\"']+")
+USAGE = (
+    "Send <code>/breaking your text</code> (a link in it becomes the Read more button; reply "
+    "to a photo to post the photo), or <code>/breaking 123</code> to push article 123."
+)
+
+
+def draft_from_text(text: str, *, now: datetime, language: str) -> ArticleDraft:
+    """The editor's text as an article: first line the title, the rest the lead."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    found = _URL.search(text)
+    return ArticleDraft(
+        guid=f"breaking:{uuid.uuid4().hex}",
+        url=found.group(0).rstrip(".,;:!?)") if found else None,
+        title=lines[0],
+        summary="\n".join(lines[1:]) or None,
+        published_at=now,
+        language=language,
+        source="breaking",
+        is_breaking=True,
+    )
+
+
+def fingerprint(text: str) -> str:
+    """The same text, whatever its spacing or case, gives the same fingerprint."""
+    return hashlib.sha256(" ".join(text.casefold().split()).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """Where a breaking post landed."""
+
+    article_id: int
+    chat_id: str
+    message_id: int
+
+
+class BreakingService:
+    """Previews, publishes and unpins breaking news."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bot: Bot,
+        settings: Settings,
+        breaking: BreakingSettings,
+        publisher: PublishingService,
+        alerts: AlertService,
+        audit: AuditTrail,
+        editors: Editors,
+        pins: PinService,
+        clock: Clock,
+    ) -> None:
+        self._db, self._bot, self._settings, self._breaking = db, bot, settings, breaking
+        self._publisher, self._alerts, self._audit = publisher, alerts, audit
+        self._editors, self._pins, self._clock = editors, pins, clock
+        self._photos = PhotoPoster(db, bot, publisher, clock)
+
+    # --- preview ---------------------------------------------------------------------------
+
+    async def prepare(self, actor: Actor, text: str, photo_file_id: str | None) -> Reply:
+        """`/breaking <text>`: a preview with Publish / Cancel (or the post, without confirm)."""
+        self._editors.check(actor)
+        text = text.strip()
+        if not text:
+            return Reply(USAGE)
+        if len(text) > MAX_TEXT:
+            return Reply(f"That is {len(text)} characters; a post holds at most {MAX_TEXT}.")
+        now = self._clock()
+        draft = draft_from_text(text, now=now, language=self._settings.site.language)
+        return await self._preview(actor, draft, text, photo_file_id, fingerprint(text))
+
+    async def prepare_existing(self, actor: Actor, article_id: int) -> Reply:
+        """`/breaking <id>`: push a stored article the same way."""
+        self._editors.check(actor)
+        article = await ArticleRepository(self._db.conn).get(article_id)
+        if article is None:
+            return Reply(f"There is no article {article_id}.")
+        if await BreakingPostRepository(self._db.conn).retracted_at(article_id) is not None:
+            return Reply(f"Article {article_id} was retracted; it cannot be pushed.")
+        return await self._preview(actor, article, None, None, f"article:{article_id}")
+
+    async def _preview(
+        self,
+        actor: Actor,
+        content: ArticleDraft,
+        text: str | None,
+        photo: str | None,
+        print_: str,
+    ) -> Reply:
+        article_id = content.id if isinstance(content, Article) else None
+        async with self._db.transaction() as conn:
+            preview_id = await PreviewRepository(conn).create(
+                actor_id=actor.id,
+                text=text,
+                photo_file_id=photo,
+                article_id=article_id,
+                fingerprint=print_,
+                now=self._clock(),
+            )
+            if article_id is not None:  # the routine queue must not post it meanwhile
+                await BreakingPostRepository(conn).hold_for_push(article_id, now=self._clock())
+        if not self._breaking.confirm:
+            return await self.publish(actor, preview_id)
+        post = render_with_photo(self._publisher, _as_article(content), photo)
+        # The post's own buttons as the channel will show them, then the editor's decision.
+        decide = buttons(
+            ("✅ Publish", f"brk:pub:{preview_id}"), ("✖️ Cancel", f"brk:cancel:{preview_id}")
+        )
+        own = post.reply_markup() or InlineKeyboardMarkup([])
+        keyboard = InlineKeyboardMarkup((*own.inline_keyboard, *decide.inline_keyboard))
+        url = None if post.photo_url else content.url
+        return Reply(post.html, keyboard, photo=post.photo_url, link_preview=url)
+
+    # --- decisions -------------------------------------------------------------------------
+
+    async def publish_again(self, actor: Actor, preview_id: int) -> Reply:
+        """The "post again" button after the repeat warning."""
+        return await self.publish(actor, preview_id, again=True)
+
+    async def cancel(self, actor: Actor, preview_id: int) -> Reply:
+        """Cancel: the preview can no longer be published."""
+        self._editors.check(actor)
+        cancelled = await self._drop(preview_id)
+        await self._audit.record(
+            actor,
+            "breaking cancel",
+            f"preview {preview_id}",
+            "cancelled" if cancelled else "was not open",
+        )
+        if not cancelled:
+            return await self._already(preview_id)
+        return Reply("✖️ Cancelled. Nothing was posted.", close_question=True)
+
+    async def _drop(self, preview_id: int) -> bool:
+        """Close an open preview unpublished; an article held for it rejoins the queue."""
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            previews = PreviewRepository(conn)
+            if not await previews.decide(preview_id, "cancelled", now=now):
+                return False
+            preview = await previews.get(preview_id)
+            if preview is not None and preview.article_id is not None:
+                await BreakingPostRepository(conn).release_hold(preview.article_id, now=now)
+        return True
+
+    async def publish(self, actor: Actor, preview_id: int, *, again: bool = False) -> Reply:
+        """Publish (or "post again"): loud, pinned, stored, alerts queued; the link comes back."""
+        self._editors.check(actor)
+        now = self._clock()
+        preview = await PreviewRepository(self._db.conn).get(preview_id)
+        if preview is None or preview.state != "open":
+            return await self._already(preview_id)
+        timeout = timedelta(minutes=self._breaking.confirm_timeout_minutes)
+        if now - preview.created_at > timeout:
+            await self._drop(preview_id)
+            await self._audit.record(
+                actor, "breaking", f"preview {preview_id}", "refused: stale preview"
+            )
+            minutes = f"{self._breaking.confirm_timeout_minutes:g}"
+            return Reply(
+                f"⌛ This preview is older than {minutes} minutes and was not published. "
+                "Send /breaking again if it is still news.",
+                close_question=True,
+            )
+        if not again:
+            last = await PreviewRepository(self._db.conn).published_since(
+                preview.fingerprint, now - REPEAT_WINDOW
+            )
+            if last is not None:
+                return Reply(
+                    "⚠️ The same breaking news was published at "
+                    f"{when(last, self._settings.site.tz)}. Post it again?",
+                    buttons(
+                        ("🔁 Post again", f"brk:again:{preview_id}"),
+                        ("✖️ Cancel", f"brk:cancel:{preview_id}"),
+                    ),
+                )
+        async with self._db.transaction() as conn:
+            if not await PreviewRepository(conn).decide(preview_id, "publishing", now=now):
+                return await self._already(preview_id)
+            article_id = await self._store(
+                conn_article_repo=ArticleRepository(conn), preview=preview, now=now
+            )
+            await BreakingPostRepository(conn).hold_for_push(article_id, now=now)
+            await BreakingPostRepository(conn).mark_breaking(article_id)
+        return await self._push(actor, preview, article_id)
+
+    async def _store(
+        self, *, conn_article_repo: ArticleRepository, preview: Preview, now: datetime
+    ) -> int:
+        if preview.article_id is not None:
+            return preview.article_id
+        draft = draft_from_text(preview.text or "", now=now, language=self._settings.site.language)
+        return (await conn_article_repo.upsert(draft, now=now)).article.id
+
+    async def _push(self, actor: Actor, preview: Preview, article_id: int) -> Reply:
+        target = f"preview {preview.id}, article {article_id}"
+        try:
+            pushed = await self.push(article_id, preview.photo_file_id)
+        except (DeliveryError, LookupError) as exc:
+            async with self._db.transaction() as conn:
+                await PreviewRepository(conn).finish(
+                    preview.id, "failed", article_id=article_id, message_id=None, now=self._clock()
+                )
+            await self._audit.record(actor, "breaking", target, f"failed: {exc}")
+            return Reply(
+                f"❌ Not posted: {esc(exc)}\nIt is article {article_id}: "
+                f"<code>/breaking {article_id}</code> tries again.",
+                close_question=True,
+            )
+        async with self._db.transaction() as conn:
+            await PreviewRepository(conn).finish(
+                preview.id,
+                "published",
+                article_id=article_id,
+                message_id=pushed.message_id,
+                now=self._clock(),
+            )
+        return await self._after_post(actor, target, pushed)
+
+    async def push(self, article_id: int, photo_file_id: str | None) -> Pushed:
+        """Post a held article loud, ahead of the queue (the photo path for an editor's photo)."""
+        if photo_file_id is None:
+            sent = await self._publisher.publish_now(article_id, breaking=True)
+        else:
+            article = await ArticleRepository(self._db.conn).get(article_id)
+            if article is None:
+                raise LookupError(f"article {article_id} does not exist")
+            sent = await self._photos.post(article, photo_file_id)
+        chat_id = str(await self._publisher.chat_id())
+        return Pushed(article_id, chat_id, sent.message_id)
+
+    async def _after_post(self, actor: Actor, target: str, pushed: Pushed) -> Reply:
+        link = post_link(self._settings.telegram.channel, pushed.chat_id, pushed.message_id)
+        lines = [f"✅ Published: {link}"]
+        pinned, unpin_at, line = await self._pins.pin(pushed.chat_id, pushed.message_id)
+        if line:
+            lines.append(line)
+        async with self._db.transaction() as conn:
+            await BreakingPostRepository(conn).record(
+                pushed.article_id,
+                chat_id=pushed.chat_id,
+                message_id=pushed.message_id,
+                photo_file_id=None,
+                pinned=pinned,
+                unpin_at=unpin_at,
+                now=self._clock(),
+            )
+        if self._alerts.enabled:
+            count = await self._alerts.enqueue(pushed.article_id, link)
+            lines.append(f"🔔 Alert going out to {count} subscribers (see /status).")
+        await self._audit.record(actor, "breaking", target, f"published {link}")
+        return Reply("\n".join(lines), close_question=True)
+
+    async def _already(self, preview_id: int) -> Reply:
+        preview = await PreviewRepository(self._db.conn).get(preview_id)
+        if preview is None:
+            return Reply("This preview no longer exists.", close_question=True)
+        if preview.state in ("published", "publishing"):
+            return Reply("Already published — nothing was posted twice.", close_question=True)
+        return Reply(f"This preview was {preview.state}; nothing was posted.", close_question=True)
+
+
+def _as_article(content: ArticleDraft) -> Article:
+    """A draft as the article it will be, to render the preview (its id is not known yet)."""
+    if isinstance(content, Article):
+        return content
+    now = content.published_at
+    return Article(**content.model_dump(), id=0, created_at=now, updated_at=now)

@@ -1,0 +1,162 @@
+"""One entry point for every admin command and button, whichever way it reaches the bot.
+
+A command arrives as a message, or later from the "Run it now" button of a command that was
+held because it waited in Telegram's queue while the bot was down. Both go through `run`, so a
+held command does exactly what it would have done, and handlers stay a few lines long.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.admin.audit import AuditTrail
+from bot.admin.breaking import BreakingService
+from bot.admin.control import AdminService
+from bot.admin.replies import Actor, Editors, Reply, ago, buttons, esc, when
+from bot.admin.retract import RetractionService
+from bot.clock import Clock
+from bot.config import Settings
+from storage.audit import HeldCommandRepository
+from storage.database import Database
+
+STALE_AFTER = timedelta(minutes=5)  # older than this on arrival: ask before running
+HELD_VALID = timedelta(minutes=10)  # how long "Run it now" works
+ADMIN_COMMANDS = (
+    "breaking",
+    "retract",
+    "status",
+    "pause",
+    "resume",
+    "post",
+    "retry",
+    "skip",
+    "audit",
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    """An admin command as typed: its name, the text after it, a photo it replied to."""
+
+    name: str
+    args: str
+    photo_file_id: str | None
+    sent_at: datetime
+
+
+class AdminCommands:
+    """Routes commands and button presses to the admin services."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        settings: Settings,
+        breaking: BreakingService,
+        retraction: RetractionService,
+        control: AdminService,
+        audit: AuditTrail,
+        editors: Editors,
+        clock: Clock,
+    ) -> None:
+        self._db, self._settings, self._clock = db, settings, clock
+        self._breaking, self._retraction, self._control = breaking, retraction, control
+        self._audit, self._editors = audit, editors
+
+    async def handle(self, actor: Actor, command: Command) -> Reply:
+        """A command message: run it, unless it is stale (then ask to confirm it again)."""
+        self._editors.check(actor)
+        if self._clock() - command.sent_at > STALE_AFTER:
+            return await self._hold(actor, command)
+        return await self.run(actor, command)
+
+    async def run(self, actor: Actor, command: Command) -> Reply:
+        """Do what the command says."""
+        args = command.args.strip()
+        number = int(args) if args.isdigit() and len(args) <= 18 else None
+        plain: dict[str, Callable[[Actor], Awaitable[Reply]]] = {
+            "status": self._control.status,
+            "pause": self._control.pause,
+            "resume": self._control.resume,
+            "audit": self._control.audit,
+        }
+        by_id: dict[str, Callable[[Actor, int], Awaitable[Reply]]] = {
+            "breaking": self._breaking.prepare_existing,
+            "retract": self._retraction.ask,
+            "retry": self._control.retry,
+            "skip": self._control.skip,
+        }
+        if command.name in plain:
+            return await plain[command.name](actor)
+        if command.name in by_id and number is not None:
+            return await by_id[command.name](actor, number)
+        if command.name == "breaking":
+            return await self._breaking.prepare(actor, args, command.photo_file_id)
+        if command.name == "post" and args:
+            return await self._control.post(actor, args.split()[0])
+        return Reply(f"Usage: <code>/{esc(command.name)} &lt;article id&gt;</code>")
+
+    async def press(self, actor: Actor, feature: str, verb: str, ident: int) -> Reply:
+        """An admin button: Publish / Post again / Cancel, retract or keep, run a held command."""
+        self._editors.check(actor)
+        actions: dict[tuple[str, str], Callable[[Actor, int], Awaitable[Reply]]] = {
+            ("brk", "pub"): self._breaking.publish,
+            ("brk", "again"): self._breaking.publish_again,
+            ("brk", "cancel"): self._breaking.cancel,
+            ("rtr", "yes"): self._retraction.confirm,
+            ("rtr", "no"): self._retraction.keep,
+            ("held", "run"): self._run_held,
+            ("held", "drop"): self._drop_held,
+        }
+        action = actions.get((feature, verb))
+        if action is None:
+            return Reply("This button no longer works.", close_question=True)
+        return await action(actor, ident)
+
+    async def _run_held(self, actor: Actor, held_id: int) -> Reply:
+        return await self._decide_held(actor, held_id, run=True)
+
+    async def _drop_held(self, actor: Actor, held_id: int) -> Reply:
+        return await self._decide_held(actor, held_id, run=False)
+
+    async def _hold(self, actor: Actor, command: Command) -> Reply:
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            held_id = await HeldCommandRepository(conn).hold(
+                actor_id=actor.id,
+                command=command.name,
+                args=command.args,
+                photo_file_id=command.photo_file_id,
+                sent_at=command.sent_at,
+                now=now,
+            )
+        late = ago((now - command.sent_at).total_seconds())
+        typed = f"/{command.name} {command.args}".strip()
+        await self._audit.record(actor, command.name, command.args, f"held: arrived {late} late")
+        return Reply(
+            f"⏳ You sent this at {when(command.sent_at, self._settings.site.tz)}, {late} ago, "
+            f"while I was offline, so I did not run it:\n<code>{esc(typed[:300])}</code>\n"
+            "Run it now?",
+            buttons(
+                ("▶️ Run it now", f"held:run:{held_id}"), ("✖️ Drop it", f"held:drop:{held_id}")
+            ),
+        )
+
+    async def _decide_held(self, actor: Actor, held_id: int, *, run: bool) -> Reply:
+        async with self._db.transaction() as conn:
+            held = await HeldCommandRepository(conn).take(
+                held_id, actor_id=actor.id, state="run" if run else "dropped"
+            )
+        if held is None:
+            return Reply("That command was decided already.", close_question=True)
+        if not run:
+            await self._audit.record(actor, held.command, held.args, "held command dropped")
+            return Reply("✖️ Dropped; nothing was done.", close_question=True)
+        if self._clock() - held.held_at > HELD_VALID:
+            await self._audit.record(actor, held.command, held.args, "held command expired")
+            return Reply("⌛ Too late to run it now; send the command again.", close_question=True)
+        command = Command(held.command, held.args, held.photo_file_id, self._clock())
+        reply = await self.run(actor, command)
+        return Reply(reply.text, reply.markup, reply.photo, close_question=True)

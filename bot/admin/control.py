@@ -1,0 +1,225 @@
+"""AdminService: the control room — /status, /pause, /resume, /post, /retry, /skip, /audit.
+
+An editor's pause is stored (`bot_state`), kept in memory for the publisher job to read on
+every tick, and separate from the publisher's own "channel lost" pause: the publisher lifts
+its pause by itself when the channel works again, an editor's pause lasts until /resume.
+Pushes by an editor (/post, /breaking) still go out while paused — they are deliberate.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from bot.admin.alerts import AlertService
+from bot.admin.audit import AuditTrail
+from bot.admin.replies import Actor, Editors, Reply, esc, post_link, when
+from bot.admin.status import status_text
+from bot.clock import Clock
+from bot.config import Settings
+from bot.errors import DeliveryError, IngestError
+from bot.publishing.service import PublishingService
+from bot.sources.fetcher import Fetcher
+from bot.sources.pages import fetch_article_page
+from bot.sources.service import SourceService
+from storage.articles import ArticleRepository
+from storage.breaking import BreakingPostRepository
+from storage.control import ControlRepository
+from storage.database import Database
+from storage.deliveries import DeliveryRepository, DeliveryState
+from storage.state import StateRepository
+
+EDITOR_PAUSE_KEY = "admin.publishing_paused"
+
+
+class AdminService:
+    """The control room's commands."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        settings: Settings,
+        publisher: PublishingService,
+        sources: SourceService,
+        fetcher: Fetcher,
+        alerts: AlertService,
+        audit: AuditTrail,
+        editors: Editors,
+        clock: Clock,
+        started_at: datetime,
+    ) -> None:
+        self._db, self._settings, self._publisher = db, settings, publisher
+        self._sources, self._fetcher, self._alerts = sources, fetcher, alerts
+        self._audit, self._editors, self._clock = audit, editors, clock
+        self._started_at = started_at
+        self.editor_pause: str | None = None
+
+    async def load(self) -> None:
+        """Read a pause that survived a restart."""
+        self.editor_pause = await StateRepository(self._db.conn).get(EDITOR_PAUSE_KEY)
+
+    async def status(self, actor: Actor) -> Reply:
+        """/status."""
+        self._editors.check(actor)
+        now = self._clock()
+        deliveries = DeliveryRepository(self._db.conn)
+        control = ControlRepository(self._db.conn)
+        midnight = datetime.combine(now.astimezone(self._settings.site.tz).date(), time())
+        text = status_text(
+            settings=self._settings,
+            now=now,
+            started_at=self._started_at,
+            counts=await deliveries.counts(),
+            posted_today=await control.posted_since(
+                midnight.replace(tzinfo=self._settings.site.tz)
+            ),
+            last_post=await deliveries.last_posted_at(),
+            oldest_due=await control.oldest_due(now),
+            editor_pause=self.editor_pause,
+            channel_pause=await self._publisher.paused_reason(),
+            alerts=await self._alerts.progress(),
+            sources=await self._sources.states(),
+        )
+        return Reply(text)
+
+    async def pause(self, actor: Actor) -> Reply:
+        """/pause: automatic publishing stops after the post in flight."""
+        self._editors.check(actor)
+        if self.editor_pause:
+            return Reply(f"Already paused ({esc(self.editor_pause)}). /resume to go on.")
+        reason = f"by {actor.name} at {when(self._clock(), self._settings.site.tz)}"
+        async with self._db.transaction() as conn:
+            await StateRepository(conn).put(EDITOR_PAUSE_KEY, reason, now=self._clock())
+        self.editor_pause = reason
+        await self._audit.record(actor, "pause", "publishing", "paused")
+        return Reply(
+            "⏸ Automatic publishing paused. Breaking news and /post still work. /resume to go on."
+        )
+
+    async def resume(self, actor: Actor) -> Reply:
+        """/resume: automatic publishing goes on at once."""
+        self._editors.check(actor)
+        if not self.editor_pause:
+            return Reply("Publishing is not paused.")
+        async with self._db.transaction() as conn:
+            await StateRepository(conn).delete(EDITOR_PAUSE_KEY)
+        self.editor_pause = None
+        self._publisher.kick()
+        await self._audit.record(actor, "resume", "publishing", "resumed")
+        return Reply("▶️ Automatic publishing resumed.")
+
+    async def post(self, actor: Actor, arg: str) -> Reply:
+        """/post <id> or /post <url>: post one article now, ahead of the queue (not breaking)."""
+        self._editors.check(actor)
+        if arg.startswith(("http://", "https://")):
+            try:
+                article_id = await self._fetch(arg)
+            except IngestError as exc:
+                await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
+                return Reply(f"❌ Could not read that page: {esc(exc)}")
+        elif arg.isdigit():
+            article_id = int(arg)
+        else:
+            return Reply("Send <code>/post 123</code> or <code>/post https://…</code>.")
+        refusal = await self._ready_to_post(article_id)
+        if refusal is None:
+            try:
+                sent = await self._publisher.publish_now(article_id, breaking=False)
+            except (DeliveryError, LookupError) as exc:
+                refusal = f"❌ Not posted: {esc(exc)}"
+            else:
+                chat_id = str(await self._publisher.chat_id())
+                link = post_link(self._settings.telegram.channel, chat_id, sent.message_id)
+                await self._audit.record(actor, "post", f"article {article_id}", f"posted {link}")
+                return Reply(f"✅ Posted article {article_id}: {link}")
+        await self._audit.record(actor, "post", f"article {article_id}", f"refused: {refusal}")
+        return Reply(refusal)
+
+    async def _fetch(self, url: str) -> int:
+        draft = await fetch_article_page(
+            self._fetcher, url, tz=self._settings.site.tz, now=self._clock()
+        )
+        async with self._db.transaction() as conn:
+            return (await ArticleRepository(conn).upsert(draft, now=self._clock())).article.id
+
+    async def _ready_to_post(self, article_id: int) -> str | None:
+        """None when the article can be pushed now; else why not."""
+        if await ArticleRepository(self._db.conn).get(article_id) is None:
+            return f"There is no article {article_id}."
+        async with self._db.transaction() as conn:
+            if await BreakingPostRepository(conn).retracted_at(article_id) is not None:
+                return f"Article {article_id} was retracted."
+            deliveries = DeliveryRepository(conn)
+            delivery = await deliveries.get(article_id)
+            if delivery is not None and delivery.state is DeliveryState.POSTED:
+                return (
+                    f"Article {article_id} is posted already "
+                    f"(<code>/breaking {article_id}</code> pushes it again)."
+                )
+            if delivery is not None and delivery.state is DeliveryState.SENDING:
+                return f"Article {article_id} is being sent right now."
+            if delivery is not None and delivery.state in (
+                DeliveryState.SKIPPED,
+                DeliveryState.UNCERTAIN,
+            ):
+                await deliveries.requeue(article_id, now=self._clock())
+            await deliveries.ensure(article_id, now=self._clock())
+        return None
+
+    async def retry(self, actor: Actor, article_id: int) -> Reply:
+        """/retry <id>: a failed or uncertain article goes back in the queue, due now."""
+        self._editors.check(actor)
+        async with self._db.transaction() as conn:
+            delivery = await DeliveryRepository(conn).get(article_id)
+            state = delivery.state if delivery else None
+            if state in (DeliveryState.FAILED, DeliveryState.UNCERTAIN):
+                await DeliveryRepository(conn).requeue(article_id, now=self._clock())
+        if state not in (DeliveryState.FAILED, DeliveryState.UNCERTAIN):
+            shown = state.value if state else "not in the queue"
+            await self._audit.record(actor, "retry", f"article {article_id}", f"refused: {shown}")
+            return Reply(
+                f"Article {article_id} is {shown}: only failed or uncertain ones are retried."
+            )
+        if not self.editor_pause:
+            self._publisher.kick()
+        await self._audit.record(
+            actor, "retry", f"article {article_id}", f"requeued (was {state})"
+        )
+        paused = " (publishing is paused: it goes out after /resume)" if self.editor_pause else ""
+        return Reply(f"🔁 Article {article_id} is queued again{paused}.")
+
+    async def skip(self, actor: Actor, article_id: int) -> Reply:
+        """/skip <id>: the article will not be posted."""
+        self._editors.check(actor)
+        if await ArticleRepository(self._db.conn).get(article_id) is None:
+            return Reply(f"There is no article {article_id}.")
+        reason = f"skipped by {actor.name}"
+        async with self._db.transaction() as conn:
+            deliveries = DeliveryRepository(conn)
+            delivery = await deliveries.get(article_id)
+            state = delivery.state if delivery else None
+            if state is None:
+                await deliveries.mark_skipped(article_id, reason, now=self._clock())
+            elif state in (DeliveryState.PENDING, DeliveryState.FAILED, DeliveryState.UNCERTAIN):
+                await deliveries.skip(article_id, reason, now=self._clock())
+        if state in (DeliveryState.POSTED, DeliveryState.SENDING, DeliveryState.SKIPPED):
+            await self._audit.record(actor, "skip", f"article {article_id}", f"refused: {state}")
+            extra = " (/retract takes it down)" if state is DeliveryState.POSTED else ""
+            return Reply(f"Article {article_id} is {state.value}; nothing changed{extra}.")
+        await self._audit.record(actor, "skip", f"article {article_id}", "skipped")
+        return Reply(f"⏭ Article {article_id} will not be posted.")
+
+    async def audit(self, actor: Actor) -> Reply:
+        """/audit: the last 20 admin actions."""
+        self._editors.check(actor)
+        entries = await self._audit.latest(20)
+        if not entries:
+            return Reply("No admin actions recorded yet.")
+        tz = self._settings.site.tz
+        lines = ["🧾 <b>Last admin actions</b> (newest first)"]
+        lines += [
+            f"{when(e.at, tz)} · {esc(e.actor)} · {esc(e.action)} {esc(e.target)} "
+            f"→ {esc(e.result)}"
+            for e in entries
+        ]
+        return Reply("\n".join(lines)[:4000])

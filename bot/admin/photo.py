@@ -1,0 +1,106 @@
+"""A breaking item with the editor's own photo: posted by Telegram file id, not by URL.
+
+The publisher posts photos by URL only (a feed's image), so a photo the editor replied to is
+sent here, with the same rendered caption, the same claim-before-send on the article's delivery
+record, and loud. The per-channel limit still holds: every request goes through the app's
+`AIORateLimiter`, whose group limit is the channel's. The caption is fitted by rendering the
+article as if it had a picture, then the picture is swapped for the file id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+
+from telegram import Bot
+from telegram.error import RetryAfter, TelegramError
+
+from bot.clock import Clock
+from bot.domain import Article
+from bot.errors import DeliveryError
+from bot.publishing.channel import SentPost, content_hash
+from bot.publishing.failures import FailureKind, classify, retry_after_seconds
+from bot.publishing.service import PublishingService
+from bot.rendering import RenderedPost
+from storage.database import Database
+from storage.deliveries import DeliveryRepository
+
+logger = logging.getLogger(__name__)
+
+_PLACEHOLDER_IMAGE = "https://photo.invalid/editor.jpg"
+MAX_WAITS = 3  # 429s waited out before giving up on a breaking photo
+
+
+def render_with_photo(
+    publisher: PublishingService, article: Article, file_id: str | None
+) -> RenderedPost:
+    """The breaking post; with `file_id`, a photo post captioned within Telegram's limit."""
+    if file_id is None:
+        return publisher.render(article, breaking=True)
+    pictured = article.model_copy(update={"image_url": _PLACEHOLDER_IMAGE})
+    return replace(publisher.render(pictured, breaking=True), photo_url=file_id)
+
+
+class PhotoPoster:
+    """Posts one breaking article as a photo given by Telegram file id."""
+
+    def __init__(self, db: Database, bot: Bot, publisher: PublishingService, clock: Clock) -> None:
+        self._db = db
+        self._bot = bot
+        self._publisher = publisher
+        self._clock = clock
+
+    async def post(self, article: Article, file_id: str) -> SentPost:
+        """Claim, send loud, record; raises `DeliveryError` (the article is then skipped)."""
+        async with self._db.transaction() as conn:
+            deliveries = DeliveryRepository(conn)
+            await deliveries.ensure(article.id, now=self._clock())
+            if not await deliveries.claim(article.id, now=self._clock(), repost=True):
+                raise LookupError(f"article {article.id} is being sent already")
+        post = render_with_photo(self._publisher, article, file_id)
+        chat_id = await self._publisher.chat_id()
+        try:
+            message_id = await self._send(chat_id, post)
+        except DeliveryError as exc:
+            async with self._db.transaction() as conn:
+                if exc.failure.kind is FailureKind.AMBIGUOUS:
+                    await DeliveryRepository(conn).mark_uncertain(
+                        article.id, error=str(exc), now=self._clock()
+                    )
+                else:
+                    await DeliveryRepository(conn).skip(
+                        article.id, f"breaking push failed: {exc}", now=self._clock()
+                    )
+            raise
+        async with self._db.transaction() as conn:
+            await DeliveryRepository(conn).mark_posted(
+                article.id,
+                chat_id=str(chat_id),
+                message_id=message_id,
+                has_photo=True,
+                content_hash=content_hash(post),
+                now=self._clock(),
+            )
+        return SentPost(message_id, has_photo=True)
+
+    async def _send(self, chat_id: int | str, post: RenderedPost) -> int:
+        waits = 0
+        while True:
+            try:
+                message = await self._bot.send_photo(
+                    chat_id,
+                    post.photo_url or "",
+                    caption=post.html,
+                    reply_markup=post.reply_markup(),
+                    disable_notification=False,
+                )
+            except RetryAfter as exc:
+                waits += 1
+                if waits > MAX_WAITS:
+                    raise DeliveryError(classify(exc)) from exc
+                await asyncio.sleep(retry_after_seconds(exc) + 0.5)
+            except TelegramError as exc:
+                raise DeliveryError(classify(exc)) from exc
+            else:
+                return message.message_id

@@ -1,0 +1,98 @@
+"""What the admin services answer with, and the small shared pieces of the editors' texts.
+
+Services return a `Reply` (HTML text, optional buttons, optional photo) so that a handler only
+sends it, and the same command can be run from a message or from a "run it now" button.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.config import NEVER_ADMINS
+from bot.errors import NotAnEditorError
+
+# Every admin button: `<feature>:<verb>:<id>`, well under Telegram's 64 bytes.
+BUTTON = re.compile(r"^(brk|rtr|held):(pub|again|cancel|yes|no|run|drop):([0-9]{1,18})$")
+EDITORS_ONLY = "This command is for the editors."
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asked: a Telegram user id and a name for the audit log."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer to an editor: HTML text, buttons, and a photo to show it with."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    photo: str | None = None
+    # A text post with a link shows that link's preview in the channel; so does its preview.
+    link_preview: str | None = None
+    # Buttons of the message the press came from should go (the question was answered).
+    close_question: bool = field(default=False)
+
+
+class Editors:
+    """Who may change the channel: `telegram.admins`, never Telegram's anonymous ids."""
+
+    def __init__(self, admins: tuple[int, ...]) -> None:
+        self._admins = frozenset(admins) - NEVER_ADMINS
+
+    def is_editor(self, user_id: int) -> bool:
+        """True for a configured admin."""
+        return user_id in self._admins
+
+    def check(self, actor: Actor) -> None:
+        """Raise `NotAnEditorError` unless the actor is an admin (the service-side check)."""
+        if not self.is_editor(actor.id):
+            raise NotAnEditorError(EDITORS_ONLY)
+
+
+def buttons(*row: tuple[str, str]) -> InlineKeyboardMarkup:
+    """One row of callback buttons from (label, data) pairs."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t, callback_data=d) for t, d in row]])
+
+
+def post_link(channel: str, chat_id: str, message_id: int) -> str:
+    """The public link to a channel post: t.me/<username>/<id>, or t.me/c/<id>/<id>."""
+    if channel.startswith("@"):
+        return f"https://t.me/{channel[1:]}/{message_id}"
+    internal = chat_id.removeprefix("-100").lstrip("-")
+    return f"https://t.me/c/{internal}/{message_id}"
+
+
+def esc(value: object) -> str:
+    """Escape anything for an HTML reply."""
+    return html.escape(str(value), quote=False)
+
+
+def when(value: datetime | None, tz: tzinfo) -> str:
+    """A time as editors read it: 14:05 (27 Nov) in the site's zone."""
+    if value is None:
+        return "never"
+    local = value.astimezone(tz)
+    return f"{local:%H:%M} ({local.day} {local:%b})"
+
+
+def ago(seconds: float) -> str:
+    """A duration as "3 min", "2 h 5 min", "45 s"."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min"
+    return f"{hours // 24} days"

@@ -1,0 +1,108 @@
+"""RetractionService: `/retract <id>` asks first, then deletes (and unpins) the channel post.
+
+The article is marked retracted in the same transaction that makes sure it is never posted
+(again), *before* the post is deleted: if Telegram refuses the deletion, readers' ⭐ and lists
+already treat the story as gone, and the editor is told to delete the post by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.admin.alerts import AlertService
+from bot.admin.audit import AuditTrail
+from bot.admin.pins import PinService, chat_ref
+from bot.admin.replies import Actor, Editors, Reply, buttons, esc, when
+from bot.clock import Clock
+from bot.config import Settings
+from storage.articles import ArticleRepository
+from storage.breaking import BreakingPostRepository
+from storage.database import Database
+from storage.deliveries import DeliveryRepository, DeliveryState
+
+logger = logging.getLogger(__name__)
+
+
+class RetractionService:
+    """Takes a story back: out of the channel, out of every subscriber list."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bot: Bot,
+        settings: Settings,
+        alerts: AlertService,
+        pins: PinService,
+        audit: AuditTrail,
+        editors: Editors,
+        clock: Clock,
+    ) -> None:
+        self._db, self._bot, self._settings = db, bot, settings
+        self._alerts, self._pins, self._audit = alerts, pins, audit
+        self._editors, self._clock = editors, clock
+
+    async def ask(self, actor: Actor, article_id: int) -> Reply:
+        """The confirmation question, with what would be deleted."""
+        self._editors.check(actor)
+        article = await ArticleRepository(self._db.conn).get(article_id)
+        if article is None:
+            return Reply(f"There is no article {article_id}.")
+        if await BreakingPostRepository(self._db.conn).retracted_at(article_id) is not None:
+            return Reply(f"Article {article_id} is retracted already.")
+        delivery = await DeliveryRepository(self._db.conn).get(article_id)
+        if delivery is not None and delivery.state is DeliveryState.POSTED:
+            where = f"posted at {when(delivery.posted_at, self._settings.site.tz)}"
+            effect = "This deletes the channel post"
+        else:
+            where = "not posted"
+            effect = "It will never be posted"
+        return Reply(
+            f"🗑 Retract article {article_id}, <b>{esc(article.title)}</b> ({where})?\n"
+            f"{effect}, and ⭐ on it will say it is no longer available.",
+            buttons(
+                ("🗑 Yes, retract", f"rtr:yes:{article_id}"), ("Keep it", f"rtr:no:{article_id}")
+            ),
+        )
+
+    async def keep(self, actor: Actor, article_id: int) -> Reply:
+        """The editor changed their mind."""
+        self._editors.check(actor)
+        return Reply(f"Kept: article {article_id} was not retracted.", close_question=True)
+
+    async def confirm(self, actor: Actor, article_id: int) -> Reply:
+        """Mark retracted, stop its alerts, unpin and delete the channel post."""
+        self._editors.check(actor)
+        delivery = await DeliveryRepository(self._db.conn).get(article_id)
+        pinned = await BreakingPostRepository(self._db.conn).get(article_id)
+        async with self._db.transaction() as conn:
+            done = await BreakingPostRepository(conn).retract(
+                article_id, reason=f"retracted by {actor.name}", now=self._clock()
+            )
+        if not done:
+            return Reply(f"Article {article_id} is retracted already.", close_question=True)
+        await self._alerts.cancel_for_article(article_id)
+        lines = [f"🗑 Article {article_id} retracted."]
+        posted = delivery is not None and delivery.state is DeliveryState.POSTED
+        if posted and delivery is not None and delivery.message_id:
+            chat_id = delivery.chat_id or str(self._settings.telegram.chat_id)
+            lines.append(await self._delete(chat_id, delivery.message_id, pinned is not None))
+        elif posted:
+            lines.append("⚠️ I do not know which channel post it is: delete it by hand.")
+        await self._audit.record(actor, "retract", f"article {article_id}", " ".join(lines))
+        return Reply("\n".join(lines), close_question=True)
+
+    async def _delete(self, chat_id: str, message_id: int, was_pinned: bool) -> str:
+        try:
+            if was_pinned:
+                await self._pins.unpin(chat_id, message_id)
+            await self._bot.delete_message(chat_ref(chat_id), message_id)
+        except TelegramError as exc:
+            if "not found" in exc.message.lower():
+                return "The channel post was already gone."
+            logger.warning("could not delete post %s: %s", message_id, exc.message)
+            return f"⚠️ Could not delete the channel post ({esc(exc.message)}): delete it by hand."
+        return "The channel post is deleted."

@@ -1,0 +1,74 @@
+"""Admin commands in private chat: editors' commands reach the admin services, others' are refused.
+
+Access is a filter at registration (`filters.User(user_id=admins)`); the services check again
+before anything changes the channel. Edited messages never run a command a second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import Bot, LinkPreviewOptions, Message, Update, User
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot.admin import ADMIN_COMMANDS, Actor, Command, Reply
+from bot.admin.replies import EDITORS_ONLY
+from bot.context import Context
+from bot.errors import AdminError
+
+# `/breaking` alone is the subscribers' list (to admins too): only `/breaking <text>` is ours.
+_WITH_ARGS = ("breaking",)
+_OTHERS = tuple(name for name in ADMIN_COMMANDS if name not in _WITH_ARGS)
+
+
+def actor_of(user: User) -> Actor:
+    """The audit log's name for a Telegram user."""
+    return Actor(user.id, user.full_name + (f" (@{user.username})" if user.username else ""))
+
+
+async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> Message:
+    """Send a service's reply: a photo with its caption, or text (with a link preview if any)."""
+    if reply.photo is not None:
+        return await bot.send_photo(
+            chat_id, reply.photo, caption=reply.text, reply_markup=reply.markup
+        )
+    preview = LinkPreviewOptions(is_disabled=reply.link_preview is None, url=reply.link_preview)
+    return await bot.send_message(
+        chat_id, reply.text, reply_markup=reply.markup, link_preview_options=preview
+    )
+
+
+async def run_admin_command(update: Update, context: Context) -> None:
+    """An editor's command: parse it, run it (or hold it if it is stale), answer."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    head, *rest = message.text.split(maxsplit=1)
+    name = head[1:].split("@")[0].lower()
+    replied = message.reply_to_message
+    photo = replied.photo[-1].file_id if replied is not None and replied.photo else None
+    command = Command(name, rest[0] if rest else "", photo, message.date)
+    try:
+        reply = await context.bot_data.services.admin.commands.handle(actor_of(user), command)
+    except AdminError as exc:
+        reply = Reply(str(exc))
+    await send_reply(context.bot, message.chat_id, reply)
+
+
+async def refuse_command(update: Update, context: Context) -> None:
+    """Anyone who is not an editor: one polite line, nothing changes."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(EDITORS_ONLY)
+
+
+def admin_handlers(admins: Sequence[int]) -> list[BaseHandler[Update, Context, None]]:
+    """Editors' commands, then the refusal for everyone else (private chat only)."""
+    fresh = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+    editors = filters.User(user_id=list(admins))
+    return [
+        CommandHandler(list(_WITH_ARGS), run_admin_command, fresh & editors, has_args=True),
+        CommandHandler(list(_OTHERS), run_admin_command, fresh & editors),
+        CommandHandler(list(_WITH_ARGS), refuse_command, fresh & ~editors, has_args=True),
+        CommandHandler(list(_OTHERS), refuse_command, fresh & ~editors),
+    ]

@@ -1,0 +1,41 @@
+"""The editors' buttons: Publish / Post again / Cancel a breaking preview, confirm a retraction,
+run or drop a held command. A press by anyone else is refused by the service and changes nothing.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.admin.replies import BUTTON, EDITORS_ONLY
+from bot.context import Context
+from bot.errors import AdminError
+from handlers.admin import actor_of, send_reply
+
+
+async def press_admin_button(update: Update, context: Context) -> None:
+    """Do what the button says, take the answered question's buttons away, report back."""
+    query = update.callback_query
+    match = BUTTON.match(query.data or "") if query is not None else None
+    if query is None or match is None:
+        return
+    commands = context.bot_data.services.admin.commands
+    try:
+        reply = await commands.press(actor_of(query.from_user), match[1], match[2], int(match[3]))
+    except AdminError:
+        await query.answer(EDITORS_ONLY)
+        return
+    await query.answer()
+    if reply.close_question and query.message is not None:
+        try:
+            await query.edit_message_reply_markup(None)
+        except BadRequest as exc:  # already without buttons (a second press)
+            if "not modified" not in exc.message.lower():
+                raise
+    await send_reply(context.bot, query.from_user.id, reply)
+
+
+def breaking_handlers() -> list[BaseHandler[Update, Context, None]]:
+    """The admin buttons (no filter: the service checks who pressed)."""
+    return [CallbackQueryHandler(press_admin_button, pattern=BUTTON)]

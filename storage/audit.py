@@ -1,0 +1,125 @@
+"""SQL for `audit_log` (every admin action) and `held_commands` (stale commands to confirm).
+
+The audit log is append-only: what an editor did stays on record even when it was refused, so
+`/audit` can answer "who pressed that, and what happened" after the fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.articles import from_db_time, to_db_time
+
+_MAX_FIELD = 500  # an audit line is for reading at a glance, never a copy of a whole post
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One admin action."""
+
+    id: int
+    at: datetime
+    actor_id: int
+    actor: str
+    action: str
+    target: str
+    result: str
+
+
+@dataclass(frozen=True)
+class HeldCommand:
+    """An admin command that arrived too late to run without asking again."""
+
+    id: int
+    actor_id: int
+    command: str
+    args: str
+    photo_file_id: str | None
+    sent_at: datetime
+    held_at: datetime
+    state: str
+
+
+class AuditRepository:
+    """All SQL on `audit_log`. Callers own the transaction for writes."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def record(
+        self, *, at: datetime, actor_id: int, actor: str, action: str, target: str, result: str
+    ) -> None:
+        """Append one action."""
+        await self._conn.execute(
+            "INSERT INTO audit_log (at, actor_id, actor, action, target, result) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                to_db_time(at),
+                actor_id,
+                actor[:_MAX_FIELD],
+                action[:_MAX_FIELD],
+                target[:_MAX_FIELD],
+                result[:_MAX_FIELD],
+            ),
+        )
+
+    async def latest(self, limit: int) -> list[AuditEntry]:
+        """The newest `limit` actions, newest first."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT id, at, actor_id, actor, action, target, result FROM audit_log "
+            "ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            AuditEntry(int(r[0]), from_db_time(r[1]), int(r[2]), r[3], r[4], r[5], r[6])
+            for r in rows
+        ]
+
+
+class HeldCommandRepository:
+    """All SQL on `held_commands`. Callers own the transaction for writes."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def hold(
+        self,
+        *,
+        actor_id: int,
+        command: str,
+        args: str,
+        photo_file_id: str | None,
+        sent_at: datetime,
+        now: datetime,
+    ) -> int:
+        """Keep a stale command; return its id for the confirm button."""
+        cursor = await self._conn.execute(
+            "INSERT INTO held_commands (actor_id, command, args, photo_file_id, sent_at, held_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (actor_id, command, args, photo_file_id, to_db_time(sent_at), to_db_time(now)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def take(self, held_id: int, *, actor_id: int, state: str) -> HeldCommand | None:
+        """Move the actor's held command to `run` or `dropped`; None if not theirs or decided."""
+        cursor = await self._conn.execute(
+            "UPDATE held_commands SET state = ? WHERE id = ? AND actor_id = ? AND state = 'held'",
+            (state, held_id, actor_id),
+        )
+        if cursor.rowcount != 1:
+            return None
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT id, actor_id, command, args, photo_file_id, sent_at, held_at, state "
+                "FROM held_commands WHERE id = ?",
+                (held_id,),
+            )
+        )
+        r = rows[0]
+        return HeldCommand(
+            int(r[0]), int(r[1]), r[2], r[3], r[4], from_db_time(r[5]), from_db_time(r[6]), r[7]
+        )

@@ -1,0 +1,268 @@
+"""SQL for breaking news: previews awaiting Publish, breaking posts and their pins, retraction.
+
+A breaking article must never go out twice, nor silently as a routine post. Two writes here
+make that so: `claim` moves a preview out of `open` in one conditional UPDATE (a double press
+finds nothing to claim), and `hold_for_push` parks the article's delivery as pending far in the
+future, so the routine pass leaves it alone until the editor's push claims it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.articles import from_db_time, to_db_time
+
+# "Not due before the end of time": the routine pass never picks a row held for a push, and if
+# the push never happens (a crash between the two writes) the backlog rule skips it in a day.
+HELD_UNTIL = "9999-12-31T00:00:00.000Z"
+
+_PREVIEW_COLUMNS = (
+    "id, actor_id, text, photo_file_id, article_id, fingerprint, created_at, state, decided_at, "
+    "message_id"
+)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A breaking item shown to an editor, with its decision so far."""
+
+    id: int
+    actor_id: int
+    text: str | None
+    photo_file_id: str | None
+    article_id: int | None
+    fingerprint: str
+    created_at: datetime
+    state: str
+    decided_at: datetime | None
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class BreakingPost:
+    """A channel post made as breaking news."""
+
+    article_id: int
+    chat_id: str
+    message_id: int
+    photo_file_id: str | None
+    posted_at: datetime
+    pinned: bool
+    unpin_at: datetime | None
+
+
+def _preview(r: tuple[object, ...]) -> Preview:
+    return Preview(
+        id=int(str(r[0])),
+        actor_id=int(str(r[1])),
+        text=r[2] if isinstance(r[2], str) else None,
+        photo_file_id=r[3] if isinstance(r[3], str) else None,
+        article_id=int(str(r[4])) if r[4] is not None else None,
+        fingerprint=str(r[5]),
+        created_at=from_db_time(str(r[6])),
+        state=str(r[7]),
+        decided_at=from_db_time(str(r[8])) if r[8] else None,
+        message_id=int(str(r[9])) if r[9] is not None else None,
+    )
+
+
+class PreviewRepository:
+    """All SQL on `breaking_previews`. Callers own the transaction for writes."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def create(
+        self,
+        *,
+        actor_id: int,
+        text: str | None,
+        photo_file_id: str | None,
+        article_id: int | None,
+        fingerprint: str,
+        now: datetime,
+    ) -> int:
+        """Store a new open preview; return its id."""
+        cursor = await self._conn.execute(
+            "INSERT INTO breaking_previews (actor_id, text, photo_file_id, article_id, "
+            "fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (actor_id, text, photo_file_id, article_id, fingerprint, to_db_time(now)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def get(self, preview_id: int) -> Preview | None:
+        """One preview."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                f"SELECT {_PREVIEW_COLUMNS} FROM breaking_previews WHERE id = ?", (preview_id,)
+            )
+        )
+        return _preview(tuple(rows[0])) if rows else None
+
+    async def decide(self, preview_id: int, state: str, *, now: datetime) -> bool:
+        """Move an open preview to `state`; False if it is no longer open (a second press)."""
+        cursor = await self._conn.execute(
+            "UPDATE breaking_previews SET state = ?, decided_at = ? "
+            "WHERE id = ? AND state = 'open'",
+            (state, to_db_time(now), preview_id),
+        )
+        return cursor.rowcount == 1
+
+    async def finish(
+        self,
+        preview_id: int,
+        state: str,
+        *,
+        article_id: int | None,
+        message_id: int | None,
+        now: datetime,
+    ) -> None:
+        """Record how a claimed preview ended (published with its post, or failed)."""
+        await self._conn.execute(
+            "UPDATE breaking_previews SET state = ?, article_id = coalesce(?, article_id), "
+            "message_id = ?, decided_at = ? WHERE id = ?",
+            (state, article_id, message_id, to_db_time(now), preview_id),
+        )
+
+    async def published_since(self, fingerprint: str, since: datetime) -> datetime | None:
+        """When the same item was last published, if after `since`."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT max(decided_at) FROM breaking_previews WHERE fingerprint = ? "
+                "AND state = 'published' AND decided_at >= ?",
+                (fingerprint, to_db_time(since)),
+            )
+        )
+        return from_db_time(str(rows[0][0])) if rows and rows[0][0] else None
+
+
+class BreakingPostRepository:
+    """All SQL on `breaking_posts`, and the article-level writes of a push or a retraction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def hold_for_push(self, article_id: int, *, now: datetime) -> None:
+        """Keep the routine pass off an article until an editor's push claims it.
+
+        A skipped or uncertain article becomes pending again: the editor asked for it explicitly.
+        A posted one stays posted (the push reposts it); one being sent is left alone.
+        """
+        await self._conn.execute(
+            "INSERT INTO deliveries (article_id, state, next_attempt_at, updated_at) "
+            "VALUES (?, 'pending', ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+            "state = 'pending', next_attempt_at = excluded.next_attempt_at, "
+            "updated_at = excluded.updated_at "
+            "WHERE deliveries.state IN ('pending', 'failed', 'skipped', 'uncertain')",
+            (article_id, HELD_UNTIL, to_db_time(now)),
+        )
+
+    async def release_hold(self, article_id: int, *, now: datetime) -> None:
+        """The push was cancelled: the article takes its normal turn in the queue again."""
+        await self._conn.execute(
+            "UPDATE deliveries SET next_attempt_at = NULL, updated_at = ? "
+            "WHERE article_id = ? AND state = 'pending' AND next_attempt_at = ?",
+            (to_db_time(now), article_id, HELD_UNTIL),
+        )
+
+    async def mark_breaking(self, article_id: int) -> None:
+        """The article is breaking news (for /breaking lists and later corrections)."""
+        # updated_at is left alone on purpose: a bump would make the publisher "correct" the post.
+        await self._conn.execute("UPDATE articles SET is_breaking = 1 WHERE id = ?", (article_id,))
+
+    async def record(
+        self,
+        article_id: int,
+        *,
+        chat_id: str,
+        message_id: int,
+        photo_file_id: str | None,
+        pinned: bool,
+        unpin_at: datetime | None,
+        now: datetime,
+    ) -> None:
+        """Remember a breaking post (a push of the same article again replaces the record)."""
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO breaking_posts (article_id, chat_id, message_id, "
+            "photo_file_id, posted_at, pinned, unpin_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                chat_id,
+                message_id,
+                photo_file_id,
+                to_db_time(now),
+                int(pinned),
+                to_db_time(unpin_at) if unpin_at else None,
+            ),
+        )
+
+    async def get(self, article_id: int) -> BreakingPost | None:
+        """The breaking post of an article, if it was pushed."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT article_id, chat_id, message_id, photo_file_id, posted_at, pinned, "
+                "unpin_at FROM breaking_posts WHERE article_id = ?",
+                (article_id,),
+            )
+        )
+        return _post(tuple(rows[0])) if rows else None
+
+    async def due_unpins(self, now: datetime) -> list[BreakingPost]:
+        """Pinned breaking posts whose time on top is over."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT article_id, chat_id, message_id, photo_file_id, posted_at, pinned, unpin_at "
+            "FROM breaking_posts WHERE pinned = 1 AND unpin_at <= ? ORDER BY unpin_at",
+            (to_db_time(now),),
+        )
+        return [_post(tuple(r)) for r in rows]
+
+    async def mark_unpinned(self, article_id: int) -> None:
+        """The pin is off (unpinned, deleted, or nothing to unpin)."""
+        await self._conn.execute(
+            "UPDATE breaking_posts SET pinned = 0, unpin_at = NULL WHERE article_id = ?",
+            (article_id,),
+        )
+
+    async def retract(self, article_id: int, *, reason: str, now: datetime) -> bool:
+        """Mark the article retracted and never to be posted; False if it was already."""
+        stamp = to_db_time(now)
+        cursor = await self._conn.execute(
+            "UPDATE articles SET retracted_at = ? WHERE id = ? AND retracted_at IS NULL",
+            (stamp, article_id),
+        )
+        if cursor.rowcount != 1:
+            return False
+        await self._conn.execute(
+            "INSERT INTO deliveries (article_id, state, skip_reason, updated_at) "
+            "VALUES (?, 'skipped', ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+            "state = 'skipped', skip_reason = excluded.skip_reason, "
+            "updated_at = excluded.updated_at",
+            (article_id, reason, stamp),
+        )
+        await self.mark_unpinned(article_id)
+        return True
+
+    async def retracted_at(self, article_id: int) -> datetime | None:
+        """When the article was retracted, if it was."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT retracted_at FROM articles WHERE id = ?", (article_id,)
+            )
+        )
+        return from_db_time(str(rows[0][0])) if rows and rows[0][0] else None
+
+
+def _post(r: tuple[object, ...]) -> BreakingPost:
+    return BreakingPost(
+        article_id=int(str(r[0])),
+        chat_id=str(r[1]),
+        message_id=int(str(r[2])),
+        photo_file_id=r[3] if isinstance(r[3], str) else None,
+        posted_at=from_db_time(str(r[4])),
+        pinned=bool(r[5]),
+        unpin_at=from_db_time(str(r[6])) if r[6] else None,
+    )

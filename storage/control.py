@@ -1,0 +1,38 @@
+"""SQL behind the editors' /status that the delivery and article repositories do not answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from storage.articles import from_db_time, to_db_time
+
+
+class ControlRepository:
+    """Read-only figures for the control room."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def posted_since(self, since: datetime) -> int:
+        """How many posts went out since `since` (the start of the site's day)."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT count(*) FROM deliveries WHERE state = 'posted' AND posted_at >= ?",
+                (to_db_time(since),),
+            )
+        )
+        return int(rows[0][0]) if rows else 0
+
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        """Publication time of the oldest article waiting for its turn (the queue's lag)."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT min(a.published_at) FROM deliveries d "
+                "JOIN articles a ON a.id = d.article_id WHERE d.state = 'pending' "
+                "AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)",
+                (to_db_time(now),),
+            )
+        )
+        return from_db_time(str(rows[0][0])) if rows and rows[0][0] else None
