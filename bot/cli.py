@@ -20,6 +20,8 @@ from bot import __version__
 from bot.app import build_application
 from bot.clock import utc_now
 from bot.config import Settings, config_path, load_settings, summary
+from bot.demo import DESCRIPTION as DEMO_DESCRIPTION
+from bot.demo import add_demo_arguments, demo_main
 from bot.errors import ConfigError, NewsdeskError
 from bot.ingest.importer import import_files
 from bot.logs import setup_logging
@@ -91,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the posts that would go out now, as Telegram would show them; send nothing",
     )
+    add_demo_arguments(
+        commands.add_parser(
+            "demo",
+            help="try newsdesk without a token: the real bot, a local Telegram, a web page",
+            description=DEMO_DESCRIPTION,
+        )
+    )
     return parser
 
 
@@ -102,6 +111,8 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsdesk` console script."""
     args = _parser().parse_args(argv)
+    if args.command == "demo":  # needs no config file: it builds its own settings
+        return demo_main(args)
     path = config_path(args.config)
     try:
         settings = load_settings(path)
