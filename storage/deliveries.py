@@ -155,7 +155,9 @@ class DeliveryRepository:
     async def corrections_due(self) -> list[tuple[Delivery, Article]]:
         """Posted articles changed since their post was last written."""
         async with self._conn.execute(
-            f"{_JOINED} WHERE d.state = 'posted' AND a.updated_at > d.updated_at "
+            # >=: an update in the same millisecond as the post must not be missed; an equal
+            # pair costs one render and hash comparison, then mark_corrected moves past it.
+            f"{_JOINED} WHERE d.state = 'posted' AND a.updated_at >= d.updated_at "
             "ORDER BY a.updated_at"
         ) as cur:
             rows = await cur.fetchall()

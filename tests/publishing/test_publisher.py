@@ -188,6 +188,8 @@ async def test_editor_can_have_an_uncertain_post_sent_again(
     fake.send_text(admin, "/start")
     async with start_bot(publishing=QUIET, telegram={"request_timeout_seconds": 1.0}) as app:
         services = app.bot_data.services
+        # The reply to the editor's /start must not be the message that loses its connection.
+        await fake.wait_for_call("sendMessage", lambda p: p["chat_id"] == ADMIN_ID)
         (article_id,) = await stored(services, draft(1))
         fake.fail_next("sendMessage", Fault.drop_connection(applied=False))
         assert (await services.publisher.run_pass()).uncertain == [article_id]
