@@ -46,7 +46,7 @@ class FavoriteRepository:
         self._visibility = visibility
 
     async def toggle_pairs(self, pairs: Collection[Pair], *, now: datetime) -> dict[Pair, bool]:
-        """Flip each pair whose article is available; return their new state (True: saved).
+        """Flip each pair whose article is posted and not retracted; return their new state (True: saved).
 
         Pairs missing from the result were left alone: the article is gone or retracted.
         Each pair must appear once.
@@ -54,7 +54,7 @@ class FavoriteRepository:
         return await self._upsert(pairs, _TOGGLE, now)
 
     async def save_pairs(self, pairs: Collection[Pair], *, now: datetime) -> dict[Pair, bool]:
-        """Save each pair whose article is available (already saved keeps its time)."""
+        """Save each pair whose article is posted and not retracted (already saved keeps its time)."""
         return await self._upsert(pairs, _SAVE, now)
 
     async def _upsert(
@@ -66,7 +66,7 @@ class FavoriteRepository:
         rows = await self._conn.execute_fetchall(
             "INSERT INTO favorites (user_id, article_id, saved_at, saved) "
             f"SELECT v.column1, v.column2, ?, 1 FROM ({values}) AS v "
-            f"JOIN articles a ON a.id = v.column2 WHERE {self._visibility.available} "
+            f"JOIN articles a ON a.id = v.column2 WHERE {self._visibility.listed} "
             f"ON CONFLICT (user_id, article_id) DO UPDATE SET {new_state}, {_RESAVED_AT} "
             "RETURNING user_id, article_id, saved",
             [to_db_time(now), *params],
@@ -80,10 +80,10 @@ class FavoriteRepository:
         )
 
     async def page(self, user_id: int, *, offset: int, limit: int) -> list[Article]:
-        """A user's available favorites, the most recently saved first."""
+        """A user's favorites still in the channel, the most recently saved first."""
         rows = await self._conn.execute_fetchall(
             f"{SELECT_ARTICLE} JOIN favorites f ON f.article_id = a.id "
-            f"WHERE f.user_id = ? AND f.saved = 1 AND {self._visibility.available} "
+            f"WHERE f.user_id = ? AND f.saved = 1 AND {self._visibility.listed} "
             "ORDER BY f.saved_at DESC, f.article_id DESC LIMIT ? OFFSET ?",
             (user_id, limit, offset),
         )

@@ -26,6 +26,7 @@ from bot.clock import Clock
 from bot.config import BreakingSettings, Settings
 from bot.domain import Article, ArticleDraft
 from bot.errors import DeliveryError
+from bot.publishing.failures import FailureKind
 from bot.publishing.service import PublishingService
 from storage.articles import ArticleRepository
 from storage.breaking import BreakingPostRepository, Preview, PreviewRepository
@@ -242,6 +243,14 @@ class BreakingService:
                     preview.id, "failed", article_id=article_id, message_id=None, now=self._clock()
                 )
             await self._audit.record(actor, "breaking", target, f"failed: {exc}")
+            if isinstance(exc, DeliveryError) and exc.failure.kind is FailureKind.AMBIGUOUS:
+                # Telegram may have posted it: retrying blindly could post breaking news twice.
+                return Reply(
+                    f"⚠️ Not sure it reached the channel ({esc(exc)}). Check the channel "
+                    f"before doing anything: article {article_id} is marked uncertain, and "
+                    "the alert below lets you post it again or record it as posted.",
+                    close_question=True,
+                )
             return Reply(
                 f"❌ Not posted: {esc(exc)}\nIt is article {article_id}: "
                 f"<code>/breaking {article_id}</code> tries again.",

@@ -17,7 +17,7 @@ from bot.admin.status import status_text
 from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import DeliveryError, IngestError
-from bot.publishing.service import PublishingService
+from bot.publishing.service import EDITOR_PAUSED_KEY, PublishingService
 from bot.sources.fetcher import Fetcher
 from bot.sources.pages import fetch_article_page
 from bot.sources.service import SourceService
@@ -27,8 +27,6 @@ from storage.control import ControlRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository, DeliveryState
 from storage.state import StateRepository
-
-EDITOR_PAUSE_KEY = "admin.publishing_paused"
 
 
 class AdminService:
@@ -56,7 +54,7 @@ class AdminService:
 
     async def load(self) -> None:
         """Read a pause that survived a restart."""
-        self.editor_pause = await StateRepository(self._db.conn).get(EDITOR_PAUSE_KEY)
+        self.editor_pause = await StateRepository(self._db.conn).get(EDITOR_PAUSED_KEY)
 
     async def status(self, actor: Actor) -> Reply:
         """/status."""
@@ -89,7 +87,7 @@ class AdminService:
             return Reply(f"Already paused ({esc(self.editor_pause)}). /resume to go on.")
         reason = f"by {actor.name} at {when(self._clock(), self._settings.site.tz)}"
         async with self._db.transaction() as conn:
-            await StateRepository(conn).put(EDITOR_PAUSE_KEY, reason, now=self._clock())
+            await StateRepository(conn).put(EDITOR_PAUSED_KEY, reason, now=self._clock())
         self.editor_pause = reason
         await self._audit.record(actor, "pause", "publishing", "paused")
         return Reply(
@@ -102,7 +100,7 @@ class AdminService:
         if not self.editor_pause:
             return Reply("Publishing is not paused.")
         async with self._db.transaction() as conn:
-            await StateRepository(conn).delete(EDITOR_PAUSE_KEY)
+            await StateRepository(conn).delete(EDITOR_PAUSED_KEY)
         self.editor_pause = None
         self._publisher.kick()
         await self._audit.record(actor, "resume", "publishing", "resumed")

@@ -72,6 +72,10 @@ class PhotoPoster:
                     await DeliveryRepository(conn).skip(
                         article.id, f"breaking push failed: {exc}", now=self._clock()
                     )
+            if exc.failure.kind is FailureKind.AMBIGUOUS:
+                await self._publisher.report_uncertain(
+                    article.id, "Telegram did not answer in time"
+                )
             raise
         async with self._db.transaction() as conn:
             await DeliveryRepository(conn).mark_posted(

@@ -40,6 +40,9 @@ INLINE_RETRIES = 4
 BACKOFF_MAX_SECONDS = 300.0
 MAX_ATTEMPTS = 8
 PAUSED_KEY = "publishing.paused_reason"
+# An editor's /pause: every routine pass honours it (the job, "Post again", `newsdesk publish`);
+# breaking news and /post go out regardless, by design.
+EDITOR_PAUSED_KEY = "admin.publishing_paused"
 CHANNEL_KEY = "publishing.channel_id"
 BREAKING_LABELS = {"ar": "🔴 عاجل"}
 
@@ -151,6 +154,10 @@ class PublishingService:
             cutoff = now - timedelta(hours=self._settings.publishing.backlog_max_age_hours)
             async with self._db.transaction() as conn:
                 await DeliveryRepository(conn).adopt_new(now=now, cutoff=cutoff)
+            editor_pause = await StateRepository(self._db.conn).get(EDITOR_PAUSED_KEY)
+            if editor_pause is not None:
+                report.paused = f"paused by an editor: {editor_pause}"
+                return report
             report.paused = await self.paused_reason()
             report.corrected = await correct_changed_posts(
                 self._db,
@@ -322,6 +329,10 @@ class PublishingService:
             await StateRepository(conn).put(CHANNEL_KEY, str(new_chat_id), now=self._clock())
             await DeliveryRepository(conn).move_chat(old, str(new_chat_id))
         logger.warning("the channel moved to %s; following it", new_chat_id)
+
+    async def report_uncertain(self, article_id: int, why: str) -> None:
+        """Tell the editors a post may or may not exist (also for the breaking photo path)."""
+        await self._uncertain.report(article_id, why)
 
     async def decide_uncertain(self, article_id: int, *, post_again: bool) -> bool:
         """An editor checked the channel: requeue the article, or record it as posted."""

@@ -154,3 +154,14 @@ async def test_retracted_article_is_no_longer_available(bot: Bot) -> None:
     answer = await bot.press(reader, post, f"fav:{article}")
     assert answer["text"] == "Sorry, this story is no longer available."
     assert await bot.subscribers.favorites.saved_ids(reader.id) == []
+
+
+async def test_unposted_article_cannot_be_saved_by_a_forged_press(bot: Bot) -> None:
+    embargoed = await bot.article("Embargoed until noon", posted=False)
+    post = await bot.channel_post(await bot.article("Posted story"))
+    reader = bot.fake.user(804)
+    answer = await bot.press(reader, post, f"fav:{embargoed}")
+    assert answer["text"] == "Sorry, this story is no longer available."
+    deep_link = await bot.send(reader, f"/start fav_{embargoed}")
+    assert "Embargoed" not in deep_link.params["text"]
+    assert await bot.subscribers.favorites.saved_ids(reader.id) == []
