@@ -185,12 +185,24 @@ class DeliveryRepository:
             row = await cur.fetchone()
         return from_db_time(str(row[0])) if row and row[0] else None
 
-    async def _set(self, article_id: int, now: datetime, **values: object) -> None:
+    async def _set(
+        self,
+        article_id: int,
+        now: datetime,
+        *,
+        only_from: tuple[DeliveryState, ...] = (),
+        **values: object,
+    ) -> bool:
+        """Update one record; with `only_from`, only if it is in one of those states."""
         assignments = ", ".join(f"{name} = ?" for name in values)
-        await self._conn.execute(
-            f"UPDATE deliveries SET {assignments}, updated_at = ? WHERE article_id = ?",
-            (*values.values(), to_db_time(now), article_id),
+        guard = ""
+        if only_from:
+            guard = f" AND state IN ({', '.join('?' for _ in only_from)})"
+        cursor = await self._conn.execute(
+            f"UPDATE deliveries SET {assignments}, updated_at = ? WHERE article_id = ?{guard}",
+            (*values.values(), to_db_time(now), article_id, *(st.value for st in only_from)),
         )
+        return cursor.rowcount == 1
 
     async def ensure(self, article_id: int, *, now: datetime) -> None:
         """Make sure an article has a record (pending if new), e.g. for `/post <id>`."""
@@ -224,11 +236,17 @@ class DeliveryRepository:
         has_photo: bool,
         content_hash: str,
         now: datetime,
-    ) -> None:
-        """Record the post and its message id in one write."""
-        await self._set(
+        from_state: DeliveryState = DeliveryState.SENDING,
+    ) -> bool:
+        """Record the post and its message id in one write; False if the record moved on.
+
+        Only a record still in `from_state` is changed, so an editor's retraction or skip made
+        while the message was in flight is not overwritten.
+        """
+        return await self._set(
             article_id,
             now,
+            only_from=(from_state,),
             state=DeliveryState.POSTED.value,
             chat_id=chat_id,
             message_id=message_id,
@@ -274,9 +292,22 @@ class DeliveryRepository:
         """Mark an existing record skipped (an editor's decision)."""
         await self._set(article_id, now, state=DeliveryState.SKIPPED.value, skip_reason=reason)
 
-    async def requeue(self, article_id: int, *, now: datetime) -> None:
-        """Back to pending, due now (retry after a failure or an uncertain post)."""
-        await self._set(article_id, now, state=DeliveryState.PENDING.value, next_attempt_at=None)
+    async def requeue(
+        self,
+        article_id: int,
+        *,
+        now: datetime,
+        only_from: tuple[DeliveryState, ...] = (),
+        retry_at: datetime | None = None,
+    ) -> bool:
+        """Back to pending, due now or at `retry_at`; with `only_from`, only from those states."""
+        return await self._set(
+            article_id,
+            now,
+            only_from=only_from,
+            state=DeliveryState.PENDING.value,
+            next_attempt_at=to_db_time(retry_at) if retry_at else None,
+        )
 
     async def mark_corrected(self, article_id: int, *, content_hash: str, now: datetime) -> None:
         """The channel post now shows the article's current content."""

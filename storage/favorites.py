@@ -46,7 +46,7 @@ class FavoriteRepository:
         self._visibility = visibility
 
     async def toggle_pairs(self, pairs: Collection[Pair], *, now: datetime) -> dict[Pair, bool]:
-        """Flip each pair whose article is posted and not retracted; return their new state (True: saved).
+        """Flip each pair whose article is listed; return their new state (True: saved).
 
         Pairs missing from the result were left alone: the article is gone or retracted.
         Each pair must appear once.
@@ -54,7 +54,7 @@ class FavoriteRepository:
         return await self._upsert(pairs, _TOGGLE, now)
 
     async def save_pairs(self, pairs: Collection[Pair], *, now: datetime) -> dict[Pair, bool]:
-        """Save each pair whose article is posted and not retracted (already saved keeps its time)."""
+        """Save each pair whose article is listed (an already saved pair keeps its time)."""
         return await self._upsert(pairs, _SAVE, now)
 
     async def _upsert(

@@ -37,7 +37,7 @@ class WaitingMixin:
     async def wait_for(
         self,
         predicate: Callable[[], T | None],
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline argument is the documented API
+        timeout: float = 15.0,  # noqa: ASYNC109 - a deadline argument is the documented API
     ) -> T:
         """Poll ``predicate`` every 10 ms until truthy; return its value or raise TimeoutError."""
         deadline = time.monotonic() + timeout
@@ -49,7 +49,7 @@ class WaitingMixin:
                 raise TimeoutError(self._timeout_message(predicate, timeout))
             await asyncio.sleep(0.01)
 
-    def wait_for_sync(self, predicate: Callable[[], T | None], timeout: float = 5.0) -> T:
+    def wait_for_sync(self, predicate: Callable[[], T | None], timeout: float = 15.0) -> T:
         """Blocking :meth:`wait_for` for synchronous code (waits on state changes)."""
         deadline = time.monotonic() + timeout
         while True:
@@ -66,7 +66,7 @@ class WaitingMixin:
         self,
         method: str,
         where: Callable[[JsonDict], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline argument is the documented API
+        timeout: float = 15.0,  # noqa: ASYNC109 - a deadline argument is the documented API
         *,
         since: int = 0,
     ) -> RecordedCall:

@@ -31,7 +31,7 @@ from bot.publishing.uncertain import UncertainPosts
 from bot.rendering import RenderedPost, render_post
 from storage.articles import ArticleRepository
 from storage.database import Database
-from storage.deliveries import Delivery, DeliveryRepository
+from storage.deliveries import Delivery, DeliveryRepository, DeliveryState
 from storage.state import StateRepository
 
 logger = logging.getLogger(__name__)
@@ -185,7 +185,9 @@ class PublishingService:
         except DeliveryError as exc:
             return await self._failed(delivery, article, exc.failure.kind, str(exc), report)
         except _Interrupted:
-            return await self._requeue(article.id, report)
+            return False  # stopping: the article is pending again, due after its wait
+        except _ClaimLost:
+            return True
         await self._record_posted(article.id, chat_id, sent, post)
         report.posted.append(article.id)
         if was_paused:
@@ -211,19 +213,38 @@ class PublishingService:
                 failure = exc.failure
                 if failure.kind is FailureKind.RATE_LIMITED:
                     logger.warning("429 from Telegram: waiting %.0f s", failure.retry_after)
-                    if await self._sleep(failure.retry_after + 0.5):
-                        continue
-                    raise _Interrupted from exc
+                    await self._wait_released(article.id, failure.retry_after + 0.5)
+                    continue
                 if failure.kind is FailureKind.MIGRATED and failure.new_chat_id is not None:
                     await self._follow_migration(str(chat_id), failure.new_chat_id)
                     continue
                 if failure.kind is FailureKind.TRANSIENT and tries <= INLINE_RETRIES:
                     base = self._settings.publishing.retry_backoff_seconds
-                    if await self._sleep(backoff(tries, base)):
-                        continue
-                    raise _Interrupted from exc
+                    await self._wait_released(article.id, backoff(tries, base))
+                    continue
                 raise
             return sent, chat_id, post
+
+    async def _wait_released(self, article_id: int, seconds: float) -> None:
+        """Wait with the article back in `pending`, then claim it again.
+
+        Nothing is in flight during the wait, so a crash meanwhile must not leave the article
+        `sending` (which a restart would report as uncertain): it stays pending, due after the
+        wait. Raises `_Interrupted` when the bot stops, `_ClaimLost` if someone else took it.
+        """
+        retry_at = self._clock() + timedelta(seconds=seconds)
+        async with self._db.transaction() as conn:
+            await DeliveryRepository(conn).requeue(
+                article_id,
+                now=self._clock(),
+                only_from=(DeliveryState.SENDING,),
+                retry_at=retry_at,
+            )
+        if not await self._sleep(seconds):
+            raise _Interrupted
+        async with self._db.transaction() as conn:
+            if not await DeliveryRepository(conn).claim(article_id, now=self._clock()):
+                raise _ClaimLost
 
     async def _record_posted(
         self, article_id: int, chat_id: int | str, sent: SentPost, post: RenderedPost
@@ -255,9 +276,10 @@ class PublishingService:
                 raise LookupError(f"article {article_id} is being sent or was handled already")
         try:
             sent, chat_id, post = await self._send(article, breaking=breaking)
+        except _ClaimLost:
+            raise LookupError(f"article {article_id} was taken by another send") from None
         except _Interrupted:
-            await self._requeue(article_id, PassReport())
-            raise
+            raise LookupError("the bot is stopping; the article waits in the queue") from None
         except DeliveryError as exc:
             if exc.failure.kind is FailureKind.AMBIGUOUS:
                 async with self._db.transaction() as conn:
@@ -346,6 +368,10 @@ class PublishingService:
 
 class _Interrupted(Exception):
     """The bot is stopping while a send waited; the article goes back to pending."""
+
+
+class _ClaimLost(Exception):
+    """While a send waited, an editor's push (or another pass) took the article."""
 
 
 def _log_crash(task: asyncio.Task[PassReport]) -> None:

@@ -55,20 +55,18 @@ class UncertainPosts:
 
     async def decide(self, article_id: int, *, post_again: bool, chat_id: int | str) -> bool:
         """Requeue the article, or record it as posted; False if it is not uncertain."""
-        delivery = await DeliveryRepository(self._db.conn).get(article_id)
-        if delivery is None or delivery.state is not DeliveryState.UNCERTAIN:
-            return False
+        uncertain = (DeliveryState.UNCERTAIN,)
         async with self._db.transaction() as conn:
             deliveries = DeliveryRepository(conn)
             if post_again:
-                await deliveries.requeue(article_id, now=self._clock())
-            else:
-                await deliveries.mark_posted(
-                    article_id,
-                    chat_id=str(chat_id),
-                    message_id=None,
-                    has_photo=False,
-                    content_hash="",
-                    now=self._clock(),
-                )
-        return True
+                return await deliveries.requeue(article_id, now=self._clock(), only_from=uncertain)
+            # One conditional write: two editors pressing both buttons cannot both win.
+            return await deliveries.mark_posted(
+                article_id,
+                chat_id=str(chat_id),
+                message_id=None,
+                has_photo=False,
+                content_hash="",
+                now=self._clock(),
+                from_state=DeliveryState.UNCERTAIN,
+            )
