@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
+from bot.rendering import truncate, utf16_len
+
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
@@ -46,12 +48,17 @@ class AdminNotifier:
             if last is not None and now - last < every_seconds:
                 return 0
             self._last_sent[kind] = now
-        if len(text) > MAX_TEXT:
-            text = text[: MAX_TEXT - 1] + "…"
+        parse_mode: str | None = "HTML"
+        if utf16_len(text) > MAX_TEXT:
+            # Cutting HTML could split a tag and Telegram would refuse the whole message: a long
+            # notice goes out as plain text, cut at a word boundary.
+            text, parse_mode = truncate(text, MAX_TEXT), None
         delivered = 0
         for admin in self._admins:
             try:
-                await self._bot.send_message(admin, text, reply_markup=markup)
+                await self._bot.send_message(
+                    admin, text, reply_markup=markup, parse_mode=parse_mode
+                )
                 delivered += 1
             except TelegramError as exc:
                 logger.warning("could not notify admin %s: %s", admin, exc.message)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
+
+logger = logging.getLogger(__name__)
 
 _PATTERN = re.compile(r"^unc:(again|done):(\d{1,18})$")
 
@@ -34,7 +38,10 @@ async def decide_uncertain(update: Update, context: Context) -> None:
     await query.answer("Queued to post again." if post_again else "Recorded as posted.")
     verdict = "➡️ Queued to post again." if post_again else "✅ Recorded as posted."
     if query.message is not None:
-        await query.edit_message_reply_markup(None)
+        try:
+            await query.edit_message_reply_markup(None)
+        except BadRequest as exc:  # e.g. "message is not modified" after a second press
+            logger.info("could not remove the decision buttons: %s", exc.message)
         await context.bot.send_message(query.message.chat.id, verdict)
 
 

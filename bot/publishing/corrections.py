@@ -22,6 +22,17 @@ from storage.deliveries import DeliveryRepository
 
 logger = logging.getLogger(__name__)
 
+# Failures after which the edit is tried again on a later pass rather than given up.
+_TRY_AGAIN = frozenset(
+    {
+        FailureKind.TRANSIENT,
+        FailureKind.RATE_LIMITED,
+        FailureKind.CHANNEL_LOST,
+        FailureKind.AMBIGUOUS,
+        FailureKind.MIGRATED,
+    }
+)
+
 
 async def correct_changed_posts(
     db: Database,
@@ -48,9 +59,14 @@ async def correct_changed_posts(
                     has_photo=delivery.has_photo,
                 )
             except DeliveryError as exc:
+                kind = exc.failure.kind
                 logger.warning("could not edit the post of article %s: %s", article.id, exc)
-                if exc.failure.kind in (FailureKind.TRANSIENT, FailureKind.RATE_LIMITED):
-                    continue  # try again next pass
+                if kind in _TRY_AGAIN:
+                    # Left for the next pass; a 429 or a lost channel ends this round of edits.
+                    if kind in (FailureKind.RATE_LIMITED, FailureKind.CHANNEL_LOST):
+                        break
+                    continue
+                # PERMANENT (e.g. the post was deleted by hand): recorded, never retried.
             else:
                 corrected.append(article.id)
         async with db.transaction() as conn:
