@@ -72,6 +72,7 @@ class Bot:
             async with services.db.transaction() as conn:
                 deliveries = DeliveryRepository(conn)
                 await deliveries.ensure(result.article.id, now=now)
+                assert await deliveries.claim(result.article.id, now=now)
                 await deliveries.mark_posted(
                     result.article.id,
                     chat_id=str(CHANNEL_ID),

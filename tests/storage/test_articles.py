@@ -76,3 +76,28 @@ async def test_failed_transaction_stores_nothing(tmp_path: Path) -> None:
         assert await ArticleRepository(db.conn).count() == 0
     finally:
         await db.close()
+
+
+async def test_times_written_by_the_site_are_normalised(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "d.sqlite3")
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO articles (guid, title, published_at) VALUES "
+                "('a', 'Local form', '2026-11-27 09:30:00'), "
+                "('b', 'With offset', '2026-11-27T12:30:00+03:00')"
+            )
+        async with db.conn.execute("SELECT guid, published_at FROM articles ORDER BY guid") as cur:
+            rows = await cur.fetchall()
+        assert rows == [("a", "2026-11-27T09:30:00.000Z"), ("b", "2026-11-27T09:30:00.000Z")]
+        async with db.transaction() as conn:
+            await conn.execute(
+                "UPDATE articles SET updated_at = '2026-01-01T00:00:00.000Z' WHERE guid = 'a'"
+            )
+        async with db.transaction() as conn:  # an edit in the CMS that leaves updated_at alone
+            await conn.execute("UPDATE articles SET title = 'Edited' WHERE guid = 'a'")
+        after = await ArticleRepository(db.conn).get_by_guid("a")
+        assert after is not None and after.title == "Edited"
+        assert after.updated_at > datetime(2026, 1, 2, tzinfo=UTC)
+    finally:
+        await db.close()
