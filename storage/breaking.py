@@ -128,6 +128,15 @@ class PreviewRepository:
             (state, article_id, message_id, to_db_time(now), preview_id),
         )
 
+    async def stale_open(self, created_before: datetime) -> list[int]:
+        """Open previews of stored articles too old to publish: their holds must be released."""
+        async with self._conn.execute(
+            "SELECT id FROM breaking_previews WHERE state = 'open' AND article_id IS NOT NULL "
+            "AND created_at < ?",
+            (to_db_time(created_before),),
+        ) as cur:
+            return [int(row[0]) for row in await cur.fetchall()]
+
     async def published_since(self, fingerprint: str, since: datetime) -> datetime | None:
         """When the same item was last published, if after `since`."""
         rows = list(

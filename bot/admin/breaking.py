@@ -171,6 +171,16 @@ class BreakingService:
             return await self._already(preview_id)
         return Reply("✖️ Cancelled. Nothing was posted.", close_question=True)
 
+    async def expire_stale(self) -> int:
+        """Close `/breaking <id>` previews nobody decided on, so their articles rejoin the queue.
+
+        Without this an article held for an abandoned preview would wait until the backlog
+        limit skipped it, silently.
+        """
+        timeout = timedelta(minutes=self._breaking.confirm_timeout_minutes)
+        stale = await PreviewRepository(self._db.conn).stale_open(self._clock() - timeout)
+        return sum([await self._drop(preview_id) for preview_id in stale])
+
     async def _drop(self, preview_id: int) -> bool:
         """Close an open preview unpublished; an article held for it rejoins the queue."""
         now = self._clock()

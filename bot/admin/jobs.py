@@ -23,8 +23,10 @@ async def publish_tick(context: Context) -> None:
 
 
 async def unpin_tick(context: Context) -> None:
-    """Take the pin off breaking posts whose `unpin_after_hours` is over."""
-    await context.bot_data.services.admin.pins.unpin_due()
+    """Take the pin off breaking posts whose time is over; release abandoned previews' holds."""
+    admin = context.bot_data.services.admin
+    await admin.pins.unpin_due()
+    await admin.breaking.expire_stale()
 
 
 async def report_error(update: object, context: Context) -> None:

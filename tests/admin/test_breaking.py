@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.domain import ArticleDraft
 from bot.fakeapi import FakeTelegram
 from storage.breaking import PreviewRepository
 from storage.deliveries import DeliveryRepository, DeliveryState
@@ -181,3 +182,38 @@ async def test_reply_to_a_photo_posts_the_photo(fake: FakeTelegram, admin_bot: S
         assert post.photo is not None
         assert (post.caption or "").startswith("🔴 BREAKING\nFire downtown")
         assert post.disable_notification is False and post.pinned
+
+
+async def test_abandoned_preview_of_a_stored_article_releases_it(
+    fake: FakeTelegram, admin_bot: StartAdmin
+) -> None:
+    editor = fake.user(ADMIN_ID, "Editor")
+    async with admin_bot() as bot:
+        services = bot.app.bot_data.services
+        (stored,) = await services.articles.store(
+            [
+                ArticleDraft(
+                    guid="site-2",
+                    title="Held, then forgotten",
+                    url="https://news.example/2",
+                    published_at=datetime.now(UTC) - timedelta(minutes=5),
+                )
+            ]
+        )
+        article_id = stored.article.id
+        preview = await bot.command(editor, f"/breaking {article_id}")
+        publish = preview.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
+        preview_id = int(publish.rsplit(":", 1)[1])
+        assert (await services.publisher.run_pass()).posted == []  # held while the preview is open
+        assert await services.admin.breaking.expire_stale() == 0  # not stale yet
+        old = datetime.now(UTC) - timedelta(minutes=11)
+        async with services.db.transaction() as conn:  # nobody answered for 11 minutes
+            await conn.execute(
+                "UPDATE breaking_previews SET created_at = ? WHERE id = ?",
+                (old.strftime("%Y-%m-%dT%H:%M:%S.000Z"), preview_id),
+            )
+        assert await services.admin.breaking.expire_stale() == 1
+        # It takes its normal, routine turn in the queue again instead of being skipped later.
+        assert (await services.publisher.run_pass()).posted == [article_id]
+        (post,) = fake.messages(CHANNEL_ID)
+        assert (post.text or "").startswith("Held, then forgotten")
