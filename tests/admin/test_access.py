@@ -116,3 +116,21 @@ async def test_a_held_pause_is_not_applied_until_confirmed(
         dropped = await bot.press(editor, held, drop)
         assert "Dropped" in bot.shown(dropped)
         assert bot.admin.control.editor_pause is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["brk:pub:1", "brk:again:1", "brk:cancel:1", "rtr:yes:1", "held:run:1", "unc:again:1"],
+)
+@pytest.mark.parametrize("user_id", [777, 1087968824], ids=["reader", "anon"])
+async def test_every_editors_button_pressed_by_a_non_editor_changes_nothing(
+    fake: FakeTelegram, admin_bot: StartAdmin, data: str, user_id: int
+) -> None:
+    reader = fake.user(user_id, "Somebody")
+    async with admin_bot() as bot:
+        bot.fake.send_text(reader, "/start")  # the reader's own chat, to press a forged button in
+        hello = await bot.answer(user_id, 0)
+        query = fake.press_button(reader, user_id, hello.result_or_error["message_id"], data)
+        answer = await fake.wait_for(lambda: fake.callback_answers(query))
+        assert "editors" in answer["text"]
+        await _nothing_changed(bot, fake)
