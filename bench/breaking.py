@@ -40,13 +40,10 @@ if str(ROOT) not in sys.path:
 import httpx  # noqa: E402
 
 from bot import catalogue  # noqa: E402
-from bot.admin import open_admin_services  # noqa: E402
 from bot.app import build_application, running  # noqa: E402
-from bot.config import AlertSettings, BreakingSettings, Settings, parse_settings  # noqa: E402  # noqa: E402
+from bot.config import Settings, parse_settings  # noqa: E402
 from bot.context import NewsdeskApp  # noqa: E402
 from bot.fakeapi import FakeTelegram, RecordedCall  # noqa: E402
-from handlers.admin import admin_handlers  # noqa: E402
-from handlers.breaking import breaking_handlers  # noqa: E402
 from storage.users import UserRepository  # noqa: E402
 
 TOKEN = "123456:BENCH-token-not-real"
@@ -139,7 +136,9 @@ async def until(check: Any, within: float = 10.0, every: float = 0.005) -> Any:
         await asyncio.sleep(every)
 
 
-def settings_for(fake: FakeTelegram | RemoteFake, db: Path, rate: int) -> Settings:
+def settings_for(
+    fake: FakeTelegram | RemoteFake, db: Path, rate: int, *, pin: bool, alerts: bool
+) -> Settings:
     """The bot as deployed, with limits raised to what this run measures."""
     return parse_settings(
         {
@@ -153,34 +152,10 @@ def settings_for(fake: FakeTelegram | RemoteFake, db: Path, rate: int) -> Settin
             "storage": {"path": str(db)},
             "site": {"name": "Bench News", "timezone": "UTC", "language": "en"},
             "publishing": {"enabled": False, "max_posts_per_minute": 6000},
+            "breaking": {"pin": pin},
+            "alerts": {"enabled": alerts, "max_per_second": rate},
         }
     )
-
-
-def wire(
-    app: NewsdeskApp, settings: Settings, breaking: BreakingSettings, alerts: AlertSettings
-) -> None:
-    """The admin wiring app.py will carry (see tests/admin/conftest.py)."""
-    app.handlers[0][0:0] = [*admin_handlers(settings.telegram.admins), *breaking_handlers()]
-    original_init, original_stop = app.post_init, app.post_stop
-    assert original_init is not None and original_stop is not None
-
-    async def post_init(app: NewsdeskApp) -> None:
-        await original_init(app)
-        s = app.bot_data.services
-        admin = open_admin_services(
-            settings=s.settings, breaking=breaking, alerts=alerts, db=s.db, bot=app.bot,
-            notifier=s.notifier, publisher=s.publisher, sources=s.sources, fetcher=s.fetcher,
-            clock=s.clock, started_at=s.started_at,
-        )  # fmt: skip
-        setattr(s, "admin", admin)  # noqa: B010
-        await admin.start()
-
-    async def post_stop(app: NewsdeskApp) -> None:
-        await app.bot_data.services.admin.stop()
-        await original_stop(app)
-
-    app.post_init, app.post_stop = post_init, post_stop
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -291,9 +266,8 @@ async def main(runs: int, users: int, rate: int) -> None:
             catalogue.MESSAGES[language].setdefault(key, value)
     with FakeTelegram(token=TOKEN) as fake, tempfile.TemporaryDirectory() as tmp:
         fake.add_channel(username="example_news", chat_id=CHANNEL_ID)
-        settings = settings_for(fake, Path(tmp) / "a.sqlite3", rate)
+        settings = settings_for(fake, Path(tmp) / "a.sqlite3", rate, pin=True, alerts=False)
         app = build_application(settings)
-        wire(app, settings, BreakingSettings(), AlertSettings(enabled=False))
         async with running(app):
             samples = await publish_latency(fake, app, runs)
         p50, p99 = percentile(samples, 50), percentile(samples, 99)
@@ -305,9 +279,8 @@ async def main(runs: int, users: int, rate: int) -> None:
     try:
         fake_b.open_chats(users)
         with tempfile.TemporaryDirectory() as tmp:
-            settings = settings_for(fake_b, Path(tmp) / "b.sqlite3", rate)
+            settings = settings_for(fake_b, Path(tmp) / "b.sqlite3", rate, pin=False, alerts=True)
             app = build_application(settings)
-            wire(app, settings, BreakingSettings(pin=False), AlertSettings(max_per_second=rate))
             async with running(app):
                 fig = await fan_out(fake_b, app, users, rate)
     finally:

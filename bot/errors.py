@@ -9,6 +9,8 @@
     ├── DeliveryError           the Bot API refused or lost a post; carries the classified failure
     ├── AdminError              an editor's request cannot be done as asked
     │   └── NotAnEditorError    the requester is not an admin (checked again in the service)
+    ├── NotSentError            the alert transport could not connect: nothing was sent
+    ├── MaybeSentError          the alert request was written, then no complete answer came
     └── IngestError             an input (a feed, a page, a file) could not become articles
         ├── NotAFeedError       no RSS, Atom or JSON Feed (an HTML page, RSS-in-JSON)
         ├── NoArticleError      a page holds no article text the extractor can find
@@ -103,3 +105,11 @@ class AdminError(NewsdeskError):
 
 class NotAnEditorError(AdminError):
     """Someone who is not an admin asked for something that changes the channel."""
+
+
+class NotSentError(NewsdeskError):
+    """Nothing reached the server (connecting failed): safe to try again."""
+
+
+class MaybeSentError(NewsdeskError):
+    """The request was written but no complete answer came back: it may have been acted on."""

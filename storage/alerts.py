@@ -3,7 +3,8 @@
 Recipients are copied from `users` when the alert is created (opted in and active at that
 moment), so a restart resumes the same list. A window of rows is claimed (`sending`) and
 committed before those messages go out; results are written with the next claim, in the same
-transaction, so a broadcast costs one commit per window rather than two per message.
+transaction (one `executemany`), so a broadcast costs one commit per window rather than two per
+message.
 """
 
 from __future__ import annotations
@@ -119,10 +120,9 @@ class AlertRepository:
             "WHERE alert_id = ? AND user_id = ?",
             [(o.state, o.error, stamp, alert_id, o.user_id) for o in done],
         )
-        await self._conn.executemany(
-            "UPDATE users SET active = 0 WHERE id = ?",
-            [(o.user_id,) for o in done if o.state == "blocked"],
-        )
+        blocked = [(o.user_id,) for o in done if o.state == "blocked"]
+        if blocked:  # each statement is a hop to aiosqlite's thread: skip the empty one
+            await self._conn.executemany("UPDATE users SET active = 0 WHERE id = ?", blocked)
 
     async def counts(self, alert_id: int) -> dict[str, int]:
         """How many recipients are in each state."""

@@ -1,12 +1,17 @@
 """AlertService: each breaking item by private message to every subscriber who opted in.
 
-The queue lives in the store (`storage/alerts.py`). One background task works through it a
-window at a time: claim a window of recipients (committed), send them concurrently through the
-shared pacer, then write the results together with the next claim. The window is as small as
-the rate allows — one recipient at the default 30/s, like the publisher's claim — so a crash
-leaves at most one window of `sending` rows; at the next start they become `uncertain` and are
-never sent again: nobody gets the same alert twice. Failures are per recipient and never stop
-the others; a 429 holds every send for its `retry_after`, then the same recipient is retried.
+The queue lives in the store (`storage/alerts.py`). One background task works through it as a
+stream: it claims a window of recipients (committed as `sending` before any of them is sent to),
+hands them one by one to send tasks — at most `concurrency_for(rate)` at once, each waiting for
+its slot from the shared pacer — and, when the window is used up, records the outcomes so far in
+the same transaction as the next claim. The sends never wait for a window to finish, so a claim
+costs the pace nothing. A window is a tenth of a second's sends (1 recipient at 10/s, 3 at the
+default 30/s, 100 at 1000/s): a crash leaves at most a window plus the sends in flight as
+`sending`; at the next start they become `uncertain` and are never sent again, so nobody gets
+the same alert twice. A stop records the claimed recipients not yet sent to as `pending` again.
+Failures are per recipient and never stop the others; a 429 holds every send for its
+`retry_after`, then the same recipient is retried; a passing failure (no connection, a 5xx) is
+tried again up to three times.
 """
 
 from __future__ import annotations
@@ -14,13 +19,23 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import math
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Bot
 
-from bot.admin.alert_sender import AlertMessage, RatePacer, RetryLater, send_alert
+from bot.admin.alert_sender import (
+    AlertMessage,
+    AlertSender,
+    RatePacer,
+    RetryLater,
+    TryAgain,
+    concurrency_for,
+    open_sender,
+)
 from bot.config import AlertSettings
 from bot.notify import AdminNotifier
 from storage.alerts import Alert, AlertRepository, Outcome, Recipient
@@ -29,8 +44,9 @@ from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
-MAX_WINDOW = 64
-MAX_CONCURRENCY = 8  # half the app's connection pool: commands keep connections to answer with
+MAX_WINDOW = 200
+WINDOW_SECONDS = 0.1  # a claim holds this much of the rate's sends
+TRANSIENT_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -69,8 +85,10 @@ class AlertService:
         self._settings = settings
         self._clock = clock
         self._pacer = RatePacer(settings.max_per_second)
-        self._window = max(1, min(MAX_WINDOW, settings.max_per_second // 30))
-        self._slots = asyncio.Semaphore(min(self._window, MAX_CONCURRENCY))
+        self._window = max(1, min(MAX_WINDOW, math.ceil(settings.max_per_second * WINDOW_SECONDS)))
+        tasks, self._connections = concurrency_for(settings.max_per_second)
+        self._slots = asyncio.Semaphore(tasks)
+        self._sender: AlertSender | None = None
         self._stopping = asyncio.Event()
         self._wake = False
         self._task: asyncio.Task[None] | None = None
@@ -105,6 +123,8 @@ class AlertService:
         self._stopping.set()
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
+        if self._sender is not None:
+            await self._sender.close()
 
     # --- the queue -------------------------------------------------------------------------
 
@@ -150,36 +170,79 @@ class AlertService:
     async def _broadcast(self, alert: Alert) -> bool:
         """Send one alert to everyone still pending; False when stopping cut it short."""
         article = await ArticleRepository(self._db.conn).get(alert.article_id)
-        results: list[Outcome] = []
-        while True:
+        title = article.title if article else f"article {alert.article_id}"
+        message = AlertMessage(article, alert.post_url) if article else None
+        if self._sender is None:
+            self._sender = open_sender(self._bot, self._connections)
+        outcomes: list[Outcome] = []  # finished sends not yet recorded
+        queue: deque[Recipient] = deque()  # claimed, not yet handed to a send task
+        sending: set[asyncio.Task[Outcome]] = set()
+
+        def done(task: asyncio.Task[Outcome]) -> None:
+            sending.discard(task)
+            self._slots.release()
+            if not task.cancelled():
+                outcomes.append(task.result())
+
+        exhausted = message is None  # the article was deleted meanwhile: nothing to send
+        try:
+            while not exhausted and not self._stopping.is_set():
+                if not queue:
+                    finished = outcomes.copy()
+                    outcomes.clear()
+                    async with self._db.transaction() as conn:
+                        repo = AlertRepository(conn)
+                        await repo.record(alert.id, finished, now=self._clock())
+                        batch = await repo.claim(alert.id, self._window, now=self._clock())
+                    queue.extend(batch)
+                    exhausted = not batch
+                    continue
+                await self._slots.acquire()
+                if self._stopping.is_set():
+                    self._slots.release()
+                    break
+                assert message is not None
+                task = asyncio.create_task(self._one(queue.popleft(), message))
+                sending.add(task)
+                task.add_done_callback(done)
+        finally:
+            if sending:  # the sends in flight finish (or give up their slot when stopping)
+                await asyncio.wait(set(sending))
+            unsent = [Outcome(r.user_id, "pending") for r in queue]  # claimed, never tried
             async with self._db.transaction() as conn:
                 repo = AlertRepository(conn)
-                await repo.record(alert.id, results, now=self._clock())
-                if self._stopping.is_set():
-                    return False
-                batch = await repo.claim(alert.id, self._window, now=self._clock())
-                if not batch or article is None:  # done, or the article was deleted meanwhile
+                await repo.record(alert.id, [*outcomes, *unsent], now=self._clock())
+                left = any(o.state == "pending" for o in outcomes) or bool(unsent)
+                if exhausted and not left and not self._stopping.is_set():
                     await repo.finish(alert.id, now=self._clock())
-                    break
-            message = AlertMessage(article, alert.post_url)
-            results = list(await asyncio.gather(*(self._one(r, message) for r in batch)))
-        await self._summarise(alert, article.title if article else f"article {alert.article_id}")
-        return True
+        if self._stopping.is_set():
+            return False
+        if exhausted and not left:
+            await self._summarise(alert, title)
+        return True  # otherwise the task's next pass over the unfinished alerts resumes it
 
     async def _one(self, recipient: Recipient, message: AlertMessage) -> Outcome:
-        async with self._slots:
-            while True:
-                if self._stopping.is_set() and self._pacer.held_for > 0:
-                    return Outcome(recipient.user_id, "pending")  # not sent: resume later
-                await self._pacer.acquire()
-                try:
-                    return await send_alert(self._bot, recipient, message)
-                except RetryLater as wait:
-                    logger.warning("429 while sending alerts: holding them %.0f s", wait.seconds)
-                    self._pacer.hold(wait.seconds + 0.1)
-                except Exception as exc:  # one recipient's problem never stops the others
-                    logger.exception("alert to %s failed unexpectedly", recipient.user_id)
-                    return Outcome(recipient.user_id, "failed", repr(exc)[:200])
+        assert self._sender is not None
+        tries = 0
+        while True:
+            if not await self._pacer.acquire(self._stopping):
+                return Outcome(recipient.user_id, "pending")  # not sent: resume later
+            try:
+                return await self._sender.send(recipient, message)
+            except RetryLater as wait:
+                logger.warning("429 while sending alerts: holding them %.0f s", wait.seconds)
+                self._pacer.hold(wait.seconds + 0.1)
+                continue
+            except TryAgain as exc:
+                tries += 1
+                if tries == TRANSIENT_TRIES:
+                    return Outcome(recipient.user_id, "failed", exc.description[:200])
+            except Exception as exc:  # one recipient's problem never stops the others
+                logger.exception("alert to %s failed unexpectedly", recipient.user_id)
+                return Outcome(recipient.user_id, "failed", repr(exc)[:200])
+            finally:
+                self._pacer.release()
+            await asyncio.sleep(0.2 * 2**tries)  # a passing failure: back off, then again
 
     async def _summarise(self, alert: Alert, title: str) -> None:
         counts = await AlertRepository(self._db.conn).counts(alert.id)
