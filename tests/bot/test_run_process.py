@@ -6,26 +6,18 @@ over 127.0.0.1, exactly as an operator starts it. Every wait is a condition with
 
 from __future__ import annotations
 
-import asyncio
 import signal
-import sys
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-import pytest
-
 from bot.fakeapi import FakeTelegram
+from tests.processes import DEADLINE, newsdesk
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-token-not-real"
 SECRET = TOKEN.split(":", 1)[1]
 CHANNEL = "@example_news"
 ADMIN_ID = 4242
-BOOT_SECONDS = 30.0  # generous: importing python-telegram-bot on a loaded CI machine is slow
 T = TypeVar("T")
 
 
@@ -57,71 +49,6 @@ max_posts_per_minute = 20
         encoding="utf-8",
     )
     return path
-
-
-@dataclass
-class BotProcess:
-    """A running `newsdesk` subprocess with its output captured in files."""
-
-    proc: asyncio.subprocess.Process
-    stdout: Path
-    stderr: Path
-
-    def output(self) -> str:
-        """Everything it wrote so far, stdout then stderr."""
-        return self.stdout.read_text(errors="replace") + self.stderr.read_text(errors="replace")
-
-    async def wait_until(
-        self, predicate: Callable[[], T | None], what: str, within: float = BOOT_SECONDS
-    ) -> T:
-        """Poll `predicate` until truthy; fail at once if the process exits, or at the deadline."""
-        deadline = time.monotonic() + within
-        while True:
-            value = predicate()
-            if value:
-                return value
-            if self.proc.returncode is not None:
-                pytest.fail(
-                    f"newsdesk exited {self.proc.returncode} before {what}:\n{self.output()}"
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(f"no {what} within {within:g}s:\n{self.output()}")
-            await asyncio.sleep(0.02)
-
-    async def exit_code(self, within: float) -> int:
-        """Wait for the process to end; fail if it is still running after `within` seconds."""
-        try:
-            return await asyncio.wait_for(self.proc.wait(), within)
-        except TimeoutError:
-            pytest.fail(f"newsdesk still running after {within:g}s:\n{self.output()}")
-
-
-@asynccontextmanager
-async def newsdesk(
-    tmp_path: Path, config: Path, *args: str, name: str
-) -> AsyncIterator[BotProcess]:
-    """Start `python -m bot --config CONFIG ARGS...`; kill it on the way out if still alive."""
-    out, err = tmp_path / f"{name}.stdout", tmp_path / f"{name}.stderr"
-    with out.open("wb") as out_file, err.open("wb") as err_file:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "--config",
-            str(config),
-            *args,
-            cwd=ROOT,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=out_file,
-            stderr=err_file,
-        )
-    running = BotProcess(proc, out, err)
-    try:
-        yield running
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
 
 
 async def test_run_answers_start_and_stops_on_sigterm(fake: FakeTelegram, tmp_path: Path) -> None:
@@ -168,7 +95,7 @@ async def test_second_run_on_the_same_database_is_refused(
     async with newsdesk(tmp_path, config, "run", name="first") as first:
         await first.wait_until(lambda: fake.long_polls_waiting > 0, "getUpdates long poll")
         async with newsdesk(tmp_path, config, "run", name="second") as second:
-            code = await second.exit_code(within=BOOT_SECONDS)
+            code = await second.exit_code(within=DEADLINE)
         assert code == 2, second.output()
         stderr = second.stderr.read_text()
         assert "already running" in stderr

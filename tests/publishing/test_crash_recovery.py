@@ -9,33 +9,23 @@ store calls uncertain, and each of those reported to the admin. Every wait has a
 
 from __future__ import annotations
 
-import asyncio
 import json
 import signal
 import sqlite3
-import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
-
-import pytest
 
 from bot.fakeapi import FakeTelegram, Fault, RecordedCall
+from tests.processes import newsdesk
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-token-not-real"
 CHANNEL = "@example_news"
 CHANNEL_ID = -1001234567890
 ADMIN_ID = 4242
 ARTICLES = 12
 TITLES = [f"Crash story {n:02d}" for n in range(1, ARTICLES + 1)]
-DEADLINE = 30.0  # per wait; a healthy run needs well under a second for each
-T = TypeVar("T")
 
 
 def write_config(tmp_path: Path, fake: FakeTelegram) -> Path:
@@ -88,74 +78,6 @@ def write_articles(tmp_path: Path) -> Path:
     path = tmp_path / "articles.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-@dataclass
-class BotProcess:
-    """A running `newsdesk` subprocess with its output captured in files."""
-
-    proc: asyncio.subprocess.Process
-    stdout: Path
-    stderr: Path
-
-    def output(self) -> str:
-        """Everything it wrote so far, stdout then stderr."""
-        return self.stdout.read_text(errors="replace") + self.stderr.read_text(errors="replace")
-
-    async def wait_until(self, predicate: Callable[[], T | None], what: str) -> T:
-        """Poll `predicate` until truthy; fail at once if the process exits, or at the deadline."""
-        deadline = time.monotonic() + DEADLINE
-        while True:
-            value = predicate()
-            if value:
-                return value
-            if self.proc.returncode is not None:
-                pytest.fail(
-                    f"newsdesk exited {self.proc.returncode} before {what}:\n{self.output()}"
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(f"no {what} within {DEADLINE:g}s:\n{self.output()}")
-            await asyncio.sleep(0.01)
-
-    async def exit_code(self) -> int:
-        """Wait for the process to end (reaped, so its lease is seen as dead)."""
-        try:
-            return await asyncio.wait_for(self.proc.wait(), DEADLINE)
-        except TimeoutError:
-            pytest.fail(f"newsdesk still running after {DEADLINE:g}s:\n{self.output()}")
-
-    async def sigkill(self) -> None:
-        """Kill without any chance to clean up, as the OOM killer or a power cut would."""
-        self.proc.send_signal(signal.SIGKILL)
-        assert await self.exit_code() == -signal.SIGKILL
-
-
-@asynccontextmanager
-async def newsdesk(
-    tmp_path: Path, config: Path, *args: str, name: str
-) -> AsyncIterator[BotProcess]:
-    """Start `python -m bot --config CONFIG ARGS...`; kill it on the way out if still alive."""
-    out, err = tmp_path / f"{name}.stdout", tmp_path / f"{name}.stderr"
-    with out.open("wb") as out_file, err.open("wb") as err_file:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "--config",
-            str(config),
-            *args,
-            cwd=ROOT,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=out_file,
-            stderr=err_file,
-        )
-    running = BotProcess(proc, out, err)
-    try:
-        yield running
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
 
 
 def channel_titles(fake: FakeTelegram) -> list[str]:

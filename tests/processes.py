@@ -1,0 +1,94 @@
+"""`newsdesk` as a real subprocess, for the tests that start, stop and kill it.
+
+The fake Bot API runs in the test process; the bot is `python -m bot`, reaching it over
+127.0.0.1 exactly as an operator starts it. Every wait is a condition with a deadline that also
+fails at once, with the process's output, if the process exits first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEADLINE = 30.0  # generous: importing python-telegram-bot on a loaded CI machine is slow
+T = TypeVar("T")
+
+
+@dataclass
+class BotProcess:
+    """A running `newsdesk` subprocess with its output captured in files."""
+
+    proc: asyncio.subprocess.Process
+    stdout: Path
+    stderr: Path
+
+    def output(self) -> str:
+        """Everything it wrote so far, stdout then stderr."""
+        return self.stdout.read_text(errors="replace") + self.stderr.read_text(errors="replace")
+
+    async def wait_until(
+        self, predicate: Callable[[], T | None], what: str, within: float = DEADLINE
+    ) -> T:
+        """Poll `predicate` until truthy; fail at once if the process exits, or at the deadline."""
+        deadline = time.monotonic() + within
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if self.proc.returncode is not None:
+                pytest.fail(
+                    f"newsdesk exited {self.proc.returncode} before {what}:\n{self.output()}"
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(f"no {what} within {within:g}s:\n{self.output()}")
+            await asyncio.sleep(0.01)
+
+    async def exit_code(self, within: float = DEADLINE) -> int:
+        """Wait for the process to end (reaped, so its lease is seen as dead)."""
+        try:
+            return await asyncio.wait_for(self.proc.wait(), within)
+        except TimeoutError:
+            pytest.fail(f"newsdesk still running after {within:g}s:\n{self.output()}")
+
+    async def sigkill(self) -> None:
+        """Kill without any chance to clean up, as the OOM killer or a power cut would."""
+        self.proc.send_signal(signal.SIGKILL)
+        assert await self.exit_code() == -signal.SIGKILL
+
+
+@asynccontextmanager
+async def newsdesk(
+    tmp_path: Path, config: Path, *args: str, name: str
+) -> AsyncIterator[BotProcess]:
+    """Start `python -m bot --config CONFIG ARGS...`; kill it on the way out if still alive."""
+    out, err = tmp_path / f"{name}.stdout", tmp_path / f"{name}.stderr"
+    with out.open("wb") as out_file, err.open("wb") as err_file:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "--config",
+            str(config),
+            *args,
+            cwd=ROOT,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=out_file,
+            stderr=err_file,
+        )
+    running = BotProcess(proc, out, err)
+    try:
+        yield running
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
