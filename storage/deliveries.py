@@ -241,8 +241,16 @@ class DeliveryRepository:
         """Record the post and its message id in one write; False if the record moved on.
 
         Only a record still in `from_state` is changed, so an editor's retraction or skip made
-        while the message was in flight is not overwritten.
+        while the message was in flight is not overwritten. A post this one replaces (a repost
+        as breaking news) is kept in `superseded_posts`, so a retraction can delete it too.
         """
+        await self._conn.execute(
+            "INSERT OR IGNORE INTO superseded_posts (article_id, chat_id, message_id) "
+            "SELECT article_id, chat_id, message_id FROM deliveries WHERE article_id = ? "
+            "AND state = ? AND chat_id IS NOT NULL AND message_id IS NOT NULL "
+            "AND message_id IS NOT ?",
+            (article_id, from_state.value, message_id),
+        )
         return await self._set(
             article_id,
             now,
@@ -312,6 +320,14 @@ class DeliveryRepository:
     async def mark_corrected(self, article_id: int, *, content_hash: str, now: datetime) -> None:
         """The channel post now shows the article's current content."""
         await self._set(article_id, now, content_hash=content_hash)
+
+    async def superseded_posts(self, article_id: int) -> list[tuple[str, int]]:
+        """Earlier channel posts of an article that a later post replaced: (chat, message)."""
+        async with self._conn.execute(
+            "SELECT chat_id, message_id FROM superseded_posts WHERE article_id = ?",
+            (article_id,),
+        ) as cur:
+            return [(str(chat), int(message)) for chat, message in await cur.fetchall()]
 
     async def move_chat(self, old_chat_id: str, new_chat_id: str) -> None:
         """A channel migrated: its posts now live under the new id."""

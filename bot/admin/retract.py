@@ -92,6 +92,10 @@ class RetractionService:
             lines.append(await self._delete(chat_id, delivery.message_id, pinned is not None))
         elif posted:
             lines.append("⚠️ I do not know which channel post it is: delete it by hand.")
+        for chat_id, message_id in await DeliveryRepository(self._db.conn).superseded_posts(
+            article_id
+        ):
+            lines.append(await self._delete(chat_id, message_id, was_pinned=False))
         await self._audit.record(actor, "retract", f"article {article_id}", " ".join(lines))
         return Reply("\n".join(lines), close_question=True)
 

@@ -170,3 +170,22 @@ async def test_post_url_fetches_and_posts(fake: FakeTelegram, admin_bot: StartAd
         answer = await bot.command(editor, "/post http://127.0.0.1:9/article")
         assert "Could not read that page" in bot.shown(answer)
         assert fake.messages(CHANNEL_ID) == []
+
+
+async def test_retracting_a_story_pushed_again_as_breaking_deletes_both_posts(
+    fake: FakeTelegram, admin_bot: StartAdmin
+) -> None:
+    editor = fake.user(ADMIN_ID, "Editor")
+    async with admin_bot() as bot:
+        services = bot.app.bot_data.services
+        article_id = await stored(services, 7)
+        assert (await services.publisher.run_pass()).posted == [article_id]  # the routine post
+        preview = await bot.command(editor, f"/breaking {article_id}")
+        publish = preview.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
+        await bot.press(editor, preview, publish)
+        assert len([m for m in fake.messages(CHANNEL_ID) if not m.deleted]) == 2
+
+        question = await bot.command(editor, f"/retract {article_id}")
+        yes = question.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        await bot.press(editor, question, yes)
+        assert [m for m in fake.messages(CHANNEL_ID) if not m.deleted] == []
