@@ -11,6 +11,10 @@
     │   └── NotAnEditorError    the requester is not an admin (checked again in the service)
     ├── NotSentError            the alert transport could not connect: nothing was sent
     ├── MaybeSentError          the alert request was written, then no complete answer came
+    ├── AlertRetryLaterError    Telegram answered an alert with 429: hold everyone, then resend
+    ├── AlertTryAgainError      an alert was not sent for a passing reason (5xx, no connection)
+    ├── SendInterruptedError    the bot stopped while a post waited (429, back-off): still pending
+    └── ClaimLostError          while a post waited, an editor's push took the article
     └── IngestError             an input (a feed, a page, a file) could not become articles
         ├── NotAFeedError       no RSS, Atom or JSON Feed (an HTML page, RSS-in-JSON)
         ├── NoArticleError      a page holds no article text the extractor can find
@@ -113,3 +117,27 @@ class NotSentError(NewsdeskError):
 
 class MaybeSentError(NewsdeskError):
     """The request was written but no complete answer came back: it may have been acted on."""
+
+
+class AlertRetryLaterError(NewsdeskError):
+    """Telegram answered 429: hold everyone, then send this recipient again."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds:g} s")
+        self.seconds = seconds
+
+
+class AlertTryAgainError(NewsdeskError):
+    """Not sent for a passing reason (no connection, a 5xx): worth another try later."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
+
+
+class SendInterruptedError(NewsdeskError):
+    """The bot is stopping while a send waited; the article goes back to pending."""
+
+
+class ClaimLostError(NewsdeskError):
+    """While a send waited, an editor's push (or another pass) took the article."""

@@ -1,4 +1,7 @@
-"""Sending one breaking alert to one subscriber: pacing, the wire, and what each answer means.
+"""Sending one breaking alert to one subscriber: the pacing and the wire.
+
+The message and its request body are built in `alert_message`; what each answer means is
+sorted in `alert_answers`.
 
 Pacing is shared by every send of the process's alerts: evenly spaced at 97 % of
 `max_per_second`, never more than 98.5 % of it that Telegram may be counting in one second (see
@@ -25,36 +28,32 @@ the allowed rate before, 0.970 after (the 97 % pace itself), no 429, /latest p99
 CPU burner on one of the two cores, 0.59 before and 0.970 after.
 
 Alerts still pass through the bot's `AIORateLimiter` (its public `process_request`), so
-`telegram.max_requests_per_second` keeps bounding everything the bot sends. The JSON is built
-from the same PTB objects (`InlineKeyboardMarkup.to_dict()`), with the `Defaults` the app sets
-(HTML, no link preview) written out. When the app uses a custom request object (tests' in-memory
-transports) or the environment sets a proxy for the API, alerts go through `Bot.send_message`
-as before (`PtbSender`).
+`telegram.max_requests_per_second` keeps bounding everything the bot sends. The JSON
+(`alert_message`) is built from the same PTB objects (`InlineKeyboardMarkup.to_dict()`), with
+the `Defaults` the app sets (HTML, no link preview) written out. When the app uses a custom
+request object (tests' in-memory transports) or the environment sets a proxy for the API,
+alerts go through `Bot.send_message` as before (`PtbSender`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
-from telegram.constants import ParseMode
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
-from bot import catalogue
+from bot.admin.alert_answers import is_gone, outcome_of
+from bot.admin.alert_message import NO_PREVIEW, AlertMessage
 from bot.admin.lean_http import JsonPoster, proxied
-from bot.domain import Article
-from bot.errors import MaybeSentError, NotSentError
+from bot.errors import AlertRetryLaterError, AlertTryAgainError, MaybeSentError, NotSentError
 from bot.publishing.failures import FailureKind, classify, retry_after_seconds
-from bot.rendering import escape_html, truncate
-from bot.rendering.text import paragraphs, single_line
 from storage.alerts import Outcome, Recipient
 
 SHARE = 0.97  # the even pace, as a share of max_per_second
@@ -62,8 +61,6 @@ CAP = 0.985  # never more than this share counted in any one second (see RatePac
 WINDOW_SECONDS = 1.0
 CATCH_UP = 0.05  # how far behind schedule the pacer may catch up at once (after a stall)
 LONGEST_NAP = 0.25  # a long wait (a 429 hold) is taken in naps, to notice a stop
-_GONE = ("chat not found", "user is deactivated", "peer_id_invalid", "user not found")
-_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 class RatePacer:
@@ -137,74 +134,8 @@ class RatePacer:
         self._answered.append(self._clock())
 
 
-class AlertMessage:
-    """The alert for one article, rendered once per language."""
-
-    def __init__(self, article: Article, post_url: str | None) -> None:
-        self._article = article
-        self._post_url = post_url
-        self._cache: dict[str, tuple[str, InlineKeyboardMarkup]] = {}
-        self._json: dict[str, bytes] = {}
-
-    def render(self, language: str | None) -> tuple[str, InlineKeyboardMarkup]:
-        """Text and buttons in the reader's language (English if we do not speak theirs)."""
-        chosen = catalogue.pick_language(language)
-        found = self._cache.get(chosen)
-        if found is None:
-            found = self._cache[chosen] = self._build(chosen)
-        return found
-
-    def body(self, recipient: Recipient) -> bytes:
-        """The sendMessage JSON for this recipient: everything but `chat_id` is built once."""
-        chosen = catalogue.pick_language(recipient.language)
-        rest = self._json.get(chosen)
-        if rest is None:
-            text, markup = self.render(chosen)
-            params: dict[str, Any] = {
-                "text": text,
-                "parse_mode": ParseMode.HTML.value,
-                "link_preview_options": _NO_PREVIEW.to_dict(),
-                "reply_markup": markup.to_dict(),
-            }
-            rest = self._json[chosen] = json.dumps(params, ensure_ascii=False).encode()[1:]
-        return b'{"chat_id":%d,%s' % (recipient.user_id, rest)
-
-    def _build(self, language: str) -> tuple[str, InlineKeyboardMarkup]:
-        article = self._article
-        story = f"<b>{escape_html(truncate(single_line(article.title), 300))}</b>"
-        lead = paragraphs(article.summary) or paragraphs(article.body)
-        if lead:
-            story += "\n\n" + escape_html(truncate(lead[0], 700))
-        row = [
-            InlineKeyboardButton(
-                catalogue.text("save_button", language), callback_data=f"fav:{article.id}"
-            )
-        ]
-        if self._post_url:
-            label = catalogue.text("alert_open_post", language)
-            row.append(InlineKeyboardButton(label, url=self._post_url))
-        text = catalogue.text("alert_breaking", language, story=story)
-        return text, InlineKeyboardMarkup([row])
-
-
-class RetryLater(Exception):
-    """Telegram answered 429: hold everyone, then send this recipient again."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"retry after {seconds:g} s")
-        self.seconds = seconds
-
-
-class TryAgain(Exception):
-    """Not sent for a passing reason (no connection, a 5xx): worth another try later."""
-
-    def __init__(self, description: str) -> None:
-        super().__init__(description)
-        self.description = description
-
-
 class AlertSender(Protocol):
-    """One attempt at one alert: an Outcome, or RetryLater / TryAgain."""
+    """One attempt at one alert: an Outcome, or AlertRetryLaterError / AlertTryAgainError."""
 
     async def send(self, recipient: Recipient, message: AlertMessage) -> Outcome:
         """Send once; never retries by itself."""
@@ -246,7 +177,7 @@ class LeanSender:
                     self._post, (body,), {}, "sendMessage", {"chat_id": recipient.user_id}, None
                 )
         except NotSentError as exc:
-            raise TryAgain(str(exc)) from exc
+            raise AlertTryAgainError(str(exc)) from exc
         except MaybeSentError as exc:
             return Outcome(recipient.user_id, "uncertain", str(exc))
         assert isinstance(answer, dict)
@@ -261,31 +192,6 @@ class LeanSender:
         await self._poster.close()
 
 
-def outcome_of(user_id: int, status: int, body: bytes) -> Outcome:
-    """What a Bot API answer means for one alert (the mapping python-telegram-bot applies)."""
-    if 200 <= status <= 299:
-        return Outcome(user_id, "sent")
-    try:
-        error = json.loads(body)
-        description = str(error.get("description") or f"HTTP {status}")
-        parameters = error.get("parameters") or {}
-        retry_after = parameters.get("retry_after")
-    except (ValueError, AttributeError):
-        description, retry_after = f"HTTP {status} with an unreadable answer", None
-    if retry_after is not None:
-        raise RetryLater(float(retry_after))
-    if status == 429:  # flood control without a figure: still obey it
-        raise RetryLater(1.0)
-    if status == 403:
-        return Outcome(user_id, "blocked", description)
-    if status == 400:
-        gone = any(marker in description.lower() for marker in _GONE)
-        return Outcome(user_id, "blocked" if gone else "failed", description)
-    if status >= 500:  # Telegram's side: nothing was sent, another try may work
-        raise TryAgain(description)
-    return Outcome(user_id, "failed", description)
-
-
 class PtbSender:
     """Through `Bot.send_message`: custom transports (tests) and proxied deployments."""
 
@@ -297,21 +203,21 @@ class PtbSender:
         text, markup = message.render(recipient.language)
         try:
             await self._bot.send_message(
-                recipient.user_id, text, reply_markup=markup, link_preview_options=_NO_PREVIEW
+                recipient.user_id, text, reply_markup=markup, link_preview_options=NO_PREVIEW
             )
         except RetryAfter as exc:
-            raise RetryLater(retry_after_seconds(exc)) from exc
+            raise AlertRetryLaterError(retry_after_seconds(exc)) from exc
         except Forbidden as exc:
             return Outcome(recipient.user_id, "blocked", exc.message)
         except BadRequest as exc:
-            gone = any(marker in exc.message.lower() for marker in _GONE)
+            gone = is_gone(exc.message)
             return Outcome(recipient.user_id, "blocked" if gone else "failed", exc.message)
         except TelegramError as exc:
             kind = classify(exc).kind
             if kind is FailureKind.AMBIGUOUS:
                 return Outcome(recipient.user_id, "uncertain", exc.message)
             if kind is FailureKind.TRANSIENT:
-                raise TryAgain(exc.message) from exc
+                raise AlertTryAgainError(exc.message) from exc
             return Outcome(recipient.user_id, "failed", exc.message)
         return Outcome(recipient.user_id, "sent")
 

@@ -27,16 +27,10 @@ from datetime import datetime
 
 from telegram import Bot
 
-from bot.admin.alert_sender import (
-    AlertMessage,
-    AlertSender,
-    RatePacer,
-    RetryLater,
-    TryAgain,
-    concurrency_for,
-    open_sender,
-)
+from bot.admin.alert_message import AlertMessage
+from bot.admin.alert_sender import AlertSender, RatePacer, concurrency_for, open_sender
 from bot.config import AlertSettings
+from bot.errors import AlertRetryLaterError, AlertTryAgainError
 from bot.notify import AdminNotifier
 from storage.alerts import Alert, AlertRepository, Outcome, Recipient
 from storage.articles import ArticleRepository
@@ -229,11 +223,11 @@ class AlertService:
                 return Outcome(recipient.user_id, "pending")  # not sent: resume later
             try:
                 return await self._sender.send(recipient, message)
-            except RetryLater as wait:
+            except AlertRetryLaterError as wait:
                 logger.warning("429 while sending alerts: holding them %.0f s", wait.seconds)
                 self._pacer.hold(wait.seconds + 0.1)
                 continue
-            except TryAgain as exc:
+            except AlertTryAgainError as exc:
                 tries += 1
                 if tries == TRANSIENT_TRIES:
                     return Outcome(recipient.user_id, "failed", exc.description[:200])

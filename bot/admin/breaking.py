@@ -2,31 +2,27 @@
 
 Preview → Publish is stored (`breaking_previews`), so the decision survives a restart and a
 second press finds the preview already claimed. Before the send, the article and its held
-delivery are written in one transaction; the send itself is the publisher's `publish_now`
-(ahead of the routine queue, urgent pacing) or, for the editor's own photo, `PhotoPoster`.
+delivery are written in one transaction; the send and what follows it (pin, record, alerts)
+are `breaking_push`'s, and the editor's text becomes an article in `breaking_drafts`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
-import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardMarkup
 
 from bot.admin.alerts import AlertService
 from bot.admin.audit import AuditTrail
-from bot.admin.photo import PhotoPoster, render_with_photo
+from bot.admin.breaking_drafts import as_article, draft_from_text, fingerprint
+from bot.admin.breaking_push import BreakingPusher, Pushed
+from bot.admin.photo import render_with_photo
 from bot.admin.pins import PinService
-from bot.admin.replies import Actor, Editors, Reply, buttons, esc, post_link, when
+from bot.admin.replies import Actor, Editors, Reply, buttons, when
 from bot.clock import Clock
 from bot.config import BreakingSettings, Settings
 from bot.domain import Article, ArticleDraft
-from bot.errors import DeliveryError
-from bot.publishing.failures import FailureKind
 from bot.publishing.service import PublishingService
 from storage.articles import ArticleRepository
 from storage.breaking import BreakingPostRepository, Preview, PreviewRepository
@@ -36,41 +32,10 @@ logger = logging.getLogger(__name__)
 
 REPEAT_WINDOW = timedelta(minutes=10)
 MAX_TEXT = 3500  # leaves the card's label, meta line and buttons room within 4096
-_URL = re.compile(r"https?://[^\s<>\"']+")
 USAGE = (
     "Send <code>/breaking your text</code> (a link in it becomes the Read more button; reply "
     "to a photo to post the photo), or <code>/breaking 123</code> to push article 123."
 )
-
-
-def draft_from_text(text: str, *, now: datetime, language: str) -> ArticleDraft:
-    """The editor's text as an article: first line the title, the rest the lead."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    found = _URL.search(text)
-    return ArticleDraft(
-        guid=f"breaking:{uuid.uuid4().hex}",
-        url=found.group(0).rstrip(".,;:!?)") if found else None,
-        title=lines[0],
-        summary="\n".join(lines[1:]) or None,
-        published_at=now,
-        language=language,
-        source="breaking",
-        is_breaking=True,
-    )
-
-
-def fingerprint(text: str) -> str:
-    """The same text, whatever its spacing or case, gives the same fingerprint."""
-    return hashlib.sha256(" ".join(text.casefold().split()).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Pushed:
-    """Where a breaking post landed."""
-
-    article_id: int
-    chat_id: str
-    message_id: int
 
 
 class BreakingService:
@@ -90,10 +55,19 @@ class BreakingService:
         pins: PinService,
         clock: Clock,
     ) -> None:
-        self._db, self._bot, self._settings, self._breaking = db, bot, settings, breaking
-        self._publisher, self._alerts, self._audit = publisher, alerts, audit
-        self._editors, self._pins, self._clock = editors, pins, clock
-        self._photos = PhotoPoster(db, bot, publisher, clock)
+        self._db, self._settings, self._breaking = db, settings, breaking
+        self._publisher, self._audit = publisher, audit
+        self._editors, self._clock = editors, clock
+        self._pusher = BreakingPusher(
+            db=db,
+            bot=bot,
+            settings=settings,
+            publisher=publisher,
+            alerts=alerts,
+            audit=audit,
+            pins=pins,
+            clock=clock,
+        )
 
     # --- preview ---------------------------------------------------------------------------
 
@@ -141,7 +115,7 @@ class BreakingService:
                 await BreakingPostRepository(conn).hold_for_push(article_id, now=self._clock())
         if not self._breaking.confirm:
             return await self.publish(actor, preview_id)
-        post = render_with_photo(self._publisher, _as_article(content), photo)
+        post = render_with_photo(self._publisher, as_article(content), photo)
         # The post's own buttons as the channel will show them, then the editor's decision.
         decide = buttons(
             ("✅ Publish", f"brk:pub:{preview_id}"), ("✖️ Cancel", f"brk:cancel:{preview_id}")
@@ -233,7 +207,7 @@ class BreakingService:
             )
             await BreakingPostRepository(conn).hold_for_push(article_id, now=now)
             await BreakingPostRepository(conn).mark_breaking(article_id)
-        return await self._push(actor, preview, article_id)
+        return await self._pusher.push_preview(actor, preview, article_id)
 
     async def _store(
         self, *, conn_article_repo: ArticleRepository, preview: Preview, now: datetime
@@ -243,72 +217,9 @@ class BreakingService:
         draft = draft_from_text(preview.text or "", now=now, language=self._settings.site.language)
         return (await conn_article_repo.upsert(draft, now=now)).article.id
 
-    async def _push(self, actor: Actor, preview: Preview, article_id: int) -> Reply:
-        target = f"preview {preview.id}, article {article_id}"
-        try:
-            pushed = await self.push(article_id, preview.photo_file_id)
-        except (DeliveryError, LookupError) as exc:
-            async with self._db.transaction() as conn:
-                await PreviewRepository(conn).finish(
-                    preview.id, "failed", article_id=article_id, message_id=None, now=self._clock()
-                )
-            await self._audit.record(actor, "breaking", target, f"failed: {exc}")
-            if isinstance(exc, DeliveryError) and exc.failure.kind is FailureKind.AMBIGUOUS:
-                # Telegram may have posted it: retrying blindly could post breaking news twice.
-                return Reply(
-                    f"⚠️ Not sure it reached the channel ({esc(exc)}). Check the channel "
-                    f"before doing anything: article {article_id} is marked uncertain, and "
-                    "the alert below lets you post it again or record it as posted.",
-                    close_question=True,
-                )
-            return Reply(
-                f"❌ Not posted: {esc(exc)}\nIt is article {article_id}: "
-                f"<code>/breaking {article_id}</code> tries again.",
-                close_question=True,
-            )
-        async with self._db.transaction() as conn:
-            await PreviewRepository(conn).finish(
-                preview.id,
-                "published",
-                article_id=article_id,
-                message_id=pushed.message_id,
-                now=self._clock(),
-            )
-        return await self._after_post(actor, target, pushed)
-
     async def push(self, article_id: int, photo_file_id: str | None) -> Pushed:
         """Post a held article loud, ahead of the queue (the photo path for an editor's photo)."""
-        if photo_file_id is None:
-            sent = await self._publisher.publish_now(article_id, breaking=True)
-        else:
-            article = await ArticleRepository(self._db.conn).get(article_id)
-            if article is None:
-                raise LookupError(f"article {article_id} does not exist")
-            sent = await self._photos.post(article, photo_file_id)
-        chat_id = str(await self._publisher.chat_id())
-        return Pushed(article_id, chat_id, sent.message_id)
-
-    async def _after_post(self, actor: Actor, target: str, pushed: Pushed) -> Reply:
-        link = post_link(self._settings.telegram.channel, pushed.chat_id, pushed.message_id)
-        lines = [f"✅ Published: {link}"]
-        pinned, unpin_at, line = await self._pins.pin(pushed.chat_id, pushed.message_id)
-        if line:
-            lines.append(line)
-        async with self._db.transaction() as conn:
-            await BreakingPostRepository(conn).record(
-                pushed.article_id,
-                chat_id=pushed.chat_id,
-                message_id=pushed.message_id,
-                photo_file_id=None,
-                pinned=pinned,
-                unpin_at=unpin_at,
-                now=self._clock(),
-            )
-        if self._alerts.enabled:
-            count = await self._alerts.enqueue(pushed.article_id, link)
-            lines.append(f"🔔 Alert going out to {count} subscribers (see /status).")
-        await self._audit.record(actor, "breaking", target, f"published {link}")
-        return Reply("\n".join(lines), close_question=True)
+        return await self._pusher.push(article_id, photo_file_id)
 
     async def _already(self, preview_id: int) -> Reply:
         preview = await PreviewRepository(self._db.conn).get(preview_id)
@@ -317,11 +228,3 @@ class BreakingService:
         if preview.state in ("published", "publishing"):
             return Reply("Already published — nothing was posted twice.", close_question=True)
         return Reply(f"This preview was {preview.state}; nothing was posted.", close_question=True)
-
-
-def _as_article(content: ArticleDraft) -> Article:
-    """A draft as the article it will be, to render the preview (its id is not known yet)."""
-    if isinstance(content, Article):
-        return content
-    now = content.published_at
-    return Article(**content.model_dump(), id=0, created_at=now, updated_at=now)

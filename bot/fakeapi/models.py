@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 JsonDict = dict[str, Any]
+# How a test names a chat: its id, or a channel's "@username".
+ChatRef = int | str
 
 
 @dataclass

@@ -4,7 +4,8 @@ A pass adopts articles the publisher has not seen (skipping those beyond the bac
 posts whose article changed, then posts what is due, oldest first, one at a time. Every state
 change is committed before the next Bot API call, so a restart resumes from the store alone.
 Passes run as one background task (`kick`) so that stopping the bot never waits on a pacing
-sleep or a 429 wait: `stop` interrupts sleeps and lets the send in flight finish.
+sleep or a 429 wait: `stop` interrupts sleeps and lets the send in flight finish. Getting one
+claimed article out (429 waits, migrations, inline retries) is `sending`'s job.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,30 +21,26 @@ from telegram import Bot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Article
-from bot.errors import DeliveryError
+from bot.errors import ClaimLostError, DeliveryError, SendInterruptedError
 from bot.notify import AdminNotifier
-from bot.publishing.channel import ChannelSender, SentPost, content_hash
+from bot.publishing.channel import ChannelSender, SentPost
 from bot.publishing.corrections import correct_changed_posts
 from bot.publishing.failures import FailureKind
 from bot.publishing.pacing import ChannelPacer
+from bot.publishing.sending import ArticleSender, backoff
 from bot.publishing.uncertain import UncertainPosts
-from bot.rendering import RenderedPost, render_post
+from bot.rendering import RenderedPost
 from storage.articles import ArticleRepository
 from storage.database import Database
-from storage.deliveries import Delivery, DeliveryRepository, DeliveryState
+from storage.deliveries import Delivery, DeliveryRepository
 from storage.state import StateRepository
 
 logger = logging.getLogger(__name__)
 
-INLINE_RETRIES = 4
-BACKOFF_MAX_SECONDS = 300.0
 MAX_ATTEMPTS = 8
-PAUSED_KEY = "publishing.paused_reason"
 # An editor's /pause: every routine pass honours it (the job, "Post again", `newsdesk publish`);
 # breaking news and /post go out regardless, by design.
 EDITOR_PAUSED_KEY = "admin.publishing_paused"
-CHANNEL_KEY = "publishing.channel_id"
-BREAKING_LABELS = {"ar": "🔴 عاجل"}
 
 
 @dataclass
@@ -58,12 +54,6 @@ class PassReport:
     paused: str | None = None
 
 
-def backoff(attempt: int, base: float) -> float:
-    """Exponential back-off with jitter (between half and all of the step), capped."""
-    ceiling = min(BACKOFF_MAX_SECONDS, base * 2 ** max(attempt - 1, 0))
-    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
-
-
 class PublishingService:
     """Posts articles to the channel and keeps their delivery records."""
 
@@ -73,12 +63,12 @@ class PublishingService:
         self._settings = settings
         self._db = db
         self._clock = clock
-        self._pacer = ChannelPacer(settings.publishing.max_posts_per_minute)
-        self._sender = ChannelSender(bot, self._pacer)
+        self._sender = ChannelSender(bot, ChannelPacer(settings.publishing.max_posts_per_minute))
         self._notifier = notifier
         self._uncertain = UncertainPosts(db, notifier, clock)
         self._lock = asyncio.Lock()
         self._stopping = asyncio.Event()
+        self._articles = ArticleSender(settings, db, self._sender, clock, self._stopping)
         self._task: asyncio.Task[PassReport] | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -103,38 +93,19 @@ class PublishingService:
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
 
-    async def _sleep(self, seconds: float) -> bool:
-        """Sleep unless stopping; False means stop now."""
-        try:
-            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-        except TimeoutError:
-            return True
-        return False
-
     # --- state -----------------------------------------------------------------------------
 
     async def chat_id(self) -> int | str:
         """The channel, following a migration if one happened."""
-        moved = await StateRepository(self._db.conn).get(CHANNEL_KEY)
-        return int(moved) if moved else self._settings.telegram.chat_id
+        return await self._articles.chat_id()
 
     async def paused_reason(self) -> str | None:
         """Why publishing is paused, or None."""
-        return await StateRepository(self._db.conn).get(PAUSED_KEY)
-
-    async def _set_paused(self, reason: str | None) -> None:
-        async with self._db.transaction() as conn:
-            state = StateRepository(conn)
-            if reason is None:
-                await state.delete(PAUSED_KEY)
-            else:
-                await state.put(PAUSED_KEY, reason, now=self._clock())
+        return await self._articles.paused_reason()
 
     def render(self, article: Article, *, breaking: bool = False) -> RenderedPost:
         """The channel post for an article, in the site's zone and language."""
-        site = self._settings.site
-        label = BREAKING_LABELS.get(site.language.split("-")[0], "🔴 BREAKING")
-        return render_post(article, tz=site.tz, breaking=breaking, breaking_label=label)
+        return self._articles.render(article, breaking=breaking)
 
     async def would_post(self) -> list[Article]:
         """What a pass would post now (for `publish --dry-run`); writes nothing."""
@@ -181,83 +152,19 @@ class PublishingService:
             if not await DeliveryRepository(conn).claim(article.id, now=self._clock()):
                 return True  # an editor's push took it meanwhile
         try:
-            sent, chat_id, post = await self._send(article, breaking=False)
+            sent, chat_id, post = await self._articles.send(article, breaking=False)
         except DeliveryError as exc:
             return await self._failed(delivery, article, exc.failure.kind, str(exc), report)
-        except _Interrupted:
+        except SendInterruptedError:
             return False  # stopping: the article is pending again, due after its wait
-        except _ClaimLost:
+        except ClaimLostError:
             return True
-        await self._record_posted(article.id, chat_id, sent, post)
+        await self._articles.record_posted(article.id, chat_id, sent, post)
         report.posted.append(article.id)
         if was_paused:
-            await self._set_paused(None)
+            await self._articles.set_paused(None)
             await self._notifier.send("✅ Publishing resumed: the channel accepts posts again.")
         return True
-
-    async def _send(
-        self, article: Article, *, breaking: bool
-    ) -> tuple[SentPost, int | str, RenderedPost]:
-        """Send a claimed article, waiting out 429s and retrying transient errors inline."""
-        post = self.render(article, breaking=breaking)
-        silent = self._settings.publishing.silent and not breaking
-        tries = 0
-        while True:
-            tries += 1
-            chat_id = await self.chat_id()
-            try:
-                sent = await self._sender.post(
-                    chat_id, post, article_url=article.url, silent=silent, urgent=breaking
-                )
-            except DeliveryError as exc:
-                failure = exc.failure
-                if failure.kind is FailureKind.RATE_LIMITED:
-                    logger.warning("429 from Telegram: waiting %.0f s", failure.retry_after)
-                    await self._wait_released(article.id, failure.retry_after + 0.5)
-                    continue
-                if failure.kind is FailureKind.MIGRATED and failure.new_chat_id is not None:
-                    await self._follow_migration(str(chat_id), failure.new_chat_id)
-                    continue
-                if failure.kind is FailureKind.TRANSIENT and tries <= INLINE_RETRIES:
-                    base = self._settings.publishing.retry_backoff_seconds
-                    await self._wait_released(article.id, backoff(tries, base))
-                    continue
-                raise
-            return sent, chat_id, post
-
-    async def _wait_released(self, article_id: int, seconds: float) -> None:
-        """Wait with the article back in `pending`, then claim it again.
-
-        Nothing is in flight during the wait, so a crash meanwhile must not leave the article
-        `sending` (which a restart would report as uncertain): it stays pending, due after the
-        wait. Raises `_Interrupted` when the bot stops, `_ClaimLost` if someone else took it.
-        """
-        retry_at = self._clock() + timedelta(seconds=seconds)
-        async with self._db.transaction() as conn:
-            await DeliveryRepository(conn).requeue(
-                article_id,
-                now=self._clock(),
-                only_from=(DeliveryState.SENDING,),
-                retry_at=retry_at,
-            )
-        if not await self._sleep(seconds):
-            raise _Interrupted
-        async with self._db.transaction() as conn:
-            if not await DeliveryRepository(conn).claim(article_id, now=self._clock()):
-                raise _ClaimLost
-
-    async def _record_posted(
-        self, article_id: int, chat_id: int | str, sent: SentPost, post: RenderedPost
-    ) -> None:
-        async with self._db.transaction() as conn:
-            await DeliveryRepository(conn).mark_posted(
-                article_id,
-                chat_id=str(chat_id),
-                message_id=sent.message_id,
-                has_photo=sent.has_photo,
-                content_hash=content_hash(post),
-                now=self._clock(),
-            )
 
     async def publish_now(self, article_id: int, *, breaking: bool = True) -> SentPost:
         """Post one article at once, ahead of the routine queue (breaking news, `/post <id>`).
@@ -275,10 +182,10 @@ class PublishingService:
             if not await deliveries.claim(article_id, now=self._clock(), repost=breaking):
                 raise LookupError(f"article {article_id} is being sent or was handled already")
         try:
-            sent, chat_id, post = await self._send(article, breaking=breaking)
-        except _ClaimLost:
+            sent, chat_id, post = await self._articles.send(article, breaking=breaking)
+        except ClaimLostError:
             raise LookupError(f"article {article_id} was taken by another send") from None
-        except _Interrupted:
+        except SendInterruptedError:
             raise LookupError("the bot is stopping; the article waits in the queue") from None
         except DeliveryError as exc:
             if exc.failure.kind is FailureKind.AMBIGUOUS:
@@ -297,7 +204,7 @@ class PublishingService:
             else:
                 await self._requeue(article_id, PassReport())
             raise
-        await self._record_posted(article_id, chat_id, sent, post)
+        await self._articles.record_posted(article_id, chat_id, sent, post)
         return sent
 
     async def _requeue(self, article_id: int, report: PassReport) -> bool:
@@ -323,7 +230,7 @@ class PublishingService:
         if kind is FailureKind.CHANNEL_LOST:
             await self._requeue(article.id, report)
             if await self.paused_reason() is None:
-                await self._set_paused(error)
+                await self._articles.set_paused(error)
                 channel = html.escape(str(await self.chat_id()))
                 await self._notifier.send(
                     f"⛔ <b>Publishing paused</b>: the bot cannot post to {channel} "
@@ -346,12 +253,6 @@ class PublishingService:
         # A transient failure that outlived the inline retries: the channel is down, stop here.
         return kind is FailureKind.PERMANENT
 
-    async def _follow_migration(self, old: str, new_chat_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await StateRepository(conn).put(CHANNEL_KEY, str(new_chat_id), now=self._clock())
-            await DeliveryRepository(conn).move_chat(old, str(new_chat_id))
-        logger.warning("the channel moved to %s; following it", new_chat_id)
-
     async def report_uncertain(self, article_id: int, why: str) -> None:
         """Tell the editors a post may or may not exist (also for the breaking photo path)."""
         await self._uncertain.report(article_id, why)
@@ -364,14 +265,6 @@ class PublishingService:
         if done and post_again:
             self.kick()
         return done
-
-
-class _Interrupted(Exception):
-    """The bot is stopping while a send waited; the article goes back to pending."""
-
-
-class _ClaimLost(Exception):
-    """While a send waited, an editor's push (or another pass) took the article."""
 
 
 def _log_crash(task: asyncio.Task[PassReport]) -> None:

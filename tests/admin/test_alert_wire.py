@@ -13,17 +13,11 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from bot.admin.alert_sender import (
-    AlertMessage,
-    LeanSender,
-    PtbSender,
-    RetryLater,
-    TryAgain,
-    open_sender,
-)
+from bot.admin.alert_message import AlertMessage
+from bot.admin.alert_sender import LeanSender, PtbSender, open_sender
 from bot.admin.lean_http import JsonPoster
 from bot.domain import Article
-from bot.errors import MaybeSentError, NotSentError
+from bot.errors import AlertRetryLaterError, AlertTryAgainError, MaybeSentError, NotSentError
 from bot.fakeapi import FakeTelegram, Fault
 from storage.alerts import Outcome, Recipient
 from tests.admin.conftest import StartAdmin
@@ -90,12 +84,12 @@ async def test_lean_path_reads_every_kind_of_answer(
         assert gone.state == "blocked" and "chat not found" in (gone.error or "").lower()
 
         fake.fail_next("sendMessage", Fault.retry_after(7))
-        with pytest.raises(RetryLater) as held:
+        with pytest.raises(AlertRetryLaterError) as held:
             await send(READERS[1])
         assert held.value.seconds == 7
 
         fake.fail_next("sendMessage", Fault.server_error(502))
-        with pytest.raises(TryAgain):
+        with pytest.raises(AlertTryAgainError):
             await send(READERS[1])
 
         fake.fail_next("sendMessage", Fault.bad_request("Bad Request: message is too long"))

@@ -1,0 +1,124 @@
+"""The push of a decided breaking item: the loud send, then the pin, the record and the alerts.
+
+`BreakingService` turns an editor's Publish into a held article; from there this module takes
+over. The send is the publisher's `publish_now` (ahead of the routine queue, urgent pacing) or,
+for the editor's own photo, `PhotoPoster`. Only after the post exists is it pinned, recorded as
+a breaking post (so a retraction finds it) and announced to alert subscribers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Bot
+
+from bot.admin.alerts import AlertService
+from bot.admin.audit import AuditTrail
+from bot.admin.photo import PhotoPoster
+from bot.admin.pins import PinService
+from bot.admin.replies import Actor, Reply, esc, post_link
+from bot.clock import Clock
+from bot.config import Settings
+from bot.errors import DeliveryError
+from bot.publishing.failures import FailureKind
+from bot.publishing.service import PublishingService
+from storage.articles import ArticleRepository
+from storage.breaking import BreakingPostRepository, Preview, PreviewRepository
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """Where a breaking post landed."""
+
+    article_id: int
+    chat_id: str
+    message_id: int
+
+
+class BreakingPusher:
+    """Sends held breaking articles and does what follows a post."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bot: Bot,
+        settings: Settings,
+        publisher: PublishingService,
+        alerts: AlertService,
+        audit: AuditTrail,
+        pins: PinService,
+        clock: Clock,
+    ) -> None:
+        self._db, self._settings, self._publisher = db, settings, publisher
+        self._alerts, self._audit, self._pins, self._clock = alerts, audit, pins, clock
+        self._photos = PhotoPoster(db, bot, publisher, clock)
+
+    async def push_preview(self, actor: Actor, preview: Preview, article_id: int) -> Reply:
+        """Push the article a claimed preview became, and tell the editor how it went."""
+        target = f"preview {preview.id}, article {article_id}"
+        try:
+            pushed = await self.push(article_id, preview.photo_file_id)
+        except (DeliveryError, LookupError) as exc:
+            async with self._db.transaction() as conn:
+                await PreviewRepository(conn).finish(
+                    preview.id, "failed", article_id=article_id, message_id=None, now=self._clock()
+                )
+            await self._audit.record(actor, "breaking", target, f"failed: {exc}")
+            if isinstance(exc, DeliveryError) and exc.failure.kind is FailureKind.AMBIGUOUS:
+                # Telegram may have posted it: retrying blindly could post breaking news twice.
+                return Reply(
+                    f"⚠️ Not sure it reached the channel ({esc(exc)}). Check the channel "
+                    f"before doing anything: article {article_id} is marked uncertain, and "
+                    "the alert below lets you post it again or record it as posted.",
+                    close_question=True,
+                )
+            return Reply(
+                f"❌ Not posted: {esc(exc)}\nIt is article {article_id}: "
+                f"<code>/breaking {article_id}</code> tries again.",
+                close_question=True,
+            )
+        async with self._db.transaction() as conn:
+            await PreviewRepository(conn).finish(
+                preview.id,
+                "published",
+                article_id=article_id,
+                message_id=pushed.message_id,
+                now=self._clock(),
+            )
+        return await self._after_post(actor, target, pushed)
+
+    async def push(self, article_id: int, photo_file_id: str | None) -> Pushed:
+        """Post a held article loud, ahead of the queue (the photo path for an editor's photo)."""
+        if photo_file_id is None:
+            sent = await self._publisher.publish_now(article_id, breaking=True)
+        else:
+            article = await ArticleRepository(self._db.conn).get(article_id)
+            if article is None:
+                raise LookupError(f"article {article_id} does not exist")
+            sent = await self._photos.post(article, photo_file_id)
+        chat_id = str(await self._publisher.chat_id())
+        return Pushed(article_id, chat_id, sent.message_id)
+
+    async def _after_post(self, actor: Actor, target: str, pushed: Pushed) -> Reply:
+        link = post_link(self._settings.telegram.channel, pushed.chat_id, pushed.message_id)
+        lines = [f"✅ Published: {link}"]
+        pinned, unpin_at, line = await self._pins.pin(pushed.chat_id, pushed.message_id)
+        if line:
+            lines.append(line)
+        async with self._db.transaction() as conn:
+            await BreakingPostRepository(conn).record(
+                pushed.article_id,
+                chat_id=pushed.chat_id,
+                message_id=pushed.message_id,
+                photo_file_id=None,
+                pinned=pinned,
+                unpin_at=unpin_at,
+                now=self._clock(),
+            )
+        if self._alerts.enabled:
+            count = await self._alerts.enqueue(pushed.article_id, link)
+            lines.append(f"🔔 Alert going out to {count} subscribers (see /status).")
+        await self._audit.record(actor, "breaking", target, f"published {link}")
+        return Reply("\n".join(lines), close_question=True)

@@ -1,0 +1,166 @@
+"""Sending one claimed article: 429 waits, channel migrations, inline retries, the posted record.
+
+The pass (`service`) decides *what* to post; this module gets one claimed article into the
+channel and owns the channel-side state that sending depends on: which chat the channel is now
+(a migration moves it) and why publishing is paused. While it waits (a 429, a back-off) nothing
+is in flight, so the article goes back to `pending` for the wait and is claimed again after it:
+a crash meanwhile must not leave it `sending`, which a restart would report as uncertain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain import Article
+from bot.errors import ClaimLostError, DeliveryError, SendInterruptedError
+from bot.publishing.channel import ChannelSender, SentPost, content_hash
+from bot.publishing.failures import FailureKind
+from bot.rendering import RenderedPost, render_post
+from storage.database import Database
+from storage.deliveries import DeliveryRepository, DeliveryState
+from storage.state import StateRepository
+
+logger = logging.getLogger(__name__)
+
+INLINE_RETRIES = 4
+BACKOFF_MAX_SECONDS = 300.0
+PAUSED_KEY = "publishing.paused_reason"
+CHANNEL_KEY = "publishing.channel_id"
+BREAKING_LABELS = {"ar": "🔴 عاجل"}
+
+
+def backoff(attempt: int, base: float) -> float:
+    """Exponential back-off with jitter (between half and all of the step), capped."""
+    ceiling = min(BACKOFF_MAX_SECONDS, base * 2 ** max(attempt - 1, 0))
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
+
+
+class ArticleSender:
+    """Sends claimed articles to the channel and records where each landed."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        sender: ChannelSender,
+        clock: Clock,
+        stopping: asyncio.Event,
+    ) -> None:
+        self._settings = settings
+        self._db = db
+        self._sender = sender
+        self._clock = clock
+        self._stopping = stopping
+
+    # --- channel state ---------------------------------------------------------------------
+
+    async def chat_id(self) -> int | str:
+        """The channel, following a migration if one happened."""
+        moved = await StateRepository(self._db.conn).get(CHANNEL_KEY)
+        return int(moved) if moved else self._settings.telegram.chat_id
+
+    async def paused_reason(self) -> str | None:
+        """Why publishing is paused, or None."""
+        return await StateRepository(self._db.conn).get(PAUSED_KEY)
+
+    async def set_paused(self, reason: str | None) -> None:
+        """Record why the channel refuses posts (None: it accepts them again)."""
+        async with self._db.transaction() as conn:
+            state = StateRepository(conn)
+            if reason is None:
+                await state.delete(PAUSED_KEY)
+            else:
+                await state.put(PAUSED_KEY, reason, now=self._clock())
+
+    async def _follow_migration(self, old: str, new_chat_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await StateRepository(conn).put(CHANNEL_KEY, str(new_chat_id), now=self._clock())
+            await DeliveryRepository(conn).move_chat(old, str(new_chat_id))
+        logger.warning("the channel moved to %s; following it", new_chat_id)
+
+    def render(self, article: Article, *, breaking: bool = False) -> RenderedPost:
+        """The channel post for an article, in the site's zone and language."""
+        site = self._settings.site
+        label = BREAKING_LABELS.get(site.language.split("-")[0], "🔴 BREAKING")
+        return render_post(article, tz=site.tz, breaking=breaking, breaking_label=label)
+
+    # --- one send --------------------------------------------------------------------------
+
+    async def send(
+        self, article: Article, *, breaking: bool
+    ) -> tuple[SentPost, int | str, RenderedPost]:
+        """Send a claimed article, waiting out 429s and retrying transient errors inline."""
+        post = self.render(article, breaking=breaking)
+        silent = self._settings.publishing.silent and not breaking
+        tries = 0
+        while True:
+            tries += 1
+            chat_id = await self.chat_id()
+            try:
+                sent = await self._sender.post(
+                    chat_id, post, article_url=article.url, silent=silent, urgent=breaking
+                )
+            except DeliveryError as exc:
+                failure = exc.failure
+                if failure.kind is FailureKind.RATE_LIMITED:
+                    logger.warning("429 from Telegram: waiting %.0f s", failure.retry_after)
+                    await self._wait_released(article.id, failure.retry_after + 0.5)
+                    continue
+                if failure.kind is FailureKind.MIGRATED and failure.new_chat_id is not None:
+                    await self._follow_migration(str(chat_id), failure.new_chat_id)
+                    continue
+                if failure.kind is FailureKind.TRANSIENT and tries <= INLINE_RETRIES:
+                    base = self._settings.publishing.retry_backoff_seconds
+                    await self._wait_released(article.id, backoff(tries, base))
+                    continue
+                raise
+            return sent, chat_id, post
+
+    async def _wait_released(self, article_id: int, seconds: float) -> None:
+        """Wait with the article back in `pending`, then claim it again.
+
+        Nothing is in flight during the wait, so a crash meanwhile must not leave the article
+        `sending` (which a restart would report as uncertain): it stays pending, due after the
+        wait. Raises `SendInterruptedError` when the bot stops, `ClaimLostError` if someone
+        else took it.
+        """
+        retry_at = self._clock() + timedelta(seconds=seconds)
+        async with self._db.transaction() as conn:
+            await DeliveryRepository(conn).requeue(
+                article_id,
+                now=self._clock(),
+                only_from=(DeliveryState.SENDING,),
+                retry_at=retry_at,
+            )
+        if not await self._sleep(seconds):
+            raise SendInterruptedError
+        async with self._db.transaction() as conn:
+            if not await DeliveryRepository(conn).claim(article_id, now=self._clock()):
+                raise ClaimLostError
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep unless stopping; False means stop now."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+        except TimeoutError:
+            return True
+        return False
+
+    async def record_posted(
+        self, article_id: int, chat_id: int | str, sent: SentPost, post: RenderedPost
+    ) -> None:
+        """Store the message id and content hash of a post that went out."""
+        async with self._db.transaction() as conn:
+            await DeliveryRepository(conn).mark_posted(
+                article_id,
+                chat_id=str(chat_id),
+                message_id=sent.message_id,
+                has_photo=sent.has_photo,
+                content_hash=content_hash(post),
+                now=self._clock(),
+            )

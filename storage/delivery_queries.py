@@ -1,0 +1,181 @@
+"""The delivery record, and the read-only queries on `deliveries` (for the pass and reporting).
+
+Split from the write transitions in `storage.deliveries` so each side stays small; the
+`DeliveryRepository` there inherits these, so callers keep one repository per connection.
+Nothing here writes, which is why the dry run and the status page may call these on the shared
+connection outside a transaction. The record's life cycle is told in `storage.deliveries`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain import Article
+from storage.articles import SELECT_ARTICLE, article_from_row, from_db_time, to_db_time
+
+
+class DeliveryState(enum.StrEnum):
+    """The stored states of a delivery."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    POSTED = "posted"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    UNCERTAIN = "uncertain"
+
+
+_COLUMNS = (
+    "article_id",
+    "state",
+    "chat_id",
+    "message_id",
+    "posted_at",
+    "has_photo",
+    "content_hash",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "skip_reason",
+    "updated_at",
+)
+_SELECT = ", ".join(f"d.{c}" for c in _COLUMNS)
+_TIME_COLUMNS = ("posted_at", "next_attempt_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One article's delivery record."""
+
+    article_id: int
+    state: DeliveryState
+    chat_id: str | None
+    message_id: int | None
+    posted_at: datetime | None
+    has_photo: bool
+    content_hash: str | None
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    skip_reason: str | None
+    updated_at: datetime
+
+
+def _delivery(row: Sequence[Any]) -> Delivery:
+    data = dict(zip(_COLUMNS, row, strict=True))
+    for key in _TIME_COLUMNS:
+        data[key] = from_db_time(data[key]) if data[key] else None
+    data["state"] = DeliveryState(data["state"])
+    data["has_photo"] = bool(data["has_photo"])
+    return Delivery(**data)
+
+
+def _pair(row: Sequence[Any]) -> tuple[Delivery, Article]:
+    return _delivery(row[: len(_COLUMNS)]), article_from_row(row[len(_COLUMNS) :])
+
+
+_JOINED = (
+    f"SELECT {_SELECT}, {SELECT_ARTICLE.removeprefix('SELECT ')} "
+    "JOIN deliveries d ON d.article_id = a.id"
+)
+
+
+class DeliveryQueries:
+    """Reads of `deliveries`; `DeliveryRepository` adds the writes."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def get(self, article_id: int) -> Delivery | None:
+        """The delivery record of one article, if the publisher has seen it."""
+        async with self._conn.execute(
+            f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = ?", (article_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _delivery(row) if row else None
+
+    async def state_of(self, article_id: int) -> str | None:
+        """The delivery state of one article, or None if the publisher has not seen it."""
+        delivery = await self.get(article_id)
+        return delivery.state.value if delivery else None
+
+    async def next_due(self, now: datetime) -> tuple[Delivery, Article] | None:
+        """The oldest article that is due for (another) try."""
+        async with self._conn.execute(
+            f"{_JOINED} WHERE (d.state = 'pending' AND "
+            "(d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)) OR "
+            "(d.state = 'failed' AND d.next_attempt_at <= ?) "
+            "ORDER BY a.published_at, a.id LIMIT 1",
+            (to_db_time(now), to_db_time(now)),
+        ) as cur:
+            row = await cur.fetchone()
+        return _pair(row) if row else None
+
+    async def would_post(self, *, now: datetime, cutoff: datetime) -> list[Article]:
+        """What a pass would post now, without writing anything (for a dry run)."""
+        stamp = to_db_time(now)
+        async with self._conn.execute(
+            f"{SELECT_ARTICLE} LEFT JOIN deliveries d ON d.article_id = a.id WHERE "
+            "(d.article_id IS NULL AND a.published_at >= ? AND a.published_at <= ?) OR "
+            "(d.state = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) "
+            " AND a.published_at >= ?) OR "
+            "(d.state = 'failed' AND d.next_attempt_at <= ? AND a.published_at >= ?) "
+            "ORDER BY a.published_at, a.id",
+            (to_db_time(cutoff), stamp, stamp, to_db_time(cutoff), stamp, to_db_time(cutoff)),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [article_from_row(row) for row in rows]
+
+    async def corrections_due(self) -> list[tuple[Delivery, Article]]:
+        """Posted articles changed since their post was last written."""
+        async with self._conn.execute(
+            # >=: an update in the same millisecond as the post must not be missed; an equal
+            # pair costs one render and hash comparison, then mark_corrected moves past it.
+            f"{_JOINED} WHERE d.state = 'posted' AND a.updated_at >= d.updated_at "
+            "ORDER BY a.updated_at"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_pair(row) for row in rows]
+
+    async def in_state(self, state: DeliveryState) -> list[tuple[Delivery, Article]]:
+        """Every delivery in one state, oldest article first."""
+        async with self._conn.execute(
+            f"{_JOINED} WHERE d.state = ? ORDER BY a.published_at, a.id", (state.value,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_pair(row) for row in rows]
+
+    async def counts(self) -> dict[DeliveryState, int]:
+        """How many deliveries are in each state."""
+        async with self._conn.execute(
+            "SELECT state, count(*) FROM deliveries GROUP BY state"
+        ) as cur:
+            rows = await cur.fetchall()
+        return {DeliveryState(str(state)): int(count) for state, count in rows}
+
+    async def last_posted_at(self) -> datetime | None:
+        """When the newest post went out."""
+        async with self._conn.execute("SELECT max(posted_at) FROM deliveries") as cur:
+            row = await cur.fetchone()
+        return from_db_time(str(row[0])) if row and row[0] else None
+
+    async def superseded_posts(self, article_id: int) -> list[tuple[str, int]]:
+        """Earlier channel posts of an article that a later post replaced: (chat, message)."""
+        async with self._conn.execute(
+            "SELECT chat_id, message_id FROM superseded_posts WHERE article_id = ?",
+            (article_id,),
+        ) as cur:
+            return [(str(chat), int(message)) for chat, message in await cur.fetchall()]
+
+    async def unreported_uncertain(self) -> list[int]:
+        """Uncertain posts the editors have not been told about yet."""
+        async with self._conn.execute(
+            "SELECT article_id FROM deliveries WHERE state = 'uncertain' AND reported_at IS NULL"
+        ) as cur:
+            return [int(row[0]) for row in await cur.fetchall()]
