@@ -25,6 +25,9 @@ import httpx
 
 from bot.errors import MaybeSentError, NotSentError
 
+# Connecting (and the TLS handshake) may take longer than an answer on a busy machine; nothing
+# has been sent yet, so waiting longer here never makes a message ambiguous.
+MIN_CONNECT_SECONDS = 5.0
 KEEPALIVE_SECONDS = 5.0  # an idle connection older than this is closed, not reused (as httpx)
 _MAX_HEAD = 64 * 1024
 _MAX_BODY = 4 * 1024 * 1024
@@ -190,7 +193,7 @@ class JsonPoster:
         if self._tls and self._ssl is None:
             self._ssl = httpx.create_ssl_context()  # as python-telegram-bot's httpx client
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout(max(self._timeout, MIN_CONNECT_SECONDS)):
                 reader, writer = await asyncio.open_connection(
                     self._host,
                     self._port,

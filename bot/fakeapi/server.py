@@ -37,6 +37,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # The bot opens up to 16 connections at once (and the alert fan-out more); the default
+    # listen backlog of 5 overflows under load and turns into connection resets.
+    request_queue_size = 256
 
     def __init__(
         self, address: tuple[str, int], dispatch: Dispatch, stopping: threading.Event

@@ -101,8 +101,9 @@ async def test_alerts_survive_429_blocks_and_a_restart_without_duplicates(
     # The 429 was obeyed: the same reader again, and nothing new sent for a second meanwhile.
     (refused,) = [c for c in calls if c.status == 429]
     after = [c for c in calls if c.at > refused.at]
-    in_flight = 100 // 30 - 1  # the rest of the window, already on its way when the 429 came
-    assert len([c for c in after if c.at - refused.at < 1.0]) <= in_flight
+    # Not obeying would mean ~30 more sends in that second at 30/s; the few allowed here are the
+    # rest of the window, already on their way when the 429 came (more under a loaded CPU).
+    assert len([c for c in after if c.at - refused.at < 1.0]) <= 8
     assert [c for c in after if c.params["chat_id"] == refused.params["chat_id"]]
 
     with sqlite3.connect(tmp_path / "newsdesk.sqlite3") as conn:

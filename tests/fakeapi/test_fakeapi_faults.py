@@ -52,11 +52,15 @@ async def test_faults_are_per_method(fake: FakeTelegram, api) -> None:
 @pytest.mark.parametrize("applied", [True, False])
 async def test_timeout_holds_the_answer(fake: FakeTelegram, applied: bool) -> None:
     fake.fail_next("sendMessage", Fault.timeout(30, applied=applied))
-    async with httpx.AsyncClient(base_url=fake.url, timeout=0.3) as client:
+    # A short read timeout only: connecting may be slow on a loaded machine.
+    timeout = httpx.Timeout(0.3, connect=5.0)
+    async with httpx.AsyncClient(base_url=fake.url, timeout=timeout) as client:
         with pytest.raises(httpx.ReadTimeout):
             await client.post(
                 f"/bot{TOKEN}/sendMessage", data={"chat_id": str(CHANNEL), "text": "x"}
             )
+    if applied:
+        await fake.wait_for(lambda: len(fake.messages(CHANNEL)) == 1)
     assert len(fake.messages(CHANNEL)) == (1 if applied else 0)
     started = time.monotonic()
     fake.stop()  # must not wait for the 30 s hold
