@@ -123,20 +123,25 @@ class DeliveryRepository(DeliveryQueries):
     async def mark_failed(
         self, article_id: int, *, error: str, retry_at: datetime, now: datetime
     ) -> None:
-        """A try failed in a way worth retrying later."""
+        """A try failed in a way worth retrying later (only a record still being sent)."""
         await self._set(
             article_id,
             now,
+            only_from=(DeliveryState.SENDING,),
             state=DeliveryState.FAILED.value,
             last_error=error,
             next_attempt_at=to_db_time(retry_at),
         )
 
     async def mark_uncertain(self, article_id: int, *, error: str, now: datetime) -> None:
-        """Telegram may or may not have posted it: a person decides (and is told, once)."""
+        """Telegram may or may not have posted it: a person decides (and is told, once).
+
+        Only a record still being sent changes: an editor's retraction meanwhile stands.
+        """
         await self._set(
             article_id,
             now,
+            only_from=(DeliveryState.SENDING,),
             state=DeliveryState.UNCERTAIN.value,
             last_error=error,
             reported_at=None,

@@ -108,9 +108,9 @@ class DeliveryQueries:
     async def next_due(self, now: datetime) -> tuple[Delivery, Article] | None:
         """The oldest article that is due for (another) try."""
         async with self._conn.execute(
-            f"{_JOINED} WHERE (d.state = 'pending' AND "
+            f"{_JOINED} WHERE a.retracted_at IS NULL AND ((d.state = 'pending' AND "
             "(d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)) OR "
-            "(d.state = 'failed' AND d.next_attempt_at <= ?) "
+            "(d.state = 'failed' AND d.next_attempt_at <= ?)) "
             "ORDER BY a.published_at, a.id LIMIT 1",
             (to_db_time(now), to_db_time(now)),
         ) as cur:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from bot.admin.audit import AuditTrail
 from bot.admin.breaking import BreakingService
 from bot.admin.control import AdminService
-from bot.admin.replies import Actor, Editors, Reply, ago, buttons, esc, when
+from bot.admin.replies import Actor, Editors, Reply, ago, article_number, buttons, esc, when
 from bot.admin.retract import RetractionService
 from bot.clock import Clock
 from bot.config import Settings
@@ -75,7 +75,7 @@ class AdminCommands:
     async def run(self, actor: Actor, command: Command) -> Reply:
         """Do what the command says."""
         args = command.args.strip()
-        number = int(args) if args.isdigit() and len(args) <= 18 else None
+        number = article_number(args)
         plain: dict[str, Callable[[Actor], Awaitable[Reply]]] = {
             "status": self._control.status,
             "pause": self._control.pause,

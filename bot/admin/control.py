@@ -12,12 +12,13 @@ from datetime import datetime, time
 
 from bot.admin.alerts import AlertService
 from bot.admin.audit import AuditTrail
-from bot.admin.replies import Actor, Editors, Reply, esc, post_link, when
+from bot.admin.replies import Actor, Editors, Reply, article_number, esc, post_link, when
 from bot.admin.status import status_text
 from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import DeliveryError, IngestError
 from bot.publishing.service import EDITOR_PAUSED_KEY, PublishingService
+from bot.rendering.text import single_line, truncate, utf16_len
 from bot.sources.fetcher import Fetcher
 from bot.sources.pages import fetch_article_page
 from bot.sources.service import SourceService
@@ -115,8 +116,8 @@ class AdminService:
             except IngestError as exc:
                 await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
                 return Reply(f"❌ Could not read that page: {esc(exc)}")
-        elif arg.isdigit():
-            article_id = int(arg)
+        elif (number := article_number(arg)) is not None:
+            article_id = number
         else:
             return Reply("Send <code>/post 123</code> or <code>/post https://…</code>.")
         refusal = await self._ready_to_post(article_id)
@@ -215,9 +216,24 @@ class AdminService:
             return Reply("No admin actions recorded yet.")
         tz = self._settings.site.tz
         lines = ["🧾 <b>Last admin actions</b> (newest first)"]
-        lines += [
-            f"{when(e.at, tz)} · {esc(e.actor)} · {esc(e.action)} {esc(e.target)} "
-            f"→ {esc(e.result)}"
-            for e in entries
-        ]
-        return Reply("\n".join(lines)[:4000])
+        size = utf16_len(lines[0])
+        for e in entries:
+            # Names and arguments are whatever people typed: each is cut, and the list stops
+            # before Telegram's 4096 UTF-16 units (emoji count double).
+            line = (
+                f"{when(e.at, tz)} · {esc(_short(e.actor, 40))} · {esc(e.action)} "
+                f"{esc(_short(e.target, 120))} → {esc(_short(e.result, 200))}"
+            )
+            size += utf16_len(line) + 1
+            if size > AUDIT_LIMIT:
+                lines.append("…")
+                break
+            lines.append(line)
+        return Reply("\n".join(lines))
+
+
+AUDIT_LIMIT = 4000
+
+
+def _short(text: str, limit: int) -> str:
+    return truncate(single_line(text), limit)

@@ -96,3 +96,15 @@ def ago(seconds: float) -> str:
     if hours < 48:
         return f"{hours} h {minutes} min"
     return f"{hours // 24} days"
+
+
+_ARTICLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def article_number(text: str) -> int | None:
+    """An article id typed by an editor: ASCII digits that fit SQLite's integer, else None.
+
+    `str.isdigit` accepts "²" and other digits `int()` refuses, and SQLite refuses integers
+    over 2**63, so both would crash a command instead of answering it.
+    """
+    return int(text) if _ARTICLE_NUMBER.fullmatch(text) else None

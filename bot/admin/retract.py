@@ -18,6 +18,7 @@ from bot.admin.pins import PinService, chat_ref
 from bot.admin.replies import Actor, Editors, Reply, buttons, esc, when
 from bot.clock import Clock
 from bot.config import Settings
+from bot.rendering.text import single_line, truncate
 from storage.articles import ArticleRepository
 from storage.breaking import BreakingPostRepository
 from storage.database import Database
@@ -54,6 +55,8 @@ class RetractionService:
         if await BreakingPostRepository(self._db.conn).retracted_at(article_id) is not None:
             return Reply(f"Article {article_id} is retracted already.")
         delivery = await DeliveryRepository(self._db.conn).get(article_id)
+        if delivery is not None and delivery.state is DeliveryState.SENDING:
+            return Reply(f"Article {article_id} is being sent right now: try again in a moment.")
         if delivery is not None and delivery.state is DeliveryState.POSTED:
             where = f"posted at {when(delivery.posted_at, self._settings.site.tz)}"
             effect = "This deletes the channel post"
@@ -61,7 +64,8 @@ class RetractionService:
             where = "not posted"
             effect = "It will never be posted"
         return Reply(
-            f"🗑 Retract article {article_id}, <b>{esc(article.title)}</b> ({where})?\n"
+            f"🗑 Retract article {article_id}, <b>{esc(truncate(single_line(article.title), 200))}"
+            f"</b> ({where})?\n"
             f"{effect}, and ⭐ on it will say it is no longer available.",
             buttons(
                 ("🗑 Yes, retract", f"rtr:yes:{article_id}"), ("Keep it", f"rtr:no:{article_id}")
@@ -77,6 +81,9 @@ class RetractionService:
         """Mark retracted, stop its alerts, unpin and delete the channel post."""
         self._editors.check(actor)
         delivery = await DeliveryRepository(self._db.conn).get(article_id)
+        if delivery is not None and delivery.state is DeliveryState.SENDING:
+            # The post may land any moment: retracting now would leave it in the channel.
+            return Reply(f"Article {article_id} is being sent right now: try again in a moment.")
         pinned = await BreakingPostRepository(self._db.conn).get(article_id)
         async with self._db.transaction() as conn:
             done = await BreakingPostRepository(conn).retract(

@@ -21,6 +21,7 @@ from bot.errors import ClaimLostError, DeliveryError, SendInterruptedError
 from bot.publishing.channel import ChannelSender, SentPost, content_hash
 from bot.publishing.failures import FailureKind
 from bot.rendering import RenderedPost, render_post
+from storage.articles import ArticleRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository, DeliveryState
 from storage.state import StateRepository
@@ -110,6 +111,7 @@ class ArticleSender:
                 if failure.kind is FailureKind.RATE_LIMITED:
                     logger.warning("429 from Telegram: waiting %.0f s", failure.retry_after)
                     await self._wait_released(article.id, failure.retry_after + 0.5)
+                    article, post = await self._rerender(article, breaking=breaking)
                     continue
                 if failure.kind is FailureKind.MIGRATED and failure.new_chat_id is not None:
                     await self._follow_migration(str(chat_id), failure.new_chat_id)
@@ -117,9 +119,15 @@ class ArticleSender:
                 if failure.kind is FailureKind.TRANSIENT and tries <= INLINE_RETRIES:
                     base = self._settings.publishing.retry_backoff_seconds
                     await self._wait_released(article.id, backoff(tries, base))
+                    article, post = await self._rerender(article, breaking=breaking)
                     continue
                 raise
             return sent, chat_id, post
+
+    async def _rerender(self, article: Article, *, breaking: bool) -> tuple[Article, RenderedPost]:
+        """After a wait the article may have been corrected: send what it says now."""
+        fresh = await ArticleRepository(self._db.conn).get(article.id) or article
+        return fresh, self.render(fresh, breaking=breaking)
 
     async def _wait_released(self, article_id: int, seconds: float) -> None:
         """Wait with the article back in `pending`, then claim it again.
@@ -156,11 +164,19 @@ class ArticleSender:
     ) -> None:
         """Store the message id and content hash of a post that went out."""
         async with self._db.transaction() as conn:
-            await DeliveryRepository(conn).mark_posted(
+            recorded = await DeliveryRepository(conn).mark_posted(
                 article_id,
                 chat_id=str(chat_id),
                 message_id=sent.message_id,
                 has_photo=sent.has_photo,
                 content_hash=content_hash(post),
                 now=self._clock(),
+            )
+        if not recorded:  # retracted or skipped by an editor while the message was in flight
+            logger.error(
+                "article %s was withdrawn while being sent; its post is message %s in %s and "
+                "must be deleted by hand",
+                article_id,
+                sent.message_id,
+                chat_id,
             )

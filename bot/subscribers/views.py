@@ -123,7 +123,7 @@ def latest_reply(page: Page[Article], category: Category | None, ctx: ListContex
     if category is None:
         title = catalogue.text("latest_title", ctx.language, page=number)
     else:
-        name = escape_html(single_line(category.name))
+        name = escape_html(truncate(single_line(category.name), 100))
         title = catalogue.text("latest_category_title", ctx.language, category=name, page=number)
     key = category.key if category is not None else None
     nav = _nav_row(page, lambda n: callbacks.latest_page(n, key), ctx.language)

@@ -136,7 +136,8 @@ async def test_post_retry_skip_and_audit(fake: FakeTelegram, admin_bot: StartAdm
         fake.fail_next("sendMessage", Fault.bad_request("Bad Request: message is too long"))
         failed = await bot.command(editor, f"/post {second}")
         assert "Not posted" in bot.shown(failed)
-        async with services.db.transaction() as conn:
+        async with services.db.transaction() as conn:  # as a pass that failed would leave it
+            assert await DeliveryRepository(conn).claim(second, now=datetime.now(UTC))
             await DeliveryRepository(conn).mark_failed(
                 second,
                 error="test",
@@ -189,3 +190,26 @@ async def test_retracting_a_story_pushed_again_as_breaking_deletes_both_posts(
         yes = question.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         await bot.press(editor, question, yes)
         assert [m for m in fake.messages(CHANNEL_ID) if not m.deleted] == []
+
+
+async def test_odd_article_numbers_get_an_answer_not_a_crash(
+    fake: FakeTelegram, admin_bot: StartAdmin
+) -> None:
+    editor = fake.user(ADMIN_ID, "Editor")
+    async with admin_bot() as bot:
+        for text in ("/retract ²", "/breaking ²", "/post ²", "/post 99999999999999999999999"):
+            answer = await bot.command(editor, text)
+            assert bot.shown(answer), text  # a reply came; the fixture fails on handler errors
+        assert fake.messages(CHANNEL_ID) == []
+
+
+async def test_audit_stays_within_telegrams_limit_whatever_people_typed(
+    fake: FakeTelegram, admin_bot: StartAdmin
+) -> None:
+    editor = fake.user(ADMIN_ID, "🦊" * 300)  # a display name is whatever its owner typed
+    async with admin_bot() as bot:
+        for n in range(15):  # under the flood guard's 20 in 10 s
+            await bot.command(editor, "/resume" if n % 2 else "/pause 🔥🔥🔥")
+        answer = await bot.command(editor, "/audit")
+        assert answer.ok  # Telegram (the fake) accepted it: under 4096 UTF-16 units
+        assert "Last admin actions" in bot.shown(answer)
