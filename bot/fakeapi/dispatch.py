@@ -19,12 +19,13 @@ from bot.fakeapi.decode import DecodedRequest, decode_request
 from bot.fakeapi.faults import ApiError, Fault
 from bot.fakeapi.methods import MESSAGE_HANDLERS, SEND_METHODS, Call, Handler
 from bot.fakeapi.methods_chat import CHAT_HANDLERS
+from bot.fakeapi.methods_media import MEDIA_HANDLERS
 from bot.fakeapi.models import JsonDict, RecordedCall
 from bot.fakeapi.state import State
 
 logger = logging.getLogger(__name__)
 
-HANDLERS: dict[str, Handler] = {**MESSAGE_HANDLERS, **CHAT_HANDLERS}
+HANDLERS: dict[str, Handler] = {**MESSAGE_HANDLERS, **CHAT_HANDLERS, **MEDIA_HANDLERS}
 _CANONICAL = {name.lower(): name for name in HANDLERS}
 _PATH_RE = re.compile(r"/bot(?P<token>[^/]*)/(?P<method>[A-Za-z0-9_]+)/?")
 _TOKEN_RE = re.compile(r"(?P<id>\d{1,20}):[A-Za-z0-9_-]{1,100}")

@@ -100,7 +100,7 @@ def send_message(call: Call) -> JsonDict:
     return st.message_api(message)
 
 
-def _photo_sizes(st: State, call: Call) -> tuple[list[JsonDict], JsonDict]:
+def photo_sizes(st: State, call: Call) -> tuple[list[JsonDict], JsonDict]:
     photo = call.params.get("photo")
     upload = call.files.get("photo")
     if isinstance(photo, str) and photo.startswith("attach://"):
@@ -147,7 +147,7 @@ def send_photo(call: Call) -> JsonDict:
     check_caption(caption)
     check_reply_markup(params.get("reply_markup"))
     _reply_target(st, chat, params)
-    sizes, source = _photo_sizes(st, call)
+    sizes, source = photo_sizes(st, call)
     raw = params.get("caption")
     message = _new_message(
         call,
@@ -161,7 +161,7 @@ def send_photo(call: Call) -> JsonDict:
     return st.message_api(message)
 
 
-def _editable(call: Call) -> StoredMessage:
+def editable(call: Call) -> StoredMessage:
     st, params = call.state, call.params
     if "inline_message_id" in params:
         raise bad_request("inline messages are not supported by the fake Bot API")
@@ -173,7 +173,7 @@ def _editable(call: Call) -> StoredMessage:
     return message
 
 
-def _finish_edit(call: Call, message: StoredMessage, changed: bool, markup: Any) -> JsonDict:
+def finish_edit(call: Call, message: StoredMessage, changed: bool, markup: Any) -> JsonDict:
     if not changed and markup == message.reply_markup:
         raise ApiError(400, NOT_MODIFIED)
     message.reply_markup = markup
@@ -185,7 +185,7 @@ def _finish_edit(call: Call, message: StoredMessage, changed: bool, markup: Any)
 def edit_message_text(call: Call) -> JsonDict:
     """editMessageText."""
     params = call.params
-    message = _editable(call)
+    message = editable(call)
     if message.text is None:
         raise bad_request("there is no text in the message to edit")
     text, entities = format_text(
@@ -202,13 +202,13 @@ def edit_message_text(call: Call) -> JsonDict:
         options = _link_preview(params)
         if options is not None:
             message.link_preview_options = options
-    return _finish_edit(call, message, changed, markup)
+    return finish_edit(call, message, changed, markup)
 
 
 def edit_message_caption(call: Call) -> JsonDict:
     """editMessageCaption."""
     params = call.params
-    message = _editable(call)
+    message = editable(call)
     if message.photo is None:
         raise bad_request("there is no caption in the message to edit")
     caption, entities = format_text(
@@ -222,14 +222,14 @@ def edit_message_caption(call: Call) -> JsonDict:
         raw = params.get("caption")
         message.raw_text = raw if isinstance(raw, str) else None
         message.parse_mode = params.get("parse_mode")
-    return _finish_edit(call, message, changed, markup)
+    return finish_edit(call, message, changed, markup)
 
 
 def edit_message_reply_markup(call: Call) -> JsonDict:
     """editMessageReplyMarkup."""
-    message = _editable(call)
+    message = editable(call)
     markup = check_reply_markup(call.params.get("reply_markup"))
-    return _finish_edit(call, message, False, markup)
+    return finish_edit(call, message, False, markup)
 
 
 def delete_message(call: Call) -> bool:

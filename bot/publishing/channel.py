@@ -12,7 +12,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from telegram import Bot, LinkPreviewOptions, Message
+from telegram import Bot, InputMediaPhoto, LinkPreviewOptions, Message
 from telegram.error import TelegramError
 
 from bot.errors import DeliveryError
@@ -122,10 +122,21 @@ class ChannelSender:
     async def edit(
         self, chat_id: int | str, message_id: int, post: RenderedPost, *, has_photo: bool
     ) -> None:
-        """Rewrite a posted message to show `post`; "not modified" counts as done."""
+        """Rewrite a posted message to show `post`; "not modified" counts as done.
+
+        A photo post gets its photo and caption replaced together (editMessageMedia), so a
+        corrected image shows too; a text post cannot gain a photo, so only its text changes.
+        """
         await self._pacer.acquire()
         try:
-            if has_photo:
+            if has_photo and post.photo_url is not None:
+                await self._bot.edit_message_media(
+                    InputMediaPhoto(post.photo_url, caption=post.html, parse_mode="HTML"),
+                    chat_id,
+                    message_id,
+                    reply_markup=post.reply_markup(),
+                )
+            elif has_photo:
                 await self._bot.edit_message_caption(
                     chat_id, message_id, caption=post.html, reply_markup=post.reply_markup()
                 )

@@ -11,7 +11,9 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     LinkPreviewOptions,
+    Message,
     Update,
 )
 from telegram.constants import ChatMemberStatus, ParseMode
@@ -172,3 +174,26 @@ async def test_application_polls_and_replies(fake: FakeTelegram) -> None:
     assert call.result_or_error["text"] == "Welcome!"
     assert call.result_or_error["chat"]["type"] == "private"
     assert fake.pending_update_count == 0  # PTB confirmed the update with its next offset
+
+
+async def test_edit_message_media_replaces_photo_and_caption(bot: Bot, fake: FakeTelegram) -> None:
+    sent = await bot.send_photo(
+        CHANNEL, "https://e.com/old.jpg", caption="<b>Old</b>", parse_mode="HTML"
+    )
+    edited = await bot.edit_message_media(
+        InputMediaPhoto("https://e.com/new.jpg", caption="<b>New</b>", parse_mode="HTML"),
+        CHANNEL,
+        sent.message_id,
+    )
+    assert isinstance(edited, Message) and edited.caption == "New"
+    stored = fake.message(CHANNEL, sent.message_id)
+    assert stored is not None and stored.photo_source == {
+        "kind": "url",
+        "url": "https://e.com/new.jpg",
+    }
+    assert stored.edit_date is not None
+    text = await bot.send_message(CHANNEL, "plain")
+    with pytest.raises(BadRequest, match="no media"):
+        await bot.edit_message_media(
+            InputMediaPhoto("https://e.com/x.jpg"), CHANNEL, text.message_id
+        )

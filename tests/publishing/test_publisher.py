@@ -251,6 +251,31 @@ async def test_article_with_image_is_a_photo_post(fake: FakeTelegram, start_bot:
         assert message.caption is not None and message.caption.startswith("Story number 1")
 
 
+async def test_corrected_image_and_title_replace_the_photo_and_caption(
+    fake: FakeTelegram, start_bot: StartBot
+) -> None:
+    async with start_bot(publishing=QUIET) as app:
+        services = app.bot_data.services
+        (article_id,) = await stored(
+            services, draft(1, image_url="https://news.example/img/wrong.jpg")
+        )
+        await services.publisher.run_pass()
+        await stored(
+            services,
+            draft(
+                1,
+                title="Story number 1, corrected",
+                image_url="https://news.example/img/right.jpg",
+            ),
+        )
+        assert (await services.publisher.run_pass()).corrected == [article_id]
+        (message,) = fake.messages(CHANNEL_ID)  # edited in place, never posted again
+        assert message.photo_source == {"kind": "url", "url": "https://news.example/img/right.jpg"}
+        assert message.caption is not None
+        assert message.caption.startswith("Story number 1, corrected")
+        assert message.edit_date is not None
+
+
 async def test_lost_channel_pauses_tells_admins_once_and_resumes(
     fake: FakeTelegram, start_bot: StartBot
 ) -> None:
