@@ -52,7 +52,7 @@ class Running:
         self.fake.send_text(user, text, **kwargs)
         return await self.answer(user.id, since)
 
-    async def answer(self, chat_id: int, since: int, within: float = 5.0) -> RecordedCall:
+    async def answer(self, chat_id: int, since: int, within: float = 15.0) -> RecordedCall:
         """The bot's first message to `chat_id` after call number `since`."""
         return await self.fake.wait_for(
             lambda: next(

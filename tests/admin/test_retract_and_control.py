@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
 
 from bot.domain import ArticleDraft
 from bot.fakeapi import FakeTelegram, Fault
@@ -165,7 +171,9 @@ async def test_post_retry_skip_and_audit(fake: FakeTelegram, admin_bot: StartAdm
         assert all("Editor" in line for line in lines)
 
 
-async def test_post_url_fetches_and_posts(fake: FakeTelegram, admin_bot: StartAdmin) -> None:
+async def test_post_url_to_a_private_address_is_refused(
+    fake: FakeTelegram, admin_bot: StartAdmin
+) -> None:
     editor = fake.user(ADMIN_ID, "Editor")
     async with admin_bot(fetching={"allow_private_addresses": False}) as bot:
         answer = await bot.command(editor, "/post http://127.0.0.1:9/article")
@@ -213,3 +221,42 @@ async def test_audit_stays_within_telegrams_limit_whatever_people_typed(
         answer = await bot.command(editor, "/audit")
         assert answer.ok  # Telegram (the fake) accepted it: under 4096 UTF-16 units
         assert "Last admin actions" in bot.shown(answer)
+
+
+@pytest.fixture
+def article_site() -> Iterator[str]:
+    """A local web server with one real news page (from the corpus) at /article."""
+    page = (Path(__file__).parents[1] / "corpus" / "pages" / "reuters_2020.html").read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/article"
+    server.shutdown()
+    server.server_close()
+
+
+async def test_post_url_fetches_stores_and_posts_the_page(
+    fake: FakeTelegram, admin_bot: StartAdmin, article_site: str
+) -> None:
+    editor = fake.user(ADMIN_ID, "Editor")
+    async with admin_bot(fetching={"allow_private_addresses": True}) as bot:
+        answer = await bot.command(editor, f"/post {article_site}")
+        assert "https://t.me/example_news/" in bot.shown(answer)
+        (post,) = fake.messages(CHANNEL_ID)
+        assert "Parasite" in (post.text or post.caption or "")
+        services = bot.app.bot_data.services
+        article = await services.articles.get(1)
+        assert article is not None and "Parasite" in article.title
+        assert await state(services, article.id) is DeliveryState.POSTED
