@@ -5,7 +5,6 @@
     ├── StorageError            the store cannot be used as it is
     │   ├── SchemaTooNewError   the database was written by a newer newsdesk
     │   └── InstanceRunningError another process already runs the bot on this database
-    ├── ImportFileError         a whole import file is unusable (bad lines are reported instead)
     ├── DeliveryError           the Bot API refused or lost a post; carries the classified failure
     ├── AdminError              an editor's request cannot be done as asked
     │   └── NotAnEditorError    the requester is not an admin (checked again in the service)
@@ -57,10 +56,6 @@ class SchemaTooNewError(StorageError):
 
 class InstanceRunningError(StorageError):
     """Another live process holds the bot's lease on this database."""
-
-
-class ImportFileError(NewsdeskError):
-    """A whole import file is unusable (missing, unreadable, unknown type)."""
 
 
 class DeliveryError(NewsdeskError):

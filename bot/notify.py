@@ -7,7 +7,6 @@ throttled, so an outage produces one warning rather than one per pass.
 
 from __future__ import annotations
 
-import html
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.rendering import truncate, utf16_len
+from bot.rendering.text import escape_html
 
 logger = logging.getLogger(__name__)
 
@@ -66,4 +66,4 @@ class AdminNotifier:
 
     async def tell(self, text: str) -> None:
         """Send plain `text` (escaped here) to every admin."""
-        await self.send(html.escape(text))
+        await self.send(escape_html(text))

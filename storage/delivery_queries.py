@@ -143,14 +143,6 @@ class DeliveryQueries:
             rows = await cur.fetchall()
         return [_pair(row) for row in rows]
 
-    async def in_state(self, state: DeliveryState) -> list[tuple[Delivery, Article]]:
-        """Every delivery in one state, oldest article first."""
-        async with self._conn.execute(
-            f"{_JOINED} WHERE d.state = ? ORDER BY a.published_at, a.id", (state.value,)
-        ) as cur:
-            rows = await cur.fetchall()
-        return [_pair(row) for row in rows]
-
     async def counts(self) -> dict[DeliveryState, int]:
         """How many deliveries are in each state."""
         async with self._conn.execute(

@@ -79,13 +79,12 @@ def match_expression(terms: list[str], *, any_term: bool = False) -> str:
 class Visibility:
     """SQL conditions on the alias `a` deciding what subscribers may see."""
 
-    available: str
     listed: str
 
 
 _AVAILABLE = "a.retracted_at IS NULL"
 _POSTED = "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'posted')"
-VISIBILITY = Visibility(available=_AVAILABLE, listed=f"{_AVAILABLE} AND {_POSTED}")
+VISIBILITY = Visibility(listed=f"{_AVAILABLE} AND {_POSTED}")
 
 
 @dataclass(frozen=True)

@@ -81,10 +81,6 @@ class UserRepository:
             _UPSERT_SETTING.format(column="alerts_opt_in"), (user_id, int(opt_in), stamp, stamp)
         )
 
-    async def mark_inactive(self, user_id: int) -> None:
-        """Telegram says we can no longer write to this user (blocked, chat gone)."""
-        await self._conn.execute("UPDATE users SET active = 0 WHERE id = ?", (user_id,))
-
     async def language_overrides(self) -> dict[int, str]:
         """Every user's /language choice, for the in-memory cache."""
         rows = await self._conn.execute_fetchall(

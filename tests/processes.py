@@ -20,6 +20,9 @@ from typing import TypeVar
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "123456:TEST-token-not-real"
+CHANNEL = "@example_news"
+ADMIN_ID = 4242
 DEADLINE = 30.0  # generous: importing python-telegram-bot on a loaded CI machine is slow
 T = TypeVar("T")
 
@@ -92,3 +95,34 @@ async def newsdesk(
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+def write_config(tmp_path: Path, api_base_url: str, publishing: str) -> Path:
+    """A complete config file pointing at the fake, with the database beside it.
+
+    `publishing` is the body of the `[publishing]` section, which is what the tests vary.
+    """
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"""\
+[telegram]
+token = "{TOKEN}"
+api_base_url = "{api_base_url}"
+channel = "{CHANNEL}"
+admins = [{ADMIN_ID}]
+request_timeout_seconds = 5.0
+
+[storage]
+path = "newsdesk.sqlite3"
+
+[site]
+name = "Example News"
+timezone = "UTC"
+language = "en"
+
+[publishing]
+{publishing}
+""",
+        encoding="utf-8",
+    )
+    return path

@@ -87,11 +87,6 @@ class RatePacer:
         """Telegram said 429: nobody sends before `seconds` from now."""
         self._resume_at = max(self._resume_at, self._clock() + seconds)
 
-    @property
-    def held_for(self) -> float:
-        """Seconds left of a 429 hold."""
-        return max(0.0, self._resume_at - self._clock())
-
     def _reserve(self, earliest: float) -> float:
         if self._next < earliest - WINDOW_SECONDS:  # idle a while: start afresh, no burst
             self._next = earliest

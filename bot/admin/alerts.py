@@ -17,7 +17,6 @@ tried again up to three times.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import math
 from collections import deque
@@ -32,6 +31,7 @@ from bot.admin.alert_sender import AlertSender, RatePacer, concurrency_for, open
 from bot.config import AlertSettings
 from bot.errors import AlertRetryLaterError, AlertTryAgainError
 from bot.notify import AdminNotifier
+from bot.rendering.text import escape_html
 from storage.alerts import Alert, AlertRepository, Outcome, Recipient
 from storage.articles import ArticleRepository
 from storage.database import Database
@@ -243,7 +243,7 @@ class AlertService:
         took = (self._clock() - alert.created_at).total_seconds()
         uncertain = f" · uncertain {counts['uncertain']}" if counts["uncertain"] else ""
         await self._notifier.send(
-            f"🔔 <b>Alert finished</b>: “{html.escape(title, quote=False)}”\n"
+            f"🔔 <b>Alert finished</b>: “{escape_html(title)}”\n"
             f"sent {counts['sent']} · failed {counts['failed']} · "
             f"blocked {counts['blocked']}{uncertain} · in {took:.0f} s"
         )

@@ -8,7 +8,6 @@ that repeats on every update is one message, not a flood; the message stays unde
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 from telegram import Update
 
 from bot.notify import AdminNotifier
+from bot.rendering.text import escape_html
 
 logger = logging.getLogger(__name__)
 
@@ -87,19 +87,19 @@ class ErrorReporter:
     def message(self, update: object, error: BaseException, kind: str) -> str:
         """The report as HTML, shortest traceback tail first to go, under the limit."""
         head = (
-            f"⚠️ <b>Unexpected error</b>: <code>{html.escape(self.redact(kind))}</code>\n"
-            f"{html.escape(self.redact(str(error))[:500])}\n"
-            f"While handling: {html.escape(self.redact(describe_update(update)))}\n"
+            f"⚠️ <b>Unexpected error</b>: <code>{escape_html(self.redact(kind))}</code>\n"
+            f"{escape_html(self.redact(str(error))[:500])}\n"
+            f"While handling: {escape_html(self.redact(describe_update(update)))}\n"
             "(The full traceback is in the log. The same error is reported at most every "
             f"{self._every / 60:g} minutes.)"
         )
         # The frames only: the error's own text is in the head already, cut to 500 characters.
         trace = self.redact("".join(traceback.format_tb(error.__traceback__)))
         room = MAX_MESSAGE - len(head) - len("\n<pre></pre>")
-        escaped = html.escape(trace)
+        escaped = escape_html(trace)
         while len(escaped) > room and trace:
             trace = trace[len(trace) // 4 :]  # keep the end: the innermost frames
-            escaped = html.escape("…" + trace)
+            escaped = escape_html("…" + trace)
         return f"{head}\n<pre>{escaped}</pre>" if escaped and room > 0 else head
 
 

@@ -6,7 +6,6 @@ sends it, and the same command can be run from a message or from a "run it now" 
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -15,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import NEVER_ADMINS
 from bot.errors import NotAnEditorError
+from bot.rendering.text import escape_html
 
 # Every admin button: `<feature>:<verb>:<id>`, well under Telegram's 64 bytes.
 BUTTON = re.compile(r"^(brk|rtr|held):(pub|again|cancel|yes|no|run|drop):([0-9]{1,18})$")
@@ -72,8 +72,8 @@ def post_link(channel: str, chat_id: str, message_id: int) -> str:
 
 
 def esc(value: object) -> str:
-    """Escape anything for an HTML reply."""
-    return html.escape(str(value), quote=False)
+    """Escape anything for an HTML reply (through the one rendering escaper)."""
+    return escape_html(str(value))
 
 
 def when(value: datetime | None, tz: tzinfo) -> str:

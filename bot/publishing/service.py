@@ -11,7 +11,6 @@ claimed article out (429 waits, migrations, inline retries) is `sending`'s job.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,6 +29,7 @@ from bot.publishing.pacing import ChannelPacer
 from bot.publishing.sending import ArticleSender, backoff
 from bot.publishing.uncertain import UncertainPosts
 from bot.rendering import RenderedPost
+from bot.rendering.text import escape_html
 from storage.articles import ArticleRepository
 from storage.database import Database
 from storage.deliveries import Delivery, DeliveryRepository
@@ -231,10 +231,10 @@ class PublishingService:
             await self._requeue(article.id, report)
             if await self.paused_reason() is None:
                 await self._articles.set_paused(error)
-                channel = html.escape(str(await self.chat_id()))
+                channel = escape_html(str(await self.chat_id()))
                 await self._notifier.send(
                     f"⛔ <b>Publishing paused</b>: the bot cannot post to {channel} "
-                    f"({html.escape(error)}).\nMake the bot an admin of the channel with the "
+                    f"({escape_html(error)}).\nMake the bot an admin of the channel with the "
                     "right to post; I keep trying and resume by myself. Nothing is lost."
                 )
             return False

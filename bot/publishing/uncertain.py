@@ -7,12 +7,11 @@ dropping could lose it, so a person decides, from buttons under the alert.
 
 from __future__ import annotations
 
-import html
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.notify import AdminNotifier
+from bot.rendering.text import escape_html
 from storage.articles import ArticleRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository, DeliveryState
@@ -29,7 +28,7 @@ class UncertainPosts:
     async def report(self, article_id: int, why: str) -> None:
         """Tell the editors, with buttons to decide; remember that they were told."""
         stored = await ArticleRepository(self._db.conn).get(article_id)
-        title = html.escape(stored.title if stored else f"article {article_id}")
+        title = escape_html(stored.title if stored else f"article {article_id}")
         markup = InlineKeyboardMarkup(
             [
                 [
@@ -39,7 +38,7 @@ class UncertainPosts:
             ]
         )
         told = await self._notifier.send(
-            f"⚠️ <b>Not sure this reached the channel</b> ({html.escape(why)}):\n<b>{title}</b> "
+            f"⚠️ <b>Not sure this reached the channel</b> ({escape_html(why)}):\n<b>{title}</b> "
             f"(article {article_id}).\nCheck the channel, then choose. I will not repost it "
             "on my own.",
             markup=markup,

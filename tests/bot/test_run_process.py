@@ -9,46 +9,19 @@ from __future__ import annotations
 import signal
 import time
 from pathlib import Path
-from typing import TypeVar
 
 from bot.fakeapi import FakeTelegram
-from tests.processes import DEADLINE, newsdesk
+from tests import processes
+from tests.processes import DEADLINE, TOKEN, newsdesk
 
-TOKEN = "123456:TEST-token-not-real"
 SECRET = TOKEN.split(":", 1)[1]
-CHANNEL = "@example_news"
-ADMIN_ID = 4242
-T = TypeVar("T")
 
 
 def write_config(tmp_path: Path, fake: FakeTelegram) -> Path:
-    """A complete config file pointing at the fake, with the database beside it."""
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f"""\
-[telegram]
-token = "{TOKEN}"
-api_base_url = "{fake.base_url}"
-channel = "{CHANNEL}"
-admins = [{ADMIN_ID}]
-request_timeout_seconds = 5.0
-
-[storage]
-path = "newsdesk.sqlite3"
-
-[site]
-name = "Example News"
-timezone = "UTC"
-language = "en"
-
-[publishing]
-enabled = true
-interval_seconds = 30
-max_posts_per_minute = 20
-""",
-        encoding="utf-8",
+    """Routine publishing settings: this file tests start, answer and stop."""
+    return processes.write_config(
+        tmp_path, fake.base_url, "enabled = true\ninterval_seconds = 30\nmax_posts_per_minute = 20"
     )
-    return path
 
 
 async def test_run_answers_start_and_stops_on_sigterm(fake: FakeTelegram, tmp_path: Path) -> None:

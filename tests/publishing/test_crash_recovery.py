@@ -18,46 +18,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.fakeapi import FakeTelegram, Fault, RecordedCall
-from tests.processes import newsdesk
+from tests import processes
+from tests.processes import ADMIN_ID, CHANNEL, newsdesk
 
-TOKEN = "123456:TEST-token-not-real"
-CHANNEL = "@example_news"
 CHANNEL_ID = -1001234567890
-ADMIN_ID = 4242
 ARTICLES = 12
 TITLES = [f"Crash story {n:02d}" for n in range(1, ARTICLES + 1)]
 
 
 def write_config(tmp_path: Path, fake: FakeTelegram) -> Path:
     """Fast publishing (one pass a second, 600 posts a minute) against the fake."""
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f"""\
-[telegram]
-token = "{TOKEN}"
-api_base_url = "{fake.base_url}"
-channel = "{CHANNEL}"
-admins = [{ADMIN_ID}]
-request_timeout_seconds = 5.0
-
-[storage]
-path = "newsdesk.sqlite3"
-
-[site]
-name = "Example News"
-timezone = "UTC"
-language = "en"
-
-[publishing]
-enabled = true
-interval_seconds = 1
-max_posts_per_minute = 600
-retry_backoff_seconds = 0.05
-backlog_max_age_hours = 24
-""",
-        encoding="utf-8",
+    return processes.write_config(
+        tmp_path,
+        fake.base_url,
+        "enabled = true\ninterval_seconds = 1\nmax_posts_per_minute = 600\n"
+        "retry_backoff_seconds = 0.05\nbacklog_max_age_hours = 24",
     )
-    return path
 
 
 def write_articles(tmp_path: Path) -> Path:
