@@ -35,6 +35,13 @@ class ArticleDraft(BaseModel):
     language: str | None = None
     source: str | None = None
     is_breaking: bool = False
+    # The source gave a date without a time of day: `published_at` is that date at 00:00 UTC
+    # and the post shows the date alone.
+    date_only: bool = False
+    # Why the article must not be posted automatically (an advert, no date of its own, text
+    # that could not be repaired): it is stored, skipped with this reason, and an editor may
+    # still post it by hand.
+    hold_reason: str | None = None
 
     _aware = field_validator("published_at")(_require_aware)
 

@@ -29,6 +29,8 @@ _CONTENT_FIELDS = (
     "language",
     "source",
     "is_breaking",
+    "date_only",
+    "hold_reason",
 )
 _COLUMNS = ("id", "guid", *_CONTENT_FIELDS, "created_at", "updated_at")
 SELECT_ARTICLE = "SELECT " + ", ".join(f"a.{c}" for c in _COLUMNS) + " FROM articles a"
@@ -51,6 +53,7 @@ def article_from_row(row: Sequence[Any]) -> Article:
     for key in ("published_at", "created_at", "updated_at"):
         data[key] = from_db_time(data[key])
     data["is_breaking"] = bool(data["is_breaking"])
+    data["date_only"] = bool(data["date_only"])
     return Article.model_validate(data)
 
 
@@ -74,6 +77,7 @@ def _draft_values(draft: ArticleDraft) -> dict[str, Any]:
     values = {name: getattr(draft, name) for name in _CONTENT_FIELDS}
     values["published_at"] = to_db_time(draft.published_at)
     values["is_breaking"] = int(draft.is_breaking)
+    values["date_only"] = int(draft.date_only)
     return values
 
 

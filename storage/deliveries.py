@@ -21,12 +21,14 @@ class DeliveryRepository(DeliveryQueries):
     """All SQL on `deliveries`: the inherited reads and the writes, in the caller's transaction."""
 
     async def adopt_new(self, *, now: datetime, cutoff: datetime) -> None:
-        """Give every article without a record one: pending, or skipped when too old."""
+        """Give every article without a record one: pending, or skipped when held or too old."""
         stamp, old = to_db_time(now), to_db_time(cutoff)
         await self._conn.execute(
             "INSERT INTO deliveries (article_id, state, skip_reason, next_attempt_at, updated_at) "
-            "SELECT a.id, CASE WHEN a.published_at < ? THEN 'skipped' ELSE 'pending' END, "
-            "CASE WHEN a.published_at < ? THEN 'older than the backlog limit' END, "
+            "SELECT a.id, CASE WHEN a.hold_reason IS NOT NULL OR a.published_at < ? "
+            "THEN 'skipped' ELSE 'pending' END, "
+            "CASE WHEN a.hold_reason IS NOT NULL THEN 'held: ' || a.hold_reason "
+            "WHEN a.published_at < ? THEN 'older than the backlog limit' END, "
             "CASE WHEN a.published_at > ? THEN a.published_at END, ? "
             "FROM articles a WHERE NOT EXISTS "
             "(SELECT 1 FROM deliveries d WHERE d.article_id = a.id)",

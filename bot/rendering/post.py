@@ -102,11 +102,18 @@ class RenderedPost:
         return replace(self, photo_url=None)
 
 
-def format_published(published_at: datetime, tz: tzinfo, language: str | None = None) -> str:
-    """Format as 27 Nov 2026, 14:05 in the site's zone: compact, unambiguous, locale-free."""
-    local = published_at.astimezone(tz)
+def format_published(
+    published_at: datetime, tz: tzinfo, language: str | None = None, *, date_only: bool = False
+) -> str:
+    """Format as 27 Nov 2026, 14:05 in the site's zone: compact, unambiguous, locale-free.
+
+    A date the source gave without a time of day is shown as that date alone (the calendar
+    date as stored, not shifted into the site's zone): a made-up 00:00 would mislead.
+    """
+    local = published_at if date_only else published_at.astimezone(tz)
     months = _MONTHS_AR if _base_language(language) == "ar" else _MONTHS
-    return f"{local.day} {months[local.month - 1]} {local.year}, {local:%H:%M}"
+    day = f"{local.day} {months[local.month - 1]} {local.year}"
+    return day if date_only else f"{day}, {local:%H:%M}"
 
 
 def _base_language(language: str | None) -> str:
@@ -185,7 +192,9 @@ def render_post(
                 if byline_prefix is not None
                 else byline_prefix_for(article.language),
             ),
-            format_published(article.published_at, tz, article.language),
+            format_published(
+                article.published_at, tz, article.language, date_only=article.date_only
+            ),
         )
         if piece
     )

@@ -68,7 +68,10 @@ def article_lines(articles: Sequence[Article], first_number: int, ctx: ListConte
         href = escape_html(article_href(article, ctx.bot_username))
         meta = " · ".join(
             part
-            for part in (hashtag(article.category), format_published(article.published_at, ctx.tz))
+            for part in (
+                hashtag(article.category),
+                format_published(article.published_at, ctx.tz, date_only=article.date_only),
+            )
             if part
         )
         lines += ["", f'{number}. <a href="{href}">{title}</a>', escape_html(meta)]

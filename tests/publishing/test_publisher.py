@@ -86,6 +86,22 @@ async def test_backlog_is_skipped_not_burst(fake: FakeTelegram, start_bot: Start
         assert len(channel_texts(fake)) == 1
 
 
+async def test_held_article_is_skipped_with_its_reason(
+    fake: FakeTelegram, start_bot: StartBot
+) -> None:
+    async with start_bot(publishing=QUIET) as app:
+        services = app.bot_data.services
+        held, fine = await stored(
+            services, draft(1, hold_reason="an advertisement, not news"), draft(2)
+        )
+        report = await services.publisher.run_pass()
+        assert report.posted == [fine]
+        delivery = await DeliveryRepository(services.db.conn).get(held)
+        assert delivery is not None and delivery.state is DeliveryState.SKIPPED
+        assert delivery.skip_reason == "held: an advertisement, not news"
+        assert [t.splitlines()[0] for t in channel_texts(fake)] == ["Story number 2"]
+
+
 async def test_site_inserted_row_is_picked_up(fake: FakeTelegram, start_bot: StartBot) -> None:
     async with start_bot(publishing=QUIET) as app:
         services = app.bot_data.services

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -239,6 +240,15 @@ def test_byline_is_not_doubled(byline: str, expected: str) -> None:
 def test_meta_line_without_byline_or_hashtag() -> None:
     post = render_post(make_article(byline=None, category="!!!"), tz=BEIRUT)
     assert post.plain.split("\n")[1] == "27 Nov 2026, 14:05"
+
+
+def test_date_only_article_shows_its_date_without_a_time() -> None:
+    # 1 Dec 2026 given without a time: stored as 00:00 UTC, which Beirut would show as 02:00.
+    day = datetime(2026, 12, 1, tzinfo=UTC)
+    post = render_post(make_article(published_at=day, date_only=True), tz=BEIRUT)
+    assert post.plain.split("\n")[1] == "#InternationalNews · By Staff, Agencies · 1 Dec 2026"
+    timed = render_post(make_article(published_at=day), tz=BEIRUT)
+    assert timed.plain.split("\n")[1].endswith("1 Dec 2026, 02:00")
 
 
 def test_summary_wins_over_body() -> None:
