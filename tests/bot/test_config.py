@@ -77,7 +77,7 @@ def test_config_path_from_environment(
             "telegram.token: expected a bot token",
         ),
         ("[storage]\npath = 'x'\n", "telegram: required key is missing"),
-        (GOOD + "[[sources]]\nname='a'\nurl='ftp://x'\n", "sources.0.url"),
+        (GOOD + "[[sources]]\nname='a'\nurl='ftp://x'\n", "sources[0].url"),
     ],
 )
 def test_bad_config_is_named_and_exits_2(
