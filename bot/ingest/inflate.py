@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator, Sequence
+from itertools import chain
 
 from bot.errors import ContentEncodingError, TooLargeError
 
 GZIP_MAGIC = b"\x1f\x8b"
 PIECE = 64 * 1024
+SLICE = 16 * 1024
 # A legitimate body is encoded once; a few more layers cost nothing to allow and bound the
 # zlib state (about 40 KB a layer) a header like "gzip, gzip, gzip, ..." could otherwise claim.
 MAX_LAYERS = 4
@@ -62,6 +64,12 @@ class _Layer:
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         """Inflate `data` (b"" drains what is pending), yielding pieces of at most PIECE bytes."""
+        view = memoryview(data)
+        # Input goes in by slices: zlib copies the input it has not consumed yet on every call.
+        for start in range(0, max(len(view), 1), SLICE):
+            yield from self._feed(bytes(view[start : start + SLICE]))
+
+    def _feed(self, data: bytes) -> Iterator[bytes]:
         while True:
             if self._z.eof:
                 data = self._z.unused_data + data
@@ -87,11 +95,17 @@ class _Layer:
 
 
 class Inflater:
-    """Undo stacked codings lazily; `feed` raw bytes, then `finish`, counting the output."""
+    """Undo stacked codings lazily; `feed` raw bytes, then `finish`, counting the output.
+
+    What comes out of the last coding is sniffed: a gzip *file* (a `.gz` served as it is, or
+    inside a coding) is unpacked too, as one more layer, so no parser ever inflates it later.
+    """
 
     def __init__(self, applied: Sequence[str]) -> None:
         # Codings are listed in the order they were applied; they are undone in reverse.
         self._layers = [_Layer(coding) for coding in reversed(applied)]
+        self._sniffing = True
+        self._head = b""
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         """Decoded pieces for the next raw bytes."""
@@ -99,25 +113,48 @@ class Inflater:
 
     def finish(self) -> Iterator[bytes]:
         """Whatever the layers still hold once the raw bytes have ended."""
-        for index in range(len(self._layers)):
+        index = 0
+        while index < len(self._layers):  # a file found while draining adds a layer
             yield from self._push(b"", index)
+            index += 1
+        if self._head:
+            yield self._head  # a body shorter than the magic number
+            self._head = b""
 
     def _push(self, data: bytes, index: int) -> Iterator[bytes]:
         if index == len(self._layers):
-            if data:
-                yield data
+            yield from self._sniff(data)
             return
         for piece in self._layers[index].feed(data):
             yield from self._push(piece, index + 1)
+
+    def _sniff(self, data: bytes) -> Iterator[bytes]:
+        if not self._sniffing:
+            if data:
+                yield data
+            return
+        self._head += data
+        if len(self._head) < len(GZIP_MAGIC):
+            return
+        head, self._head = self._head, b""
+        if not head.startswith(GZIP_MAGIC):
+            self._sniffing = False
+            yield head
+            return
+        if len(self._layers) >= MAX_LAYERS:
+            raise ContentEncodingError(f"gzip nested more than {MAX_LAYERS} deep")
+        self._layers.append(_Layer("gzip"))  # its output is sniffed in turn
+        yield from self._push(head, len(self._layers) - 1)
 
 
 def inflate(data: bytes, applied: Sequence[str], *, limit: int) -> bytes:
     """Undo `applied` codings on a whole body; `TooLargeError` as soon as it passes `limit`."""
     inflater = Inflater(applied)
-    out = bytearray()
-    for pieces in (inflater.feed(data), inflater.finish()):
-        for piece in pieces:
-            if len(out) + len(piece) > limit:
-                raise TooLargeError(f"the decompressed body is over {limit} bytes")
-            out += piece
-    return bytes(out)
+    pieces: list[bytes] = []
+    size = 0
+    for piece in chain(inflater.feed(data), inflater.finish()):
+        size += len(piece)
+        if size > limit:
+            raise TooLargeError(f"the body decompresses to more than {limit} bytes")
+        pieces.append(piece)
+    return b"".join(pieces)

@@ -2,8 +2,9 @@
 
 Everything a hostile or broken server could do to the bot is bounded here: connect and total
 timeouts; a body cap on the bytes received *and* on the bytes decoded, enforced while decoding
-(every Content-Encoding layer is undone here, a piece at a time, so `gzip, gzip` or a gzip file
-inside deflate stops at the cap instead of inflating in memory first); at most five redirects.
+(every Content-Encoding layer, and a gzip file served as the body, is undone here a piece at a
+time, so `gzip, gzip` or a gzip file inside deflate stops at the cap instead of inflating in
+memory first: a fetch holds about twice the cap at most); at most five redirects.
 Every hop's URL is checked at the door (`bot.urls`), its host resolved once and every address
 checked by the guard (`bot.sources.addresses`), and the connection pinned to those checked
 addresses (`bot.sources.pinning`), so nothing is ever sent to a refused address, even when the
@@ -28,14 +29,13 @@ import httpx
 from bot import __version__
 from bot.config import FetchingSettings
 from bot.errors import (
-    ContentEncodingError,
     FetchError,
     HTTPStatusError,
     InvalidURLError,
     NetworkError,
     TooLargeError,
 )
-from bot.ingest.inflate import GZIP_MAGIC, MAX_LAYERS, Inflater, codings, inflate
+from bot.ingest.inflate import Inflater, codings
 from bot.sources.addresses import Resolver, resolve_checked, system_resolver
 from bot.sources.pinning import PIN, PinnedTransport
 from bot.urls import check_url
@@ -231,26 +231,13 @@ class Fetcher:
                 _append(body, piece, cap, response.url)
         for piece in inflater.finish():
             _append(body, piece, cap, response.url)
-        return _unwrap_gzip_files(bytes(body), cap, layers=len(applied))
+        return bytes(body)
 
 
 def _append(body: bytearray, piece: bytes, cap: int, url: httpx.URL) -> None:
     if len(body) + len(piece) > cap:
-        raise TooLargeError(f"{url} decodes to more than {cap} bytes; cut off")
+        raise TooLargeError(f"{url} decompresses to more than {cap} bytes; cut off")
     body += piece
-
-
-def _unwrap_gzip_files(body: bytes, cap: int, *, layers: int) -> bytes:
-    """A gzip *file* served as the body (no Content-Encoding): unpacked here, under the cap."""
-    while body.startswith(GZIP_MAGIC):
-        if layers >= MAX_LAYERS:
-            raise ContentEncodingError(f"gzip nested more than {MAX_LAYERS} deep")
-        try:
-            body = inflate(body, ["gzip"], limit=cap)
-        except ContentEncodingError:
-            return body  # gzip-looking bytes that are not gzip: the parser judges them
-        layers += 1
-    return body
 
 
 def _redirect_target(current: str, location: str) -> str:
