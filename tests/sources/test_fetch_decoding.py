@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import ContentEncodingError, TooLargeError
-from bot.sources.fetcher import PAGE_ACCEPT, Fetcher
+from bot.sources.fetcher import Fetcher
 from bot.sources.pages import fetch_article_page
 from tests.sources.conftest import LocalServer, make_settings
 
