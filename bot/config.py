@@ -36,6 +36,7 @@ NEVER_ADMINS = frozenset({1087968824, 777000})
 
 _TOKEN_RE = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$")
 _CHANNEL_USERNAME_RE = re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")
+_URL_USERINFO = re.compile(r"(://)[^/?#@\s]*@")
 
 
 class _Section(BaseModel):
@@ -233,6 +234,8 @@ def _describe(error: Any) -> str:
     if "token" in loc:  # never echo a token back, even a malformed one
         return f"{loc}: {message}"
     shown = error.get("input")
+    if isinstance(shown, str):
+        shown = _URL_USERINFO.sub(r"\1***@", shown)  # a password in a URL is never echoed
     if isinstance(shown, (str, int, float, bool)) and kind != "missing":
         return f"{loc}: {message} (got {shown!r})"
     return f"{loc}: {message}"

@@ -35,7 +35,6 @@ def check_url(url: str) -> str:
         raise InvalidURLError("the URL contains spaces or control characters")
     try:
         parts = urlsplit(url)
-        port = parts.port  # raises for a non-numeric or out-of-range port
     except ValueError as exc:
         raise InvalidURLError(f"the URL cannot be parsed ({_reason(exc)})") from None
     if parts.scheme.lower() not in SCHEMES:
@@ -45,8 +44,7 @@ def check_url(url: str) -> str:
         raise InvalidURLError("the URL carries a user name or password; remove them")
     if not parts.hostname:
         raise InvalidURLError("the URL has no host")
-    if port is not None and not 1 <= port <= 65_535:
-        raise InvalidURLError(f"port {port} is out of range (1-65535)")
+    _check_port(parts.netloc)
     try:
         parsed = httpx.URL(url)
         host = parsed.raw_host.decode("ascii")
@@ -54,6 +52,21 @@ def check_url(url: str) -> str:
         raise InvalidURLError(f"the URL cannot be parsed ({_reason(exc)})") from None
     _check_host(host)
     return url
+
+
+def _check_port(netloc: str) -> None:
+    """The port, if any, is a number from 1 to 65535 (urlsplit accepts 0 and says less)."""
+    hostport = netloc.rpartition("@")[2]
+    after_host = hostport.partition("]")[2] if hostport.startswith("[") else hostport
+    if ":" not in after_host:
+        return
+    text = after_host.rpartition(":")[2]
+    if not text:
+        return  # "host:" means the default port
+    if not text.isascii() or not text.isdigit():
+        raise InvalidURLError(f"the port {text!r} is not a number")
+    if not 1 <= int(text) <= 65_535:
+        raise InvalidURLError(f"port {int(text)} is out of range (1-65535)")
 
 
 def _check_host(host: str) -> None:

@@ -113,13 +113,15 @@ class AdminService:
         self._editors.check(actor)
         if "://" in arg or arg.lower().startswith("http"):
             try:
-                article_id = await self._fetch(check_url(arg))
+                url = check_url(arg)
             except InvalidURLError as exc:  # refused at the door: nothing was fetched
                 await self._audit.record(actor, "post", arg, f"refused: {exc}")
                 return Reply(
                     f"❌ That link cannot be fetched: {esc(exc)}. "
-                    "Send a full <code>https://…</code> address of the article."
+                    "Send the article's full <code>https://…</code> address."
                 )
+            try:
+                article_id = await self._fetch(url)
             except IngestError as exc:
                 await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
                 return Reply(f"❌ Could not read that page: {esc(exc)}")

@@ -120,6 +120,9 @@ class Fetcher:
             proxy=proxy,
             transport=None if proxy else PinnedTransport(limits=limits, network=network),
             limits=limits,
+            # httpx parses a redirect's Location itself (for `next_request`) before `send`
+            # returns; checking it first names a garbage Location instead of a protocol error.
+            event_hooks={"response": [_check_location]},
         )
 
     async def __aenter__(self) -> Fetcher:
@@ -240,12 +243,21 @@ def _append(body: bytearray, piece: bytes, cap: int, url: httpx.URL) -> None:
     body += piece
 
 
+async def _check_location(response: httpx.Response) -> None:
+    """Refuse a redirect whose Location cannot be fetched, before httpx parses it."""
+    location = response.headers.get("location")
+    if response.status_code in _REDIRECTS and location:
+        _redirect_target(str(response.request.url), location)
+
+
 def _redirect_target(current: str, location: str) -> str:
     """The absolute URL a Location header points to, checked like any other URL."""
     try:
-        target = urljoin(current, location.strip().replace(" ", "%20"))
-        return check_url(target)
-    except (InvalidURLError, ValueError) as exc:
-        raise InvalidURLError(
-            f"{current} redirects to {location[:200]!r}, which cannot be fetched: {exc}"
-        ) from None
+        return check_url(urljoin(current, location.strip().replace(" ", "%20")))
+    except ValueError as exc:  # urljoin could not split it
+        problem = f"the URL cannot be parsed ({exc})"
+    except InvalidURLError as exc:
+        problem = str(exc)
+    raise InvalidURLError(
+        f"{current} redirects to {location[:200]!r}, which cannot be fetched: {problem}"
+    )
