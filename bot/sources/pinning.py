@@ -16,7 +16,6 @@ exception mapping) is httpx's own.
 from __future__ import annotations
 
 import contextvars
-import ssl
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -75,16 +74,11 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport, with a pool whose connections go to pinned addresses only."""
 
     def __init__(
-        self,
-        *,
-        limits: httpx.Limits,
-        network: httpcore.AsyncNetworkBackend | None = None,
-        verify: ssl.SSLContext | bool = True,
+        self, *, limits: httpx.Limits, network: httpcore.AsyncNetworkBackend | None = None
     ) -> None:
-        super().__init__(limits=limits, verify=verify)
-        context = httpx.create_ssl_context(verify=verify)
+        super().__init__(limits=limits)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=context,
+            ssl_context=httpx.create_ssl_context(),  # what httpx's own pool would use
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
