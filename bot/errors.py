@@ -19,7 +19,10 @@
         ├── NoArticleError      a page holds no article text the extractor can find
         └── FetchError          the network did not deliver a usable body
             ├── BlockedURLError scheme or address refused by the guard (SSRF protection)
-            ├── TooLargeError   the body passed the size cap while streaming
+            │   └── InvalidURLError  not a fetchable URL (scheme, host, port, syntax)
+            ├── NetworkError    DNS, connection, TLS or protocol failure, or a timeout
+            ├── TooLargeError   the body passed the size cap while streaming or decoding
+            ├── ContentEncodingError  an unknown, too deeply stacked or corrupt encoding
             └── HTTPStatusError the server answered with an error status
 
 Handlers catch the ones they expect and answer politely; anything else reaches the global error
@@ -86,8 +89,20 @@ class BlockedURLError(FetchError):
     """The URL's scheme or resolved address is not allowed."""
 
 
+class InvalidURLError(BlockedURLError):
+    """The URL is not one newsdesk can fetch: the message names the problem, for a person."""
+
+
+class NetworkError(FetchError):
+    """The request did not complete: name resolution, connection, TLS, protocol or timeout."""
+
+
 class TooLargeError(FetchError):
     """The response body exceeded the configured size cap."""
+
+
+class ContentEncodingError(FetchError):
+    """The body's Content-Encoding is unknown, stacked too deep, or does not decode."""
 
 
 class HTTPStatusError(FetchError):
