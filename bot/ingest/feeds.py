@@ -108,11 +108,8 @@ def _drafts(
     outlets = [parsed.feed_title or ""]
     readings = [_reading(entry) for entry in result.entries]
     zone = feed_zone([*readings, *_channel_readings(feed)], tz)
-    orig_links = _orig_links(result.entries)
-    for number, (entry, reading, orig) in enumerate(
-        zip(result.entries, readings, orig_links, strict=True), start=1
-    ):
-        raw_link = _link(entry, base, orig)
+    for number, (entry, reading) in enumerate(zip(result.entries, readings, strict=True), start=1):
+        raw_link = _link(entry, base)
         link = canonical_link(raw_link, alternatives=(_guid_url(entry, base),))
         summary_html, summary_is_html = _detail(entry, "summary")
         content_html, content_is_html = _content(entry)
@@ -176,24 +173,11 @@ def _text(value: str | None, is_html: bool, base: str | None) -> Extracted:
     return extract_html(value, base_url=base) if is_html else Extracted(tidy(value), None)
 
 
-def _orig_links(entries: list[Any]) -> list[str | None]:
-    """Each entry's FeedBurner/Pheedo original link, also when an illegally nested `<item/>`
-    pushed it into an empty entry of its own right after the one it belongs to."""
-    found: list[str | None] = []
-    for index, entry in enumerate(entries):
-        orig = entry.get("feedburner_origlink") or entry.get("pheedo_origlink")
-        following = entries[index + 1] if index + 1 < len(entries) else None
-        if not orig and following is not None and not following.get("title"):
-            orig = following.get("feedburner_origlink") or following.get("pheedo_origlink")
-        found.append(orig or None)
-    return found
-
-
-def _link(entry: Any, base: str | None, orig: str | None) -> str | None:
+def _link(entry: Any, base: str | None) -> str | None:
     """The article link as the feed gives it (identity is computed from this spelling)."""
     # FeedBurner and Pheedo wrap links in trackers but keep the original beside them.
-    for candidate in (orig, entry.get("link")):
-        resolved = absolute_url(candidate, base)
+    for key in ("feedburner_origlink", "pheedo_origlink", "link"):
+        resolved = absolute_url(entry.get(key), base)
         if resolved:
             return resolved
     for link in entry.get("links") or []:
