@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.domain import ArticleDraft
 from bot.identity import article_guid
 from bot.ingest.drafts import ParsedInput, Rejection
+from bot.ingest.links import clean_url
 
 _Text = Annotated[str, Field(max_length=200_000)]
 
@@ -88,8 +89,9 @@ def parse_jsonl(
             published = published.replace(tzinfo=tz)
         parsed.drafts.append(
             ArticleDraft(
+                # Identity from the URL as given (stored keys stay); the stored link is clean.
                 guid=article_guid(line.guid, line.url, line.title, published),
-                url=line.url,
+                url=clean_url(line.url),
                 title=line.title,
                 category=line.category or None,
                 byline=line.byline or None,

@@ -61,3 +61,18 @@ async def test_a_text_page_counts_relative_times_from_the_file_time(tmp_path: Pa
     assert by_mtime.title == "Russia, North Korea Strengthen Ties in Pyongyang Meeting"
     assert by_mtime.published_at == saved - timedelta(days=60)
     assert by_flag.published_at == explicit - timedelta(days=60)  # same article, time updated
+
+
+async def test_an_editor_importing_an_undated_feed_takes_its_items_as_published_now(
+    tmp_path: Path,
+) -> None:
+    """Fetched from a source an undated feed is held; imported on purpose it is accepted."""
+    db = await Database.open(tmp_path / "t.sqlite3")
+    try:
+        service = ArticleService(db, lambda: NOW)
+        report = await import_files([CORPUS / "feeds/heise_rss090.rdf"], service, tz=TZ, now=NOW)
+        first = await ArticleRepository(db.conn).get(1)
+    finally:
+        await db.close()
+    assert report.new == 60
+    assert first is not None and (first.hold_reason, first.published_at) == (None, NOW)
