@@ -105,9 +105,18 @@ class ArticleRepository:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def upsert(self, draft: ArticleDraft, *, now: datetime) -> UpsertResult:
-        """Insert a new article, update a changed one, or leave an identical one alone."""
+    async def upsert(
+        self, draft: ArticleDraft, *, now: datetime, keep_published: bool = False
+    ) -> UpsertResult:
+        """Insert a new article, update a changed one, or leave an identical one alone.
+
+        With `keep_published` (the input gave no time), an existing article keeps its time.
+        """
         existing = await self.get_by_guid(draft.guid)
+        if existing is not None and keep_published:
+            draft = draft.model_copy(
+                update={"published_at": existing.published_at, "date_only": existing.date_only}
+            )
         values = _draft_values(draft)
         stamp = to_db_time(now)
         if existing is None:
