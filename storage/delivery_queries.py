@@ -147,8 +147,11 @@ class DeliveryQueries:
         return readable_articles(rows)
 
     async def corrections_due(self) -> list[tuple[Delivery, Article]]:
-        """Posted articles changed since their post was last written (unreadable rows left out:
-        their post stays as it was; the repair step tells the editors about them)."""
+        """Posted articles changed since their post was last written.
+
+        A row that cannot be read is left out (its post stays as it was; the pass's repair
+        step tells the editors), so it cannot stop the other corrections.
+        """
         async with self._conn.execute(
             # >=: an update in the same millisecond as the post must not be missed; an equal
             # pair costs one render and hash comparison, then mark_corrected moves past it.
