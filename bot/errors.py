@@ -4,7 +4,8 @@
     ├── ConfigError             the configuration file is missing, unreadable or invalid
     ├── StorageError            the store cannot be used as it is
     │   ├── SchemaTooNewError   the database was written by a newer newsdesk
-    │   └── InstanceRunningError another process already runs the bot on this database
+    │   ├── InstanceRunningError another process already runs the bot on this database
+    │   └── UnreadableArticleError a row of `articles` (written by the site) cannot be read
     ├── DeliveryError           the Bot API refused or lost a post; carries the classified failure
     ├── AdminError              an editor's request cannot be done as asked
     │   └── NotAnEditorError    the requester is not an admin (checked again in the service)
@@ -51,6 +52,19 @@ class ConfigError(NewsdeskError):
 
 class StorageError(NewsdeskError):
     """The store cannot be used as it is."""
+
+
+class UnreadableArticleError(StorageError):
+    """An `articles` row cannot become an Article (a time no parser reads, a bad value).
+
+    The site writes that table directly, so this is data, not a bug: the publisher quarantines
+    the article with `reason` and goes on with the others.
+    """
+
+    def __init__(self, article_id: int, reason: str) -> None:
+        super().__init__(f"article {article_id}: {reason}")
+        self.article_id = article_id
+        self.reason = reason
 
 
 class SchemaTooNewError(StorageError):

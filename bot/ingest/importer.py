@@ -32,11 +32,7 @@ Reader = Callable[[bytes, str, ZoneInfo, datetime], ParsedInput]
 
 
 def _read_jsonl(data: bytes, name: str, tz: ZoneInfo, now: datetime) -> ParsedInput:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return ParsedInput(rejections=[Rejection(name, f"not UTF-8 text (byte {exc.start})")])
-    return parse_jsonl(text, name=name, tz=tz, now=now)
+    return parse_jsonl(data, name=name, tz=tz, now=now)
 
 
 def _read_feed(data: bytes, name: str, tz: ZoneInfo, now: datetime) -> ParsedInput:
@@ -129,7 +125,7 @@ async def import_files(
         # Parsing a large feed or page takes long enough to matter inside the bot's event loop.
         parsed = await asyncio.to_thread(reader, data, str(path), tz, when)
         report.rejections.extend(parsed.rejections)
-        counts = tally(await service.store(parsed.drafts))
+        counts = tally(await service.store(parsed.drafts, keep_time_of=parsed.undated))
         report.new += counts[UpsertOutcome.NEW]
         report.updated += counts[UpsertOutcome.UPDATED]
         report.unchanged += counts[UpsertOutcome.UNCHANGED]
