@@ -27,6 +27,7 @@ from bot.identity import article_guid
 from bot.ingest.dates import parse_date
 from bot.ingest.encoding import decode_text
 from bot.ingest.normalise import absolute_url, one_line, tidy
+from bot.ingest.pagetrim import MAX_PAGE_BYTES, trim_tree
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ def parse_html_page(
     content_type: str | None = None,
 ) -> ArticleDraft:
     """The article on an HTML page; `NoArticleError` when there is no title or no text."""
+    if len(data) > MAX_PAGE_BYTES:
+        raise NoArticleError(f"the page is larger than {MAX_PAGE_BYTES // 1_000_000} MB")
     text = decode_text(data, content_type)
     protected = not any(ch in text for ch in _STAND_INS)
     if protected:
@@ -73,6 +76,7 @@ def parse_html_page(
         None,
     )
     flight = _next_js_html(tree)
+    trim_tree(tree)
     doc = _extract(tree, url=url, with_metadata=True)
     body = _paragraphs(doc.text if doc is not None else None)
     if not body and flight:
