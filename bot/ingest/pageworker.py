@@ -50,7 +50,7 @@ def _serve(conn: Connection) -> None:
     conn.send(_READY)
     while True:
         try:
-            data, url, zone, now, source, content_type = conn.recv()
+            data, url, zone, now, source, content_type, hold_undated = conn.recv()
         except (EOFError, OSError):
             return
         try:
@@ -61,6 +61,7 @@ def _serve(conn: Connection) -> None:
                 now=now,
                 source=source,
                 content_type=content_type,
+                hold_undated=hold_undated,
             )
         except NoArticleError as exc:
             reply: tuple[str, Any] = ("no-article", str(exc))
@@ -101,8 +102,12 @@ class PageReader:
         now: datetime,
         source: str | None,
         content_type: str | None = None,
+        hold_undated: bool = True,
     ) -> ArticleDraft:
-        """The article on the page; `ExtractTimeoutError` past the limit, else `NoArticleError`."""
+        """The article on the page; `ExtractTimeoutError` past the limit, else `NoArticleError`.
+
+        The arguments are `parse_html_page`'s; the page is read in the worker process.
+        """
         asked = time.monotonic()
         if not self._lock.acquire(timeout=self.timeout):
             raise ExtractTimeoutError(self._too_slow())
@@ -112,7 +117,7 @@ class PageReader:
             queued = time.monotonic() - asked  # waiting behind another page counts
             conn = self._ready_worker()  # starting a worker does not
             deadline = time.monotonic() + max(self.timeout - queued, 0.0)
-            job = (data, url, tz.key, now, source, content_type)
+            job = (data, url, tz.key, now, source, content_type, hold_undated)
             try:
                 conn.send(job)
                 answered = conn.poll(max(deadline - time.monotonic(), 0))
@@ -149,10 +154,18 @@ class PageReader:
         now: datetime,
         source: str | None,
         content_type: str | None = None,
+        hold_undated: bool = True,
     ) -> ArticleDraft:
         """`read` from the event loop: a thread waits on the pipe, the loop stays free."""
         return await asyncio.to_thread(
-            self.read, data, url=url, tz=tz, now=now, source=source, content_type=content_type
+            self.read,
+            data,
+            url=url,
+            tz=tz,
+            now=now,
+            source=source,
+            content_type=content_type,
+            hold_undated=hold_undated,
         )
 
     def close(self) -> None:

@@ -32,4 +32,5 @@ async def fetch_article_page(
         now=now,
         source=POST_SOURCE,
         content_type=result.content_type,
+        hold_undated=False,  # the editor asked for this page: an undated one is posted now
     )
