@@ -9,8 +9,8 @@ The rules, as an editor would apply them (issue 17):
   logo, icon or tracking pixel;
 - byline: people's names only (JSON-LD `Person`s, `author` metas), each once, in their own
   casing; a field naming the site or its publisher is not a byline;
-- hashtag: JSON-LD `articleSection` or `article:section`, the most specific part of
-  "Politics > Elections", never the site's name or a generic "News".
+- hashtag: JSON-LD `articleSection` or `article:section`, the section of a path
+  ("Politics" of "Politics > Elections"), never the site's name or a generic "News".
 Dates and the lead have their own modules (`pagedates`, `pagelead`).
 """
 
@@ -211,7 +211,7 @@ def _own_casing(name: str, text: str) -> str:
 
 
 def choose_section(meta: PageMeta) -> str | None:
-    """The most specific section-like category the page states, or None."""
+    """The page's section ("Politics" of "Politics > Elections"), never the site, or None."""
     names = meta.site_names + meta.organisations
     for section in meta.sections:
         parts = [part.strip() for part in re.split(r"[>»/|]", section) if part.strip()]
@@ -221,5 +221,5 @@ def choose_section(meta: PageMeta) -> str | None:
             if part.casefold() not in _GENERIC_SECTIONS and not _is_organisation(part, names)
         ]
         if parts:
-            return parts[-1][:200]
+            return parts[0][:200]
     return None

@@ -5,7 +5,9 @@ and nothing else), the headline again, "see the latest news on our site", or the
 paragraph cut at 160 characters mid-word. So a description is used only when, once the site's
 name is taken off, it has words of its own, is not the title, does not talk about the site,
 and is not a cut-off copy of the body — in that last case the body's own sentence is the lead,
-whole, from where the description starts. A summary that was cut elsewhere ends with "…".
+whole, from where the description starts. A description the publisher marked as cut ("...",
+"…") ends on a whole word with "…"; one without such a mark is taken as whole (a dek often has
+no full stop, and guessing a cut would chop its last word).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 
 from bot.ingest.pagefields import SEPARATORS, strip_site
 
-_ENDS = frozenset(".!?…。！？؟۔।\"'”’»)]」』")
+_ENDS = frozenset(".!?。！？؟۔।\"'”’»)]」』")
 _MIN_LETTERS = 12
 _CUT_LENGTH = 120  # publishers cut descriptions at 150-300 characters; a short dek is whole
 _PROBE = 50  # characters of a description looked for in the body
@@ -40,11 +42,12 @@ def choose_summary(
             continue  # a placeholder such as "| Lebanon News"
         if text.casefold() == title.casefold() or _mentions_site(text, names):
             continue
-        complete = text[-1] in _ENDS or len(text) < _CUT_LENGTH
+        marked_cut = text.endswith(("...", "…"))
+        complete = not marked_cut and (text[-1] in _ENDS or len(text) < _CUT_LENGTH)
         from_body = _in_body(text, body)
-        if from_body is not None:
-            return from_body if not complete else text
-        return text if complete else _cut(text)
+        if from_body is not None and not complete:
+            return from_body
+        return _cut(text) if marked_cut else text
     return None
 
 
@@ -84,7 +87,7 @@ def _in_body(text: str, body: str) -> str | None:
 
 
 def _cut(text: str) -> str:
-    """A description cut mid-word by its publisher, ended on a whole word with "…"."""
+    """A description its publisher cut ("... the gover..."), ended on a whole word with "…"."""
     text = re.sub(r"[.…]+$", "", text).rstrip()
     if " " in text:
         text = text.rsplit(" ", 1)[0].rstrip(",;:–—-")

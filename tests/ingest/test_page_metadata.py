@@ -145,7 +145,7 @@ EXPECTED = {
         "https://media.khabaronline.ir/d/2020/02/17/4/5346581.jpg",
         "2020-02-18T03:25:00+00:00",
         None,
-        "انتخابات",
+        "سیاست",  # article:section "سیاست > انتخابات": the section, not the sub-topic
     ),
     "kommersant_ru.html": Expected(
         "Легкий троннинг",

@@ -188,8 +188,11 @@ def test_a_description_cut_by_its_publisher() -> None:
     elsewhere = (
         "A long summary of the council's decision that the page itself does not repeat " * 2
     )
-    cut = read(page(f'<meta property="og:description" content="{elsewhere}fu">'))  # mid-word
+    cut = read(page(f'<meta property="og:description" content="{elsewhere}fu...">'))
     assert cut.summary is not None and cut.summary.endswith("does not repeat…")
+    # A long dek without a full stop is whole: its last word is not chopped on a guess.
+    whole = read(page(f'<meta property="og:description" content="{elsewhere}in full">'))
+    assert whole.summary == f"{elsewhere}in full"
 
 
 def test_titles_lose_site_suffixes_in_several_scripts() -> None:
