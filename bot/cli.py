@@ -186,7 +186,12 @@ async def _import(settings: Settings, files: list[Path], now: datetime | None) -
     services = await open_services(settings, build_application(settings).bot, take_lease=False)
     try:
         report = await import_files(
-            files, services.articles, tz=settings.site.tz, now=utc_now(), page_time=now
+            files,
+            services.articles,
+            tz=settings.site.tz,
+            now=utc_now(),
+            page_time=now,
+            pages=services.pages,
         )
     finally:
         await services.close()

@@ -161,6 +161,8 @@ class FetchingSettings(_Section):
     connect_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
     total_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
     max_bytes: Annotated[int, Field(ge=1_024, le=100_000_000)] = 5_000_000
+    # Reading one article page (in a worker process that is killed past this limit).
+    extract_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 10.0
     # Off in production: a URL typed by a person must not reach the bot's own network.
     allow_private_addresses: bool = False
 

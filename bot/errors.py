@@ -18,6 +18,7 @@
     └── IngestError             an input (a feed, a page, a file) could not become articles
         ├── NotAFeedError       no RSS, Atom or JSON Feed (an HTML page, RSS-in-JSON)
         ├── NoArticleError      a page holds no article text the extractor can find
+        ├── ExtractTimeoutError reading a page passed `fetching.extract_timeout_seconds`
         └── FetchError          the network did not deliver a usable body
             ├── BlockedURLError scheme or address refused by the guard (SSRF protection)
             │   └── InvalidURLError  not a fetchable URL (scheme, host, port, syntax)
@@ -93,6 +94,10 @@ class NotAFeedError(IngestError):
 
 class NoArticleError(IngestError):
     """A page has no title or no article text."""
+
+
+class ExtractTimeoutError(IngestError):
+    """Reading a page took longer than allowed; its worker process was killed."""
 
 
 class FetchError(IngestError):

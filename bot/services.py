@@ -16,6 +16,7 @@ from bot.admin import AdminServices, open_admin_services
 from bot.articles import ArticleService
 from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.ingest.pageworker import PageReader
 from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
@@ -41,6 +42,7 @@ class Services:
     notifier: AdminNotifier
     publisher: PublishingService
     fetcher: Fetcher
+    pages: PageReader
     sources: SourceService
     subscribers: SubscriberServices
     admin: AdminServices
@@ -62,6 +64,7 @@ class Services:
             await self.subscribers.close()  # flushes batched ⭐ presses and last-seen times
             await self.sources.aclose()
             await self.fetcher.aclose()
+            await self.pages.aclose()
             if self.lease is not None:
                 async with self.db.transaction():
                     await self.lease.release()
@@ -91,6 +94,8 @@ async def open_services(
     started_at = clock()
     notifier = AdminNotifier(bot, settings.telegram.admins)
     fetcher = Fetcher(settings.fetching)
+    # Started on the first page read, killed on a page that overruns, closed in `close()`.
+    pages = PageReader(settings.fetching.extract_timeout_seconds)
     publisher = PublishingService(settings, db, bot, notifier, clock)
     sources = SourceService(
         db,
@@ -111,6 +116,7 @@ async def open_services(
         publisher=publisher,
         sources=sources,
         fetcher=fetcher,
+        pages=pages,
         clock=clock,
         started_at=started_at,
     )
@@ -122,6 +128,7 @@ async def open_services(
         notifier=notifier,
         publisher=publisher,
         fetcher=fetcher,
+        pages=pages,
         sources=sources,
         subscribers=subscribers,
         admin=admin,

@@ -17,6 +17,7 @@ from bot.app import build_application, running
 from bot.config import Settings, parse_settings
 from bot.context import Context, NewsdeskApp
 from bot.fakeapi import FakeTelegram
+from bot.ingest.pageworker import PageReader
 
 TEST_TOKEN = "123456:TEST-token-not-real"
 CHANNEL = "@example_news"
@@ -92,3 +93,12 @@ def start_bot(fake: FakeTelegram, make_settings: Callable[..., Settings]) -> Sta
         assert not errors, f"handlers raised: {errors!r}"
 
     return start
+
+
+@pytest.fixture
+def page_reader() -> Iterator[PageReader]:
+    """The article-page worker with the default limit; its process is stopped afterwards."""
+    reader = PageReader(10.0)
+    yield reader
+    reader.close()
+    assert reader.pid is None

@@ -23,6 +23,7 @@ from bot.admin.pins import PinService
 from bot.admin.replies import Actor, Editors, Reply
 from bot.admin.retract import RetractionService
 from bot.config import AlertSettings, BreakingSettings, Settings
+from bot.ingest.pageworker import PageReader
 from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
@@ -74,6 +75,7 @@ def open_admin_services(
     publisher: PublishingService,
     sources: SourceService,
     fetcher: Fetcher,
+    pages: PageReader,
     clock: Callable[[], datetime],
     started_at: datetime,
 ) -> AdminServices:
@@ -109,6 +111,7 @@ def open_admin_services(
         publisher=publisher,
         sources=sources,
         fetcher=fetcher,
+        pages=pages,
         alerts=alert_service,
         started_at=started_at,
         db=db,

@@ -16,7 +16,8 @@ from bot.admin.replies import Actor, Editors, Reply, article_number, esc, post_l
 from bot.admin.status import status_text
 from bot.clock import Clock
 from bot.config import Settings
-from bot.errors import DeliveryError, IngestError, InvalidURLError
+from bot.errors import DeliveryError, ExtractTimeoutError, IngestError, InvalidURLError
+from bot.ingest.pageworker import PageReader
 from bot.publishing.service import EDITOR_PAUSED_KEY, PublishingService
 from bot.rendering.text import single_line, truncate, utf16_len
 from bot.sources.fetcher import Fetcher
@@ -42,6 +43,7 @@ class AdminService:
         publisher: PublishingService,
         sources: SourceService,
         fetcher: Fetcher,
+        pages: PageReader,
         alerts: AlertService,
         audit: AuditTrail,
         editors: Editors,
@@ -50,6 +52,7 @@ class AdminService:
     ) -> None:
         self._db, self._settings, self._publisher = db, settings, publisher
         self._sources, self._fetcher, self._alerts = sources, fetcher, alerts
+        self._pages = pages
         self._audit, self._editors, self._clock = audit, editors, clock
         self._started_at = started_at
         self.editor_pause: str | None = None
@@ -122,6 +125,9 @@ class AdminService:
                 )
             try:
                 article_id = await self._fetch(url)
+            except ExtractTimeoutError as exc:
+                await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
+                return Reply(f"❌ {esc(str(exc).capitalize())}.")
             except IngestError as exc:
                 await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
                 return Reply(f"❌ Could not read that page: {esc(exc)}")
@@ -145,7 +151,7 @@ class AdminService:
 
     async def _fetch(self, url: str) -> int:
         draft = await fetch_article_page(
-            self._fetcher, url, tz=self._settings.site.tz, now=self._clock()
+            self._fetcher, self._pages, url, tz=self._settings.site.tz, now=self._clock()
         )
         async with self._db.transaction() as conn:
             return (await ArticleRepository(conn).upsert(draft, now=self._clock())).article.id

@@ -28,9 +28,10 @@ _TRACKING_NAMES = frozenset(
     {"fbclid", "gclid", "dclid", "msclkid", "yclid", "gbraid", "wbraid", "mc_cid", "mc_eid",
      "_ga", "_gl", "partner", "emc", "wt_mc", "ns_mchannel", "ns_source", "ns_campaign",
      "ns_linkname", "ns_fee", "feedtype", "feedname", "cmpid", "ocid", "smid", "cmp", "wprss",
-     "ito", "xtor", "igshid", "_hsenc", "_hsmi", "mkt_tok", "spm"}
+     "ito", "xtor", "igshid", "_hsenc", "_hsmi", "mkt_tok", "spm", "iref", "sr_share",
+     "ref_src", "ncid", "mbid", "soc_src", "soc_trk", "s_cid", "dicbo", "cid", "rss"}
 )  # fmt: skip
-_TRACKING_PREFIXES = ("utm_", "wt.", "at_", "pk_", "mtm_")
+_TRACKING_PREFIXES = ("utm_", "wt.", "wt_", "at_", "pk_", "mtm_", "ns_", "mc_", "hmb_", "sc_")
 # `ref` is a real parameter on some sites; only its feed values are tracking.
 _REF_FEED_VALUES = re.compile(r"^(?:rss|feed|atom)[\w.-]*$", re.IGNORECASE)
 _TRACKING_FRAGMENT = re.compile(

@@ -24,9 +24,20 @@ from trafilatura.settings import Document
 from bot.domain import ArticleDraft
 from bot.errors import NoArticleError
 from bot.identity import article_guid
-from bot.ingest.dates import parse_date
 from bot.ingest.encoding import decode_text
 from bot.ingest.normalise import absolute_url, one_line, tidy
+from bot.ingest.pagedates import page_date
+from bot.ingest.pagefields import (
+    choose_byline,
+    choose_image,
+    choose_section,
+    choose_title,
+    choose_url,
+    site_names,
+)
+from bot.ingest.pagelead import choose_summary, strip_title
+from bot.ingest.pagemeta import read_page_meta
+from bot.ingest.pagetrim import MAX_PAGE_BYTES, trim_tree
 
 logger = logging.getLogger(__name__)
 
@@ -37,16 +48,6 @@ _STAND_INS = "".join(chr(0x10C80 + i) for i in range(len(_KEEP)))
 _PROTECT = str.maketrans(_KEEP, _STAND_INS)
 _RESTORE = str.maketrans(_STAND_INS, _KEEP)
 _FLIGHT = re.compile(r"^\s*self\.__next_f\.push\(\[1,(\".*\")\]\)\s*$", re.DOTALL)
-_PUBLISHED_META = (
-    "article:published_time",
-    "og:article:published_time",
-    "datePublished",
-    "pubdate",
-    "publishdate",
-    "date",
-    "dc.date",
-    "DC.date.issued",
-)
 
 
 def parse_html_page(
@@ -57,8 +58,16 @@ def parse_html_page(
     now: datetime,
     source: str | None,
     content_type: str | None = None,
+    hold_undated: bool = True,
 ) -> ArticleDraft:
-    """The article on an HTML page; `NoArticleError` when there is no title or no text."""
+    """The article on an HTML page; `NoArticleError` when there is no title or no text.
+
+    `tz` is kept for callers; a page's zone-less times are read in the offset the page states
+    elsewhere, else UTC (`pagedates`). A page with no date of its own is dated `now` and, with
+    `hold_undated`, held back for an editor (an editor's own `/post` is not held).
+    """
+    if len(data) > MAX_PAGE_BYTES:
+        raise NoArticleError(f"the page is larger than {MAX_PAGE_BYTES // 1_000_000} MB")
     text = decode_text(data, content_type)
     protected = not any(ch in text for ch in _STAND_INS)
     if protected:
@@ -68,40 +77,48 @@ def parse_html_page(
     except (etree.ParserError, ValueError) as exc:
         raise NoArticleError(f"not an HTML page: {exc}") from None
     language = tree.get("lang") or _meta(tree, "og:locale")
-    published = next(
-        (found for name in _PUBLISHED_META if (found := parse_date(_meta(tree, name), tz))),
-        None,
-    )
+    stated = read_page_meta(tree)
+    page_title = one_line(tree.findtext(".//title") or "")
     flight = _next_js_html(tree)
+    trim_tree(tree)
     doc = _extract(tree, url=url, with_metadata=True)
     body = _paragraphs(doc.text if doc is not None else None)
+    if not body and stated.article_body:
+        body = tidy(stated.article_body)
     if not body and flight:
         inner = _extract(flight, url=url, with_metadata=False)
         body = _paragraphs(inner.text if inner is not None else None)
-    # bare_extraction prunes the tree it is given, so metadata alone comes from the text.
-    meta = doc if doc is not None else trafilatura.extract_metadata(text)
-    description = tidy(meta.description or "") if meta is not None else ""
-    body = body or description
-    title = one_line(meta.title or "") if meta is not None else ""
+    names = site_names(stated, page_title)
+    extracted_title = one_line(doc.title or "") if doc is not None and doc.title else page_title
+    title = one_line(choose_title(stated, extracted_title, names, text))
+    body = strip_title(body, [title, *stated.headlines, extracted_title])
+    summary = choose_summary(stated.descriptions, title=title, body=body, names=names)
+    body = body or summary or ""
     if not title or not body:
         raise NoArticleError("no article title or text found on the page")
-    if published is None and meta is not None and meta.date:
-        published = parse_date(meta.date, tz)
-    categories = (meta.categories or []) if meta is not None else []
-    byline = one_line(meta.author or "")[:500] if meta is not None else ""
-    page_url = absolute_url(url or (meta.url if meta is not None else None), None)
+    published, date_only = page_date(stated.dates, stated.other_dates)
+    hold = None
+    if published is None:
+        published = now
+        hold = "the page gives no publication date" if hold_undated else None
+    if not stated.people and doc is not None and doc.author:
+        stated.people.extend(part.strip() for part in doc.author.split(";") if part.strip())
+    byline = choose_byline(stated, body)
+    page_url = choose_url(stated, absolute_url(url, None))
     restore = _RESTORE if protected else {}
-    title = title.translate(restore)
+    section = choose_section(stated)
     return ArticleDraft(
-        guid=article_guid(None, page_url, title, published),
+        guid=article_guid(None, page_url, title, None if hold else published),
         url=page_url,
-        title=title,
-        category=one_line(categories[0])[:200].translate(restore) if categories else None,
-        byline=byline.translate(restore) or None,
-        published_at=published or now,
-        summary=description.translate(restore) or None,
+        title=title.translate(restore),
+        category=section.translate(restore) if section else None,
+        byline=byline.translate(restore) if byline else None,
+        published_at=published,
+        date_only=date_only,
+        hold_reason=hold,
+        summary=summary.translate(restore) if summary else None,
         body=body.translate(restore),
-        image_url=absolute_url(meta.image, page_url) if meta is not None else None,
+        image_url=choose_image(stated, page_url),
         language=(language or "").replace("_", "-")[:35] or None,
         source=source,
     )

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import ContentEncodingError, TooLargeError
+from bot.ingest.pageworker import PageReader
 from bot.sources.fetcher import Fetcher
 from bot.sources.pages import fetch_article_page
 from tests.sources.conftest import LocalServer, make_settings
@@ -83,13 +84,15 @@ async def test_a_stacked_encoding_bomb_stops_at_the_cap_in_little_memory(
 
 
 async def test_a_gzip_file_posted_as_a_page_stops_at_the_cap_in_little_memory(
-    server: LocalServer, tmp_path: Path
+    server: LocalServer, tmp_path: Path, page_reader: PageReader
 ) -> None:
     # /post <url> of a page that is a gzip bomb file: the page decoder must not inflate it.
     server.routes["/page"] = lambda h: h.reply(200, GZIP_BOMB, content_type="text/html")
     now = datetime(2026, 1, 1, tzinfo=UTC)
     async with Fetcher(make_settings(tmp_path, max_bytes=CAP).fetching) as fetcher:
-        work = fetch_article_page(fetcher, f"{server.url}/page", tz=ZoneInfo("UTC"), now=now)
+        work = fetch_article_page(
+            fetcher, page_reader, f"{server.url}/page", tz=ZoneInfo("UTC"), now=now
+        )
         outcome, peak = await _peak(work)
     assert isinstance(outcome, TooLargeError), outcome
     assert peak < 4 * CAP, f"peak {peak:,} bytes for a {CAP:,}-byte cap"

@@ -1,0 +1,71 @@
+"""`/post <url>` with a hostile page: the editor hears "could not be read in time" within the
+limit, nothing is posted, the worker is replaced and the bot leaves no process behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bot.fakeapi import FakeTelegram
+from storage.audit import AuditRepository
+from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, StartAdmin
+from tests.hostile import hostile_page
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+LIMIT = 1.0
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    """A local web server: a hostile page at /hostile, a real news page at /article."""
+    pages = {
+        "/hostile": hostile_page(60_000),  # 3.8 MB: under fetching.max_bytes
+        "/article": (CORPUS / "pages" / "reuters_2020.html").read_bytes(),
+    }
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+async def test_post_of_a_hostile_page_answers_in_time_and_posts_nothing(
+    fake: FakeTelegram, admin_bot: StartAdmin, site: str
+) -> None:
+    editor = fake.user(ADMIN_ID, "Editor")
+    fetching = {"allow_private_addresses": True, "extract_timeout_seconds": LIMIT}
+    async with admin_bot(fetching=fetching) as bot:
+        # The first page starts the worker; the hostile one is then timed alone.
+        first = await bot.command(editor, f"/post {site}/article")
+        assert "https://t.me/example_news/" in bot.shown(first)
+        started = time.monotonic()
+        answer = await bot.command(editor, f"/post {site}/hostile")
+        elapsed = time.monotonic() - started
+        assert "could not be read in time" in bot.shown(answer)
+        assert elapsed < LIMIT + 2.0  # the limit, plus fetching 6 MB and the reply
+        assert len(fake.messages(CHANNEL_ID)) == 1  # only the real article
+        services = bot.app.bot_data.services
+        assert services.pages.kills == 1
+        rows = await AuditRepository(services.db.conn).latest(5)
+        assert any("could not be read in time" in row.result for row in rows)
+    assert not multiprocessing.active_children()  # services closed the worker
