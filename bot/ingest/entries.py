@@ -41,6 +41,7 @@ class EntryFields:
     category: str | None
     byline: str | None
     language: str | None
+    hold_reason: str | None = None  # an advert, or text that could not be repaired
 
 
 def add_entry(
@@ -72,5 +73,6 @@ def add_entry(
             image_url=fields.image_url,
             language=fields.language or None,
             source=source,
+            hold_reason=fields.hold_reason,
         )
     )

@@ -16,7 +16,11 @@ from bot.errors import NotAFeedError
 from bot.ingest.dates import parse_date
 from bot.ingest.drafts import Rejection
 from bot.ingest.entries import EntryFields, ParsedFeed, add_entry
-from bot.ingest.normalise import absolute_url, extract_html, one_line, tidy, title_text
+from bot.ingest.entrytext import entry_text
+from bot.ingest.lead import publisher_cap
+from bot.ingest.mojibake import repair
+from bot.ingest.normalise import absolute_url, extract_html, one_line, plain_text, title_text
+from bot.ingest.titles import site_names
 
 _VERSION_PREFIX = "https://jsonfeed.org/version/"
 
@@ -49,17 +53,29 @@ def parse_json_feed(
     if not isinstance(items, list):
         raise NotAFeedError("JSON Feed without an 'items' list")
     base = absolute_url(_str(document.get("home_page_url")), url) or url
-    parsed = ParsedFeed(feed_title=one_line(_str(document.get("title")) or "") or None)
+    feed_title = repair(one_line(_str(document.get("title")) or "")).text
+    parsed = ParsedFeed(feed_title=feed_title or None)
     feed_language = _str(document.get("language"))
     feed_authors = _authors(document)
+    cap = publisher_cap(_str(item.get("summary")) for item in items if isinstance(item, dict))
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             parsed.rejections.append(Rejection(f"item {number}", "item is not an object"))
             continue
         link = absolute_url(_str(item.get("url")) or _str(item.get("external_url")), base)
         content = extract_html(_str(item.get("content_html")) or "", base_url=link or base)
-        text = content.text or tidy(_str(item.get("content_text")) or "")
-        summary = tidy(_str(item.get("summary")) or "")
+        if not content.blocks:
+            content = plain_text(_str(item.get("content_text")) or "")
+        raw_summary = _str(item.get("summary")) or ""
+        text = entry_text(
+            title_text(_str(item.get("title")), is_html=False),
+            plain_text(raw_summary),
+            content,
+            url=link,
+            names=site_names(feed_title, url=link or base),
+            summary_raw_length=len(raw_summary.strip()),
+            cap=cap,
+        )
         image = absolute_url(_str(item.get("image")) or _str(item.get("banner_image")), base)
         tags = item.get("tags")
         first_tag = tags[0] if isinstance(tags, list) and tags else None
@@ -73,14 +89,15 @@ def parse_json_feed(
                 where=f"item {number}",
                 guid=str(item_id) if isinstance(item_id, (str, int)) and item_id != "" else None,
                 url=link,
-                title=title_text(_str(item.get("title")), is_html=False),
-                summary=summary or text,
-                body=text,
+                title=text.title,
+                summary=text.summary,
+                body=text.body,
                 image_url=image or content.first_image,
                 published=published,
                 category=category or (one_line(first_tag) if isinstance(first_tag, str) else None),
                 byline=_authors(item) or feed_authors,
                 language=_str(item.get("language")) or feed_language,
+                hold_reason=text.hold_reason,
             ),
             now=now,
             source=source,
