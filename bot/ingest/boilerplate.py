@@ -61,6 +61,7 @@ _TAIL = re.compile(
           \s*(?:\.\.\.|…)?\s*(?:»|>>|→|›)?\s*\]?
       | the\s+post\s+.{1,300}?\s+appeared\s+first\s+on\s+.{1,120}?\.?
       | read\s+more\s+of\s+this\s+story\s+at\s+\S+\.?
+      | view\s+full\s+coverage\s+on\s+google\s+news
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )

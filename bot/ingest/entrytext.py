@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.ingest.boilerplate import advert_reason, clean_blocks
-from bot.ingest.lead import choose_lead
+from bot.ingest.lead import choose_lead, echoes
 from bot.ingest.mojibake import repair
 from bot.ingest.normalise import Extracted
 from bot.ingest.titles import strip_site_name
@@ -42,26 +42,35 @@ def entry_text(
     cap: int | None = None,
 ) -> EntryText:
     """Decide one item's title, lead (stored as its summary), body and hold reason."""
-    lead = choose_lead(summary.blocks, body.blocks, summary_raw_length=summary_raw_length, cap=cap)
+    fixed_title = repair(title)
+    title = strip_site_name(fixed_title.text, [*names, *_publisher(fixed_title.text, summary)])
+    lead = choose_lead(
+        summary.blocks,
+        body.blocks,
+        title=fixed_title.text,
+        summary_raw_length=summary_raw_length,
+        cap=cap,
+    )
     # The body is the fullest text there is: the content, else the whole description.
-    full = _joined(body) or _joined(summary)
-    garbled: list[str] = []
+    full = _joined(body, fixed_title.text) or _joined(summary, fixed_title.text)
+    garbled = [fixed_title.garbled] if fixed_title.garbled else []
     texts: list[str] = []
-    for text in (title, lead, full):
+    for text in (lead, full):
         repaired = repair(text)
         texts.append(repaired.text)
         if repaired.garbled:
             garbled.append(repaired.garbled)
-    title, lead, full = texts
-    title = strip_site_name(title, [*names, *_publisher(title, summary)])
+    lead, full = texts
     reason = advert_reason(title, url)
     if reason is None and garbled:
         reason = f"text looks garbled: {garbled[0]!r}"
     return EntryText(title=title, summary=lead, body=full, hold_reason=reason)
 
 
-def _joined(extracted: Extracted) -> str:
-    return "\n\n".join(block.text for block in clean_blocks(extracted.blocks))
+def _joined(extracted: Extracted, title: str) -> str:
+    """All the text, boilerplate removed; a paragraph that only repeats the title is none."""
+    blocks = clean_blocks(extracted.blocks)
+    return "\n\n".join(block.text for block in blocks if not echoes(block.text, title))
 
 
 def _publisher(title: str, summary: Extracted) -> list[str]:

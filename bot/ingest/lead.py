@@ -24,8 +24,10 @@ from bot.rendering.text import ELLIPSIS, ends_sentence, truncate, utf16_len
 
 LEAD_MAX = 600  # UTF-16 units: a photo caption is 1,024 with the title and the meta line
 _SHORT_PARAGRAPH = 200  # a first paragraph shorter than this is joined by the second
+_TAGLINE_WORDS = 6  # a summary this short without a sentence stop is a subtitle
+_PUBLISHER = 40  # characters after an echoed title that may still be a publisher's name
 _ATTRIBUTION = 80  # characters: the longest line taken for an epigraph's attribution
-_NEVER_LEAD = frozenset({"code", "caption", "table"})
+_NEVER_LEAD = frozenset({"code", "caption", "table", "heading"})
 # How publishers mark a cut: "...", "…", "[…]", "[...]", "(…)", NewsAPI's "[+1234 chars]", and
 # "[?]" (a "[…]" that went through a charset without "…").
 _CUT_MARK = re.compile(
@@ -54,18 +56,23 @@ def choose_lead(
     summary: Sequence[Block],
     body: Sequence[Block],
     *,
+    title: str = "",
     summary_raw_length: int = 0,
     cap: int | None = None,
 ) -> str:
     """The lead: the summary's opening prose, else the body's; "" when neither has any.
 
-    `summary_raw_length` and `cap` let a description cut at the feed's fixed length be
+    A summary that only repeats the `title` (Google News: the headline and its publisher) is
+    none, and one that is a mere tagline ("A Journey with links") gives way to the body's
+    opening. `summary_raw_length` and `cap` let a description cut at the feed's fixed length be
     recognised as cut (see `publisher_cap`).
     """
-    paragraphs = lead_paragraphs(summary)
-    from_summary = bool(paragraphs)
+    paragraphs = [p for p in lead_paragraphs(summary) if not echoes(p, title)]
+    if _is_tagline(paragraphs):
+        paragraphs = [p for p in lead_paragraphs(body) if not echoes(p, title)] or paragraphs
+    from_summary = bool(paragraphs) and paragraphs[0] in summary_texts(summary)
     if not paragraphs:
-        paragraphs = lead_paragraphs(body)
+        paragraphs = [p for p in lead_paragraphs(body) if not echoes(p, title)]
     if not paragraphs:
         return ""
     chosen = [paragraphs[0]]
@@ -77,6 +84,32 @@ def choose_lead(
         capped = cap is not None and summary_raw_length >= cap - 2
         lead = cut_back(lead, capped=capped)
     return truncate(lead, LEAD_MAX) if utf16_len(lead) > LEAD_MAX else lead
+
+
+def summary_texts(blocks: Sequence[Block]) -> set[str]:
+    """The texts of the blocks, to tell where a chosen paragraph came from."""
+    return {block.text for block in blocks}
+
+
+def _is_tagline(paragraphs: list[str]) -> bool:
+    """A lone phrase of a few words with no sentence stop: a subtitle, not a summary."""
+    return (
+        len(paragraphs) == 1
+        and len(paragraphs[0].split()) <= _TAGLINE_WORDS
+        and not ends_sentence(paragraphs[0])
+    )
+
+
+def echoes(paragraph: str, title: str) -> bool:
+    """Whether the paragraph is the title again, perhaps followed by a publisher's name."""
+    if not title:
+        return False
+    text, head = _fold(paragraph), _fold(title)
+    return bool(head) and text.startswith(head) and len(text) - len(head) <= _PUBLISHER
+
+
+def _fold(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def lead_paragraphs(blocks: Sequence[Block]) -> list[str]:

@@ -34,7 +34,8 @@ _LINK_OPEN = "\ue002"
 _LINK_CLOSE = "\ue003"
 # What a block is, for choosing a lead: code listings, photo captions and tables never are one.
 _KIND_TAGS = {"pre": "code", "figcaption": "caption", "table": "table", "blockquote": "quote",
-              "li": "item", "dt": "item", "dd": "item"}  # fmt: skip
+              "li": "item", "dt": "item", "dd": "item", "h1": "heading", "h2": "heading",
+              "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading"}  # fmt: skip
 _KIND_MARKS = {kind: chr(0xE010 + i) for i, kind in enumerate(("prose", *_KIND_TAGS.values()))}
 _MARK_KINDS = {mark: kind for kind, mark in _KIND_MARKS.items()}
 _KIND_MARK_CHARS = "".join(_MARK_KINDS)
@@ -49,8 +50,8 @@ class Block:
     """One paragraph of text, what kind of element it came from, and how much of it is links.
 
     `kind` is "prose", "code" (a <pre>), "caption" (<figcaption>), "table", "quote"
-    (<blockquote>) or "item" (a list item); lines inside it (<br>, <pre> lines) are joined by
-    "\\n". `link_share` is the part of its characters inside <a> elements: a list of links
+    (<blockquote>), "item" (a list item) or "heading" (<h1>-<h6>); lines inside it (<br>,
+    <pre> lines) are joined by "\\n". `link_share` is the part of its characters inside <a> elements: a list of links
     ("Related articles", Google News' coverage list) is not article text.
     """
 

@@ -27,6 +27,7 @@ from bot.identity import article_guid
 from bot.ingest.dates import parse_date
 from bot.ingest.encoding import decode_text
 from bot.ingest.normalise import absolute_url, one_line, tidy
+from bot.ingest.titles import site_names, strip_site_name
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,9 @@ def parse_html_page(
     description = tidy(meta.description or "") if meta is not None else ""
     body = body or description
     title = one_line(meta.title or "") if meta is not None else ""
+    names = site_names(meta.sitename if meta is not None else None, _meta(tree, "og:site_name"))
+    page = url or (meta.url if meta is not None else None)
+    title = strip_site_name(title, [*names, *site_names(url=page)])
     if not title or not body:
         raise NoArticleError("no article title or text found on the page")
     if published is None and meta is not None and meta.date:
