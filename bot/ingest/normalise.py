@@ -51,8 +51,8 @@ class Block:
 
     `kind` is "prose", "code" (a <pre>), "caption" (<figcaption>), "table", "quote"
     (<blockquote>), "item" (a list item) or "heading" (<h1>-<h6>); lines inside it (<br>,
-    <pre> lines) are joined by "\\n". `link_share` is the part of its characters inside <a> elements: a list of links
-    ("Related articles", Google News' coverage list) is not article text.
+    <pre> lines) are joined by "\\n". `link_share` is the part of its characters inside <a>
+    elements: a list of links ("Related articles", Google News' coverage list) is not text.
     """
 
     text: str
