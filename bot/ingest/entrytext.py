@@ -70,7 +70,9 @@ def entry_text(
 def _joined(extracted: Extracted, title: str) -> str:
     """All the text, boilerplate removed; a paragraph that only repeats the title is none."""
     blocks = clean_blocks(extracted.blocks)
-    return "\n\n".join(block.text for block in blocks if not echoes(block.text, title))
+    if blocks and echoes(blocks[0].text, title):
+        blocks = blocks[1:]
+    return "\n\n".join(block.text for block in blocks)
 
 
 def _publisher(title: str, summary: Extracted) -> list[str]:

@@ -33,6 +33,7 @@ _NEVER_LEAD = frozenset({"code", "caption", "table", "heading"})
 _CUT_MARK = re.compile(
     r"\s*(?:\[\s*(?:…|\.\.\.|\?|\+\d+\s*chars)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.{3,})$"
 )
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _MIN_CAPPED = 3  # descriptions at one length before that length is taken for a cap
 
 
@@ -67,12 +68,14 @@ def choose_lead(
     opening. `summary_raw_length` and `cap` let a description cut at the feed's fixed length be
     recognised as cut (see `publisher_cap`).
     """
-    paragraphs = [p for p in lead_paragraphs(summary) if not echoes(p, title)]
+    paragraphs = _without_echo(lead_paragraphs(summary), title)
+    from_summary = bool(paragraphs)
     if _is_tagline(paragraphs):
-        paragraphs = [p for p in lead_paragraphs(body) if not echoes(p, title)] or paragraphs
-    from_summary = bool(paragraphs) and paragraphs[0] in summary_texts(summary)
+        opening = _without_echo(lead_paragraphs(body), title)
+        if opening:
+            paragraphs, from_summary = opening, False
     if not paragraphs:
-        paragraphs = [p for p in lead_paragraphs(body) if not echoes(p, title)]
+        paragraphs = _without_echo(lead_paragraphs(body), title)
     if not paragraphs:
         return ""
     chosen = [paragraphs[0]]
@@ -86,9 +89,9 @@ def choose_lead(
     return truncate(lead, LEAD_MAX) if utf16_len(lead) > LEAD_MAX else lead
 
 
-def summary_texts(blocks: Sequence[Block]) -> set[str]:
-    """The texts of the blocks, to tell where a chosen paragraph came from."""
-    return {block.text for block in blocks}
+def _without_echo(paragraphs: list[str], title: str) -> list[str]:
+    """The paragraphs without an opening one that only repeats the title."""
+    return paragraphs[1:] if paragraphs and echoes(paragraphs[0], title) else paragraphs
 
 
 def _is_tagline(paragraphs: list[str]) -> bool:
@@ -102,14 +105,14 @@ def _is_tagline(paragraphs: list[str]) -> bool:
 
 def echoes(paragraph: str, title: str) -> bool:
     """Whether the paragraph is the title again, perhaps followed by a publisher's name."""
-    if not title:
+    if not title or len(paragraph) > len(title) + 2 * _PUBLISHER:
         return False
     text, head = _fold(paragraph), _fold(title)
     return bool(head) and text.startswith(head) and len(text) - len(head) <= _PUBLISHER
 
 
 def _fold(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def lead_paragraphs(blocks: Sequence[Block]) -> list[str]:

@@ -12,6 +12,7 @@ reported, so the item is held for an editor instead of being posted as garbage.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 import ftfy
@@ -20,9 +21,15 @@ from ftfy.badness import is_bad
 logger = logging.getLogger(__name__)
 
 _SAMPLE = 40  # characters of garbled text quoted in the hold reason
-# The cheap test every text passes first: mojibake of UTF-8 always holds one of these
-# (a lead byte 0xC2-0xF4 read as Latin-1/windows-1252); most text holds none.
-_LEAD_BYTES = frozenset(chr(code) for code in range(0xC2, 0xF5))
+# The cheap test every text passes first: UTF-8 read as Latin-1 or windows-1252 always shows
+# a lead byte (0xC2-0xF4: "Ã", "Ð", "â") followed by a continuation byte (0x80-0xBF: a C1
+# control, a Latin-1 sign, or a windows-1252 "€", "’", "œ" ...). Accented text ("é", "ü")
+# followed by letters never matches, so ftfy's slower check runs only on suspects.
+_SUSPECT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac"
+    "\u2122]"
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class Repaired:
 
 def repair(text: str) -> Repaired:
     """`text` with certain mojibake undone; `garbled` names what could not be undone."""
-    if not text or _LEAD_BYTES.isdisjoint(text) or not is_bad(text):
+    if not text or not _SUSPECT.search(text) or not is_bad(text):
         return Repaired(text)
     fixed, plan = ftfy.fix_encoding_and_explain(text)
     if plan and fixed != text and "\ufffd" not in fixed and not is_bad(fixed):

@@ -89,8 +89,12 @@ def one_line(text: str) -> str:
 _CONTROL_TABLE = {c: None for c in [*range(32), *range(0xE000, 0xE020)] if c not in (9, 10, 13)}
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\ue01f]")
+
+
 def _strip_controls(text: str) -> str:
-    return text.translate(_CONTROL_TABLE)
+    # A search is much cheaper than a translate over a 100 KB body, and usually finds nothing.
+    return text.translate(_CONTROL_TABLE) if _CONTROLS.search(text) else text
 
 
 def extract_html(fragment: str, *, base_url: str | None = None) -> Extracted:
@@ -150,20 +154,24 @@ def _blocks(marked: str) -> tuple[Block, ...]:
     for raw in marked.split(_PARAGRAPH_BREAK):
         chunk = raw.lstrip(_KIND_MARK_CHARS)
         kind = _MARK_KINDS[raw[len(raw) - len(chunk) - 1]] if len(chunk) < len(raw) else "prose"
-        linked = total = 0
-        for piece in _LINK_SPLIT.split(chunk):
-            if piece == _LINK_OPEN:
-                depth += 1
-            elif piece == _LINK_CLOSE:
-                depth = max(0, depth - 1)
-            else:
-                size = len("".join(piece.translate(_STRUCTURE).split()))
-                total += size
-                linked += size if depth else 0
-        lines = (" ".join(line.split()) for line in chunk.translate(_STRUCTURE).split(_LINE_BREAK))
+        share = 0.0
+        if depth or _LINK_OPEN in chunk:  # characters inside <a>, spaces included
+            linked = total = 0
+            for piece in _LINK_SPLIT.split(chunk):
+                if piece == _LINK_OPEN:
+                    depth += 1
+                elif piece == _LINK_CLOSE:
+                    depth = max(0, depth - 1)
+                else:
+                    size = len(piece.strip())
+                    total += size
+                    linked += size if depth else 0
+            share = linked / total if total else 0.0
+            chunk = chunk.translate(_STRUCTURE)
+        lines = (" ".join(line.split()) for line in chunk.split(_LINE_BREAK))
         text = "\n".join(line for line in lines if line)
         if text:
-            blocks.append(Block(text, kind, linked / total if total else 0.0))
+            blocks.append(Block(text, kind, share))
     return tuple(blocks)
 
 

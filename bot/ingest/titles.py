@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # Separators a site name hangs on: spaced dashes, pipes, colons and bullets, and the CJK and
@@ -62,6 +63,7 @@ def strip_site_name(title: str, names: Iterable[str]) -> str:
     return title
 
 
+@lru_cache(maxsize=4096)  # a feed names its site once per item: the same few names again
 def _key(name: str) -> str:
     """A name folded for comparison: no case, accents, TLD, spaces or punctuation."""
     folded = unicodedata.normalize("NFKD", name.strip().casefold())
