@@ -52,6 +52,7 @@ class EntryFields:
     # The link as the feed wrote it, when `url` was cleaned from it: identity is computed from
     # this so that articles stored before links were cleaned keep their keys.
     raw_url: str | None = None
+    hold_reason: str | None = None  # an advert, or text that could not be repaired
 
 
 def add_entry(
@@ -86,6 +87,7 @@ def add_entry(
             language=fields.language or None,
             source=source,
             date_only=fields.date_only and fields.published is not None,
+            hold_reason=fields.hold_reason,
         )
     )
 

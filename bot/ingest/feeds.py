@@ -23,23 +23,28 @@ from bot.ingest.categories import Category, feed_section, pick_category
 from bot.ingest.dates import DateReading, feed_instant, feed_zone, read_date, struct_reading
 from bot.ingest.encoding import prepare_xml
 from bot.ingest.entries import EntryFields, ParsedFeed, add_entry, finish_feed
+from bot.ingest.entrytext import entry_text
 from bot.ingest.images import ImageCandidate, pick_image, size_hint
 from bot.ingest.jsonfeed import parse_json_feed
+from bot.ingest.lead import publisher_cap
 from bot.ingest.links import canonical_link, is_opaque_redirect
+from bot.ingest.mojibake import repair
 from bot.ingest.normalise import (
     Extracted,
     absolute_url,
     extract_html,
     is_image_type,
     one_line,
-    tidy,
+    plain_text,
     title_text,
 )
+from bot.ingest.titles import site_names
 
 logger = logging.getLogger(__name__)
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF|channel)[\s>]", re.IGNORECASE)
 _HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+_MRSS_PREFIX = re.compile(rb"""xmlns:([\w.-]+)\s*=\s*["']http://search\.yahoo\.com/mrss/?["']""")
 
 
 def parse_feed(
@@ -67,6 +72,7 @@ def parse_feed(
         return finish_feed(parsed, hold_undated=hold_undated)
     if _HTML_START.match(prepared) and not _FEED_ROOT.search(prepared):
         raise NotAFeedError("the body is an HTML page, not a feed (is the feed URL right?)")
+    prepared = _hide_media_descriptions(prepared)
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
@@ -89,6 +95,21 @@ def parse_feed(
     return finish_feed(parsed, hold_undated=hold_undated)
 
 
+def _hide_media_descriptions(data: bytes) -> bytes:
+    """Rename Media RSS `<media:description>` so feedparser does not take it for the summary.
+
+    feedparser handles `media:description` as a second `<description>`: the NYT's photo
+    captions, which come first in each item, became the summary and the real description
+    became the "content". Renamed, the caption is an unknown element feedparser keeps aside.
+    """
+    if b":description" not in data:
+        return data
+    for prefix in set(_MRSS_PREFIX.findall(data[:4096])):
+        data = re.sub(rb"<(/?)" + re.escape(prefix) + rb":description\b", rb"<\1" + prefix +
+                      rb":caption", data)  # fmt: skip
+    return data
+
+
 def _drafts(
     result: Any,
     *,
@@ -100,12 +121,14 @@ def _drafts(
 ) -> ParsedFeed:
     feed = result.feed
     base = absolute_url(feed.get("link"), _feed_location(feed, url)) or url
-    parsed = ParsedFeed(feed_title=title_text(feed.get("title"), is_html=False) or None)
+    feed_title = repair(title_text(feed.get("title"), is_html=False)).text
+    parsed = ParsedFeed(feed_title=feed_title or None)
     language = feed.get("language") or None
     feed_images = _feed_images(feed, base)
     section = feed_section(feed.get("link"), parsed.feed_title)
     feed_tags = [str(tag.get("term") or "") for tag in feed.get("tags") or []]
     outlets = [parsed.feed_title or ""]
+    cap = publisher_cap(entry.get("summary") for entry in result.entries)
     readings = [_reading(entry) for entry in result.entries]
     zone = feed_zone([*readings, *_channel_readings(feed)], tz)
     for number, (entry, reading) in enumerate(zip(result.entries, readings, strict=True), start=1):
@@ -117,15 +140,24 @@ def _drafts(
         body = _text(content_html, content_is_html, link or base)
         title_detail = entry.get("title_detail") or {}
         published, date_only = feed_instant(reading, zone) if reading else (None, False)
+        text = entry_text(
+            title_text(entry.get("title"), is_html=_is_html(title_detail)),
+            summary,
+            body,
+            url=link,
+            names=site_names(feed_title, _source_title(entry), url=link or base),
+            summary_raw_length=len((summary_html or "").strip()),
+            cap=cap,
+        )
         add_entry(
             parsed,
             EntryFields(
                 where=f"entry {number}",
                 guid=entry.get("id") or None,
                 url=link,
-                title=title_text(entry.get("title"), is_html=_is_html(title_detail)),
-                summary=summary.text,
-                body=body.text,
+                title=text.title,
+                summary=text.summary,
+                body=text.body,
                 image_url=_image(entry, link or base, (body, summary), feed_images),
                 published=published,
                 category=category or _category(entry, link, section, feed_tags),
@@ -133,6 +165,7 @@ def _drafts(
                 language=title_detail.get("language") or language,
                 date_only=date_only,
                 raw_url=raw_link,
+                hold_reason=text.hold_reason,
             ),
             now=now,
             source=source,
@@ -170,7 +203,14 @@ def _content(entry: Any) -> tuple[str | None, bool]:
 def _text(value: str | None, is_html: bool, base: str | None) -> Extracted:
     if not value:
         return Extracted("", None)
-    return extract_html(value, base_url=base) if is_html else Extracted(tidy(value), None)
+    return extract_html(value, base_url=base) if is_html else plain_text(value)
+
+
+def _source_title(entry: Any) -> str | None:
+    """The publisher an aggregator names for the item (Google News' <source>), if any."""
+    source = entry.get("source") or {}
+    title = source.get("title") if isinstance(source, dict) else None
+    return title if isinstance(title, str) else None
 
 
 def _link(entry: Any, base: str | None) -> str | None:

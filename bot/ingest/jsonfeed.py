@@ -18,9 +18,13 @@ from bot.ingest.categories import Category, pick_category
 from bot.ingest.dates import DateReading, feed_instant, feed_zone, read_date
 from bot.ingest.drafts import Rejection
 from bot.ingest.entries import EntryFields, ParsedFeed, add_entry
+from bot.ingest.entrytext import entry_text
 from bot.ingest.images import ImageCandidate, pick_image
+from bot.ingest.lead import publisher_cap
 from bot.ingest.links import canonical_link
-from bot.ingest.normalise import absolute_url, extract_html, one_line, tidy, title_text
+from bot.ingest.mojibake import repair
+from bot.ingest.normalise import absolute_url, extract_html, one_line, plain_text, title_text
+from bot.ingest.titles import site_names
 
 _VERSION_PREFIX = "https://jsonfeed.org/version/"
 
@@ -53,13 +57,15 @@ def parse_json_feed(
     if not isinstance(items, list):
         raise NotAFeedError("JSON Feed without an 'items' list")
     base = absolute_url(_str(document.get("home_page_url")), url) or url
-    parsed = ParsedFeed(feed_title=one_line(_str(document.get("title")) or "") or None)
+    feed_title = repair(one_line(_str(document.get("title")) or "")).text
+    parsed = ParsedFeed(feed_title=feed_title or None)
     feed_language = _str(document.get("language"))
     outlets = [parsed.feed_title or ""]
     feed_authors = _authors(document, outlets)
     feed_images = [absolute_url(_str(document.get(key)), base) for key in ("icon", "favicon")]
     readings = [_reading(item) if isinstance(item, dict) else None for item in items]
     zone = feed_zone(readings, tz)
+    cap = publisher_cap(_str(item.get("summary")) for item in items if isinstance(item, dict))
     for number, (item, reading) in enumerate(zip(items, readings, strict=True), start=1):
         if not isinstance(item, dict):
             parsed.rejections.append(Rejection(f"item {number}", "item is not an object"))
@@ -69,8 +75,18 @@ def parse_json_feed(
         guid_url = absolute_url(item_id, base) if isinstance(item_id, str) else None
         link = canonical_link(raw_link, alternatives=(guid_url,))
         content = extract_html(_str(item.get("content_html")) or "", base_url=link or base)
-        text = content.text or tidy(_str(item.get("content_text")) or "")
-        summary = tidy(_str(item.get("summary")) or "")
+        if not content.blocks:
+            content = plain_text(_str(item.get("content_text")) or "")
+        raw_summary = _str(item.get("summary")) or ""
+        text = entry_text(
+            title_text(_str(item.get("title")), is_html=False),
+            plain_text(raw_summary),
+            content,
+            url=link,
+            names=site_names(feed_title, url=link or base),
+            summary_raw_length=len(raw_summary.strip()),
+            cap=cap,
+        )
         named = [
             ImageCandidate(url)
             for key in ("image", "banner_image")
@@ -86,9 +102,9 @@ def parse_json_feed(
                 where=f"item {number}",
                 guid=str(item_id) if isinstance(item_id, (str, int)) and item_id != "" else None,
                 url=link,
-                title=title_text(_str(item.get("title")), is_html=False),
-                summary=summary or text,
-                body=text,
+                title=text.title,
+                summary=text.summary,
+                body=text.body,
                 image_url=image,
                 published=published,
                 category=category or pick_category(categories, url=link),
@@ -96,6 +112,7 @@ def parse_json_feed(
                 language=_str(item.get("language")) or feed_language,
                 date_only=date_only,
                 raw_url=raw_link,
+                hold_reason=text.hold_reason,
             ),
             now=now,
             source=source,

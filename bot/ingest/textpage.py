@@ -18,6 +18,7 @@ from bot.errors import NoArticleError
 from bot.identity import article_guid
 from bot.ingest.dates import parse_date, parse_relative
 from bot.ingest.normalise import one_line
+from bot.ingest.titles import site_names, strip_site_name
 
 # Whole lines that are chrome wherever they appear.
 _CHROME_LINES = frozenset(
@@ -80,7 +81,7 @@ def parse_text_page(
         header_end = title_at if title_at is not None else 0
     if title_at is None:
         raise NoArticleError("no title found in the page text")
-    title = lines[title_at]
+    title = strip_site_name(lines[title_at], site_names(site_name))
     rest = lines[max(header_end, title_at) + 1 :]
     byline = None
     body: list[str] = []

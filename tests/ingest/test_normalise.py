@@ -52,3 +52,16 @@ def test_unparseable_and_relative_dates() -> None:
     assert parse_relative("2 months ago", now) == now - timedelta(days=60)
     assert parse_relative("an hour ago", now) == now - timedelta(hours=1)
     assert parse_relative("yesterday", now) == now - timedelta(days=1)
+
+
+def test_line_breaks_in_the_source_are_spaces_except_br_and_pre() -> None:
+    # daringfireball.json wraps quotations at 65 columns inside one <p>.
+    extracted = extract_html(
+        "<p>Pundits have long suspected that two roadblocks stood in the way\n"
+        "of Apple becoming a carrier.</p><pre>line one\n  line two</pre><p>a<br>b</p>"
+    )
+    assert extracted.text == (
+        "Pundits have long suspected that two roadblocks stood in the way of Apple becoming a "
+        "carrier.\n\nline one\nline two\n\na\nb"
+    )
+    assert [block.kind for block in extracted.blocks] == ["prose", "code", "prose"]

@@ -21,6 +21,7 @@ from storage.deliveries import DeliveryRepository
 from tests.sources.conftest import Handler, LocalServer, make_settings
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+CORPUS_FEEDS = Path(__file__).resolve().parents[1] / "corpus" / "feeds"
 
 
 def rss(*items: tuple[str, str, datetime]) -> bytes:
@@ -239,3 +240,32 @@ async def test_stored_links_are_clean_and_undated_feeds_are_held(
     assert stored is not None and stored.url == "https://news.example/t-1?page=2"
     old = await repo.get_by_guid("https://news.example/old-1")
     assert old is not None and old.hold_reason == "no publication date"
+
+
+async def test_adverts_and_garbled_items_are_stored_held_with_their_reason(
+    server: LocalServer, make_desk: MakeDesk
+) -> None:
+    wapo = (CORPUS_FEEDS / "wapo_wellness.xml").read_bytes()
+    # The Yandex mojibake capture with the C1 bytes lost: no certain repair exists.
+    lossy = (CORPUS_FEEDS / "yandex_news_moscow_mojibake.xml").read_bytes().decode("utf-8")
+    lossy = lossy.translate({code: None for code in range(0x80, 0xA0)})
+    server.routes["/wapo"] = lambda h: h.reply(200, wapo)
+    server.routes["/yandex"] = lambda h: h.reply(200, lossy.encode())
+    desk = await make_desk("/wapo", "/yandex")
+    await desk.service.fetch_all()
+    articles = ArticleRepository(desk.db.conn)
+    advert = await articles.get_by_guid("cc0c5fb09865354bbec8415210a554da")
+    assert advert is not None
+    assert advert.hold_reason == "advertisement: 'Featured Advertiser'"
+    news = await articles.get_by_guid(
+        "http://www.washingtonpost.com/lifestyle/wellness/under-armour-et-al-make-sweat-wicking"
+        "-clothes-de-rigueur-these-days/2012/08/10/92cfb4ae-e193-11e1-98e7-89d659f9c106_story.html"
+        "?wprss=rss_wellness"
+    )
+    assert news is not None and news.hold_reason is None
+    assert news.summary is not None and news.summary.endswith("was sick of sweaty tees.")
+    garbled = await articles.get_by_guid(
+        "https://news.yandex.ru/yandsearch?cl4url=ria.ru%2Fsociety%2F20170107%2F1485236822.html"
+    )
+    assert garbled is not None
+    assert (garbled.hold_reason or "").startswith("text looks garbled: ")
