@@ -20,7 +20,7 @@ from telegram import Bot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Article
-from bot.errors import ClaimLostError, DeliveryError, SendInterruptedError
+from bot.errors import ClaimLostError, DeliveryError, LeaseLostError, SendInterruptedError
 from bot.notify import AdminNotifier
 from bot.publishing.channel import ChannelSender, SentPost
 from bot.publishing.corrections import correct_changed_posts
@@ -268,5 +268,8 @@ class PublishingService:
 
 
 def _log_crash(task: asyncio.Task[PassReport]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        logger.error("publishing pass crashed", exc_info=task.exception())
+    if task.cancelled() or task.exception() is None:
+        return
+    if isinstance(task.exception(), LeaseLostError):
+        return  # not a crash: another process is the bot now, and the services said so
+    logger.error("publishing pass crashed", exc_info=task.exception())
