@@ -39,10 +39,18 @@ def _writable(path: Path) -> bool:
     return os.access(folder, os.W_OK)
 
 
+def _disk_full(path: Path) -> bool:
+    """Whether the file system holding the store has no space left (SQLite may say "I/O error")."""
+    try:
+        return os.statvfs(path.parent if str(path.parent) else ".").f_bavail == 0
+    except OSError:
+        return False
+
+
 def not_writable(exc: sqlite3.Error, path: Path) -> StoreNotWritableError | None:
     """The disk-full or read-only error `exc` stands for, or None if it is neither."""
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-    if code == _SQLITE_FULL:
+    if code == _SQLITE_FULL or (code in _NOT_WRITABLE and _disk_full(path)):
         return StoreNotWritableError(
             f"the disk holding the store {path} is full: free some space (or move "
             "storage.path to a disk with room), then start again; the store was not changed"
