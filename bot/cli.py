@@ -236,10 +236,16 @@ def _run(settings: Settings, _args: argparse.Namespace, _path: Path) -> int:
         loop.close()
         asyncio.set_event_loop(None)
         raise
-    app.run_polling(
-        allowed_updates=["message", "callback_query", "my_chat_member", "channel_post"],
-        stop_signals=(signal.SIGINT, signal.SIGTERM),
-    )
+    try:
+        app.run_polling(
+            allowed_updates=["message", "callback_query", "my_chat_member", "channel_post"],
+            stop_signals=(signal.SIGINT, signal.SIGTERM),
+        )
+    except Exception:
+        # After a lost lease, whatever failed while stopping (a request timed out during the
+        # pause) matters less than the reason to stop.
+        if app.bot_data.lease_lost is None:
+            raise
     if app.bot_data.lease_lost is not None:  # another process is the bot now: say so, exit 3
         raise app.bot_data.lease_lost
     return EXIT_OK

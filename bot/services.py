@@ -64,9 +64,11 @@ class Services:
             return
         try:
             async with self.db.transaction():  # the fence notices a takeover first
-                await self.lease.heartbeat(self.clock())
+                still_ours = await self.lease.heartbeat(self.clock())
         except LeaseLostError:
             return  # `fence_writes` already reported it
+        if not still_ours:
+            await self.holds_lease()  # reports the loss, naming who took over
 
     async def holds_lease(self) -> bool:
         """Whether this process is still the bot; each newsroom job asks before it acts."""
