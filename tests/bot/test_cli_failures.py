@@ -290,3 +290,20 @@ async def test_full_disk_is_one_line_exit_2_and_the_store_untouched(
     filler.unlink()
     assert store_state(db) == before
     assert accepting.calls_of("sendMessage") == []
+
+
+async def test_token_shaped_text_never_reaches_stdout_or_the_logs(tmp_path: Path) -> None:
+    # A feed URL carrying another bot's token (a site's webhook relay, say): the failing
+    # fetch's report line and the DEBUG logs name the source, never the token.
+    other = "5550001112:BBQz1yX2wV3uT4sR5qP6oN7mL8kJ9iH0gFe"
+    path = config(tmp_path, closed_port_url())
+    feed = f"{closed_port_url().removesuffix('/bot')}/feed.xml?relay={other}"
+    path.write_text(
+        path.read_text() + f'\n[[sources]]\nname = "relay"\nurl = "{feed}"\n', encoding="utf-8"
+    )
+    async with newsdesk(tmp_path, path, "--log-level", "DEBUG", "fetch", name="bot") as bot:
+        code = await bot.exit_code()
+    assert code == 1, bot.output()  # the source failed, and said so
+    assert "relay" in bot.stdout.read_text()
+    assert other.split(":", 1)[1] not in bot.output()
+    assert_clean(bot.output())
