@@ -7,7 +7,7 @@ which is both fast (one commit) and atomic (a crash leaves none of it half-writt
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 
 from bot.domain import Article, ArticleDraft
@@ -22,14 +22,21 @@ class ArticleService:
         self._db = db
         self._clock = clock
 
-    async def store(self, drafts: Iterable[ArticleDraft]) -> list[UpsertResult]:
-        """Insert or update every draft in one transaction; the last of duplicate guids wins."""
+    async def store(
+        self, drafts: Iterable[ArticleDraft], *, keep_time_of: Collection[str] = ()
+    ) -> list[UpsertResult]:
+        """Insert or update every draft in one transaction; the last of duplicate guids wins.
+
+        Drafts whose guid is in `keep_time_of` had no time of their own: a stored article
+        keeps its `published_at` rather than moving to the moment of reading.
+        """
         results: list[UpsertResult] = []
         now = self._clock()
         async with self._db.transaction() as conn:
             repo = ArticleRepository(conn)
             for draft in drafts:
-                results.append(await repo.upsert(draft, now=now))
+                keep = draft.guid in keep_time_of
+                results.append(await repo.upsert(draft, now=now, keep_published=keep))
         return results
 
     async def get(self, article_id: int) -> Article | None:

@@ -23,8 +23,9 @@ from pydantic import (
     field_validator,
 )
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, InvalidURLError
 from bot.redaction import redact
+from bot.urls import check_url
 
 TOKEN_ENV = "NEWSDESK_TOKEN"  # noqa: S105 - the variable's name, not a secret
 CONFIG_ENV = "NEWSDESK_CONFIG"
@@ -45,6 +46,7 @@ NEVER_ADMINS = frozenset(SERVICE_ACCOUNTS)
 
 _TOKEN_RE = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$")
 _CHANNEL_USERNAME_RE = re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")
+_URL_USERINFO = re.compile(r"(://)[^/?#@\s]*@")
 
 
 class _Section(BaseModel):
@@ -168,10 +170,11 @@ class SourceSettings(_Section):
 
     @field_validator("url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("expected an http:// or https:// URL")
-        return value
+    def _fetchable_url(cls, value: str) -> str:
+        try:
+            return check_url(value)  # the same check as /post <url> and every redirect
+        except InvalidURLError as exc:
+            raise ValueError(f"{exc}; expected an http:// or https:// URL") from None
 
 
 class FetchingSettings(_Section):
@@ -252,9 +255,15 @@ def _toml_value(value: str | int | float | bool) -> str:
     return repr(value)
 
 
+def _key_path(parts: tuple[int | str, ...]) -> str:
+    """`sources[0].url`: list positions in brackets, as an operator reads `[[sources]]`."""
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts)
+    return path.lstrip(".") or "(top level)"
+
+
 def _describe(error: Any) -> str:
     """One line naming the key, the problem and what was given, with no token in it."""
-    loc = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    loc = _key_path(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
         return redact(f"{loc}: unknown key (check the spelling; see config.example.toml)")
@@ -264,6 +273,8 @@ def _describe(error: Any) -> str:
     if "token" in loc:  # never echo a token back, even a malformed one
         return f"{loc}: {message}"
     shown = error.get("input")
+    if isinstance(shown, str):
+        shown = _URL_USERINFO.sub(r"\1***@", shown)  # a password in a URL is never echoed
     if isinstance(shown, (str, int, float, bool)):
         return redact(f"{loc}: {message} (got {_toml_value(shown)})")
     return redact(f"{loc}: {message}")

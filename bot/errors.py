@@ -6,7 +6,8 @@
     │   ├── SchemaTooNewError   the database was written by a newer newsdesk
     │   ├── InstanceRunningError another process already runs the bot on this database
     │   ├── LeaseLostError      another process took this one's lease over: it must stop
-    │   └── StoreNotWritableError the disk is full or the store is read-only
+    │   ├── StoreNotWritableError the disk is full or the store is read-only
+    │   └── UnreadableArticleError a row of `articles` (written by the site) cannot be read
     ├── DeliveryError           the Bot API refused or lost a post; carries the classified failure
     ├── AdminError              an editor's request cannot be done as asked
     │   └── NotAnEditorError    the requester is not an admin (checked again in the service)
@@ -21,7 +22,10 @@
         ├── NoArticleError      a page holds no article text the extractor can find
         └── FetchError          the network did not deliver a usable body
             ├── BlockedURLError scheme or address refused by the guard (SSRF protection)
-            ├── TooLargeError   the body passed the size cap while streaming
+            │   └── InvalidURLError  not a fetchable URL (scheme, host, port, syntax)
+            ├── NetworkError    DNS, connection, TLS or protocol failure, or a timeout
+            ├── TooLargeError   the body passed the size cap while streaming or decoding
+            ├── ContentEncodingError  an unknown, too deeply stacked or corrupt encoding
             └── HTTPStatusError the server answered with an error status
 
 Handlers catch the ones they expect and answer politely; anything else reaches the global error
@@ -50,6 +54,19 @@ class ConfigError(NewsdeskError):
 
 class StorageError(NewsdeskError):
     """The store cannot be used as it is."""
+
+
+class UnreadableArticleError(StorageError):
+    """An `articles` row cannot become an Article (a time no parser reads, a bad value).
+
+    The site writes that table directly, so this is data, not a bug: the publisher quarantines
+    the article with `reason` and goes on with the others.
+    """
+
+    def __init__(self, article_id: int, reason: str) -> None:
+        super().__init__(f"article {article_id}: {reason}")
+        self.article_id = article_id
+        self.reason = reason
 
 
 class SchemaTooNewError(StorageError):
@@ -100,8 +117,20 @@ class BlockedURLError(FetchError):
     """The URL's scheme or resolved address is not allowed."""
 
 
+class InvalidURLError(BlockedURLError):
+    """The URL is not one newsdesk can fetch: the message names the problem, for a person."""
+
+
+class NetworkError(FetchError):
+    """The request did not complete: name resolution, connection, TLS, protocol or timeout."""
+
+
 class TooLargeError(FetchError):
     """The response body exceeded the configured size cap."""
+
+
+class ContentEncodingError(FetchError):
+    """The body's Content-Encoding is unknown, stacked too deep, or does not decode."""
 
 
 class HTTPStatusError(FetchError):

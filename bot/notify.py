@@ -14,12 +14,10 @@ from collections.abc import Callable, Sequence
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from bot.rendering import truncate, utf16_len
+from bot.rendering.fitting import fit_html
 from bot.rendering.text import escape_html
 
 logger = logging.getLogger(__name__)
-
-MAX_TEXT = 4096
 
 
 class AdminNotifier:
@@ -48,17 +46,12 @@ class AdminNotifier:
             if last is not None and now - last < every_seconds:
                 return 0
             self._last_sent[kind] = now
-        parse_mode: str | None = "HTML"
-        if utf16_len(text) > MAX_TEXT:
-            # Cutting HTML could split a tag and Telegram would refuse the whole message: a long
-            # notice goes out as plain text, cut at a word boundary.
-            text, parse_mode = truncate(text, MAX_TEXT), None
+        # Whatever the counts, the notice must arrive: cut to Telegram's limit as it measures it.
+        text = fit_html(text)
         delivered = 0
         for admin in self._admins:
             try:
-                await self._bot.send_message(
-                    admin, text, reply_markup=markup, parse_mode=parse_mode
-                )
+                await self._bot.send_message(admin, text, reply_markup=markup, parse_mode="HTML")
                 delivered += 1
             except TelegramError as exc:
                 logger.warning("could not notify admin %s: %s", admin, exc.message)

@@ -15,6 +15,8 @@ from bot.admin import ADMIN_COMMANDS, Actor, Command, Reply
 from bot.admin.replies import EDITORS_ONLY
 from bot.context import Context
 from bot.errors import AdminError
+from bot.rendering import CAPTION_LIMIT, TEXT_LIMIT
+from bot.rendering.fitting import fit_html
 
 # `/breaking` alone is the subscribers' list (to admins too): only `/breaking <text>` is ours.
 _WITH_ARGS = ("breaking",)
@@ -27,14 +29,23 @@ def actor_of(user: User) -> Actor:
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> Message:
-    """Send a service's reply: a photo with its caption, or text (with a link preview if any)."""
+    """Send a service's reply: a photo with its caption, or text (with a link preview if any).
+
+    Every answer is fitted to Telegram's limit here, so no count or name can make it refused.
+    """
     if reply.photo is not None:
         return await bot.send_photo(
-            chat_id, reply.photo, caption=reply.text, reply_markup=reply.markup
+            chat_id,
+            reply.photo,
+            caption=fit_html(reply.text, CAPTION_LIMIT),
+            reply_markup=reply.markup,
         )
     preview = LinkPreviewOptions(is_disabled=reply.link_preview is None, url=reply.link_preview)
     return await bot.send_message(
-        chat_id, reply.text, reply_markup=reply.markup, link_preview_options=preview
+        chat_id,
+        fit_html(reply.text, TEXT_LIMIT),
+        reply_markup=reply.markup,
+        link_preview_options=preview,
     )
 
 

@@ -8,14 +8,20 @@ always store ISO 8601 UTC text.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
+from pydantic import ValidationError
 
 from bot.domain import Article, ArticleDraft
+from bot.errors import UnreadableArticleError
+from storage.times import parse_time
+
+logger = logging.getLogger(__name__)
 
 _CONTENT_FIELDS = (
     "url",
@@ -42,19 +48,49 @@ def to_db_time(value: datetime) -> str:
 
 
 def from_db_time(value: str) -> datetime:
-    """Parse what we or the site wrote; naive means UTC."""
-    parsed = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    """Parse what we or the site wrote (any form `storage.times` reads); naive means UTC."""
+    parsed = parse_time(value)
+    if parsed is None:
+        raise ValueError(f"unreadable time {str(value)[:60]!r}")
+    return parsed
 
 
 def article_from_row(row: Sequence[Any]) -> Article:
-    """Build an Article from a row selected with `SELECT_ARTICLE`'s column order."""
+    """Build an Article from a row selected with `SELECT_ARTICLE`'s column order.
+
+    Raises `UnreadableArticleError` (with the id and why) for a row no reader can use, so a
+    caller can set that one article aside instead of failing for all of them.
+    """
     data = dict(zip(_COLUMNS, row, strict=True))
+    article_id = int(data["id"])
     for key in ("published_at", "created_at", "updated_at"):
-        data[key] = from_db_time(data[key])
+        parsed = parse_time(data[key])
+        if parsed is None:
+            shown = str(data[key])[:60]
+            raise UnreadableArticleError(article_id, f"unreadable {key}: {shown!r}")
+        data[key] = parsed
     data["is_breaking"] = bool(data["is_breaking"])
     data["date_only"] = bool(data["date_only"])
-    return Article.model_validate(data)
+    try:
+        return Article.model_validate(data)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise UnreadableArticleError(article_id, f"unreadable {where}: {problem['msg']}") from None
+
+
+def readable_articles(rows: Iterable[Sequence[Any]]) -> list[Article]:
+    """The rows that make Articles; an unreadable one is left out (and logged), not fatal.
+
+    For lists shown to readers: one bad row the site wrote must not break /latest for all.
+    """
+    articles: list[Article] = []
+    for row in rows:
+        try:
+            articles.append(article_from_row(row))
+        except UnreadableArticleError as exc:
+            logger.warning("left out of a list: %s", exc)
+    return articles
 
 
 class UpsertOutcome(enum.Enum):
@@ -105,9 +141,18 @@ class ArticleRepository:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def upsert(self, draft: ArticleDraft, *, now: datetime) -> UpsertResult:
-        """Insert a new article, update a changed one, or leave an identical one alone."""
+    async def upsert(
+        self, draft: ArticleDraft, *, now: datetime, keep_published: bool = False
+    ) -> UpsertResult:
+        """Insert a new article, update a changed one, or leave an identical one alone.
+
+        With `keep_published` (the input gave no time), an existing article keeps its time.
+        """
         existing = await self.get_by_guid(draft.guid)
+        if existing is not None and keep_published:
+            draft = draft.model_copy(
+                update={"published_at": existing.published_at, "date_only": existing.date_only}
+            )
         values = _draft_values(draft)
         stamp = to_db_time(now)
         if existing is None:

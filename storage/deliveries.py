@@ -158,6 +158,30 @@ class DeliveryRepository(DeliveryQueries):
         )
         return cursor.rowcount == 1
 
+    async def quarantine(self, article_id: int, reason: str, *, now: datetime) -> None:
+        """Set an unreadable article aside: skipped with `reason`, unless already handled.
+
+        A new article gets a skipped record; a pending or failed one becomes skipped. Posted,
+        sending and uncertain records stand: the channel already shows (or may show) it.
+        """
+        stamp = to_db_time(now)
+        await self._conn.execute(
+            "INSERT INTO deliveries (article_id, state, skip_reason, updated_at) "
+            "VALUES (?, 'skipped', ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+            "state = 'skipped', skip_reason = excluded.skip_reason, "
+            "updated_at = excluded.updated_at WHERE state IN ('pending', 'failed')",
+            (article_id, reason, stamp),
+        )
+
+    async def release(self, article_id: int, *, now: datetime) -> None:
+        """The site fixed a row set aside as unreadable: it is due again (pending)."""
+        await self._conn.execute(
+            "UPDATE deliveries SET state = 'pending', skip_reason = NULL, "
+            "next_attempt_at = NULL, updated_at = ? WHERE article_id = ? "
+            "AND state = 'skipped' AND skip_reason LIKE 'unreadable %'",
+            (to_db_time(now), article_id),
+        )
+
     async def skip(self, article_id: int, reason: str, *, now: datetime) -> None:
         """Mark an existing record skipped (an editor's decision)."""
         await self._set(article_id, now, state=DeliveryState.SKIPPED.value, skip_reason=reason)

@@ -9,6 +9,7 @@ connection outside a transaction. The record's life cycle is told in `storage.de
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,16 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Article
-from storage.articles import SELECT_ARTICLE, article_from_row, from_db_time, to_db_time
+from bot.errors import UnreadableArticleError
+from storage.articles import (
+    SELECT_ARTICLE,
+    article_from_row,
+    from_db_time,
+    readable_articles,
+    to_db_time,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class DeliveryState(enum.StrEnum):
@@ -106,7 +116,11 @@ class DeliveryQueries:
         return delivery.state.value if delivery else None
 
     async def next_due(self, now: datetime) -> tuple[Delivery, Article] | None:
-        """The oldest article that is due for (another) try."""
+        """The oldest article that is due for (another) try.
+
+        Raises `UnreadableArticleError` (naming the article) when that row cannot be read, so
+        the pass sets it aside and asks again.
+        """
         async with self._conn.execute(
             f"{_JOINED} WHERE a.retracted_at IS NULL AND ((d.state = 'pending' AND "
             "(d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)) OR "
@@ -130,10 +144,14 @@ class DeliveryQueries:
             (to_db_time(cutoff), stamp, stamp, to_db_time(cutoff), stamp, to_db_time(cutoff)),
         ) as cur:
             rows = await cur.fetchall()
-        return [article_from_row(row) for row in rows]
+        return readable_articles(rows)
 
     async def corrections_due(self) -> list[tuple[Delivery, Article]]:
-        """Posted articles changed since their post was last written."""
+        """Posted articles changed since their post was last written.
+
+        A row that cannot be read is left out (its post stays as it was; the pass's repair
+        step tells the editors), so it cannot stop the other corrections.
+        """
         async with self._conn.execute(
             # >=: an update in the same millisecond as the post must not be missed; an equal
             # pair costs one render and hash comparison, then mark_corrected moves past it.
@@ -141,7 +159,13 @@ class DeliveryQueries:
             "ORDER BY a.updated_at"
         ) as cur:
             rows = await cur.fetchall()
-        return [_pair(row) for row in rows]
+        pairs: list[tuple[Delivery, Article]] = []
+        for row in rows:
+            try:
+                pairs.append(_pair(row))
+            except UnreadableArticleError as exc:
+                logger.warning("post not corrected: %s", exc)
+        return pairs
 
     async def counts(self) -> dict[DeliveryState, int]:
         """How many deliveries are in each state."""

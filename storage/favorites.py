@@ -14,7 +14,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain import Article
-from storage.articles import SELECT_ARTICLE, article_from_row, to_db_time
+from storage.articles import SELECT_ARTICLE, readable_articles, to_db_time
 from storage.search import Visibility
 
 Pair = tuple[int, int]  # (user id, article id)
@@ -87,7 +87,7 @@ class FavoriteRepository:
             "ORDER BY f.saved_at DESC, f.article_id DESC LIMIT ? OFFSET ?",
             (user_id, limit, offset),
         )
-        return [article_from_row(row) for row in rows]
+        return readable_articles(rows)
 
     async def saved_ids(self, user_id: int) -> list[int]:
         """Every article id a user saved, the most recent first (for checks and tests)."""

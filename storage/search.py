@@ -20,7 +20,7 @@ import aiosqlite
 import regex  # type: ignore[import-untyped, unused-ignore]
 
 from bot.domain import Article
-from storage.articles import SELECT_ARTICLE, article_from_row, to_db_time
+from storage.articles import SELECT_ARTICLE, readable_articles, to_db_time
 
 # Harakat and tanwin (U+064B–U+0652), the superscript alef and tatweel vanish; hamza-carrying and
 # wasla alefs become a bare alef; alef maksura becomes ya. Keep in step with the migration's view.
@@ -104,7 +104,7 @@ class NewsRepository:
 
     async def _articles(self, sql: str, params: tuple[object, ...]) -> list[Article]:
         rows = await self._conn.execute_fetchall(sql, params)
-        return [article_from_row(row) for row in rows]
+        return readable_articles(rows)
 
     async def listed(self, article_id: int) -> Article | None:
         """One article, if subscribers may see it."""

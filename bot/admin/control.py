@@ -16,12 +16,13 @@ from bot.admin.replies import Actor, Editors, Reply, article_number, esc, post_l
 from bot.admin.status import status_text
 from bot.clock import Clock
 from bot.config import Settings
-from bot.errors import DeliveryError, IngestError
+from bot.errors import DeliveryError, IngestError, InvalidURLError
 from bot.publishing.service import EDITOR_PAUSED_KEY, PublishingService
 from bot.rendering.text import single_line, truncate, utf16_len
 from bot.sources.fetcher import Fetcher
 from bot.sources.pages import fetch_article_page
 from bot.sources.service import SourceService
+from bot.urls import check_url
 from storage.articles import ArticleRepository
 from storage.breaking import BreakingPostRepository
 from storage.control import ControlRepository
@@ -110,9 +111,17 @@ class AdminService:
     async def post(self, actor: Actor, arg: str) -> Reply:
         """/post <id> or /post <url>: post one article now, ahead of the queue (not breaking)."""
         self._editors.check(actor)
-        if arg.startswith(("http://", "https://")):
+        if "://" in arg or arg.lower().startswith("http"):
             try:
-                article_id = await self._fetch(arg)
+                url = check_url(arg)
+            except InvalidURLError as exc:  # refused at the door: nothing was fetched
+                await self._audit.record(actor, "post", arg, f"refused: {exc}")
+                return Reply(
+                    f"❌ That link cannot be fetched: {esc(exc)}. "
+                    "Send the article's full <code>https://…</code> address."
+                )
+            try:
+                article_id = await self._fetch(url)
             except IngestError as exc:
                 await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
                 return Reply(f"❌ Could not read that page: {esc(exc)}")

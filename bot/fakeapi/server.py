@@ -4,7 +4,8 @@ The server runs in its own thread so it keeps answering while a test's event loo
 blocked, and it owns nothing but sockets: every decision is the dispatcher's. Two details
 matter for tests: the request line contains the bot token, so logging is redacted, and
 ``stop()`` must not hang on idle keep-alive connections or held answers, so open connections
-are tracked and shut down and every wait observes the ``stopping`` event.
+are tracked and shut down and every wait observes the ``stopping`` event. Requests from web
+pages (a wrong Host, an Origin, browser fetch metadata) are refused first: see ``guard``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from bot.fakeapi.dispatch import Outcome
+from bot.fakeapi.guard import allowed_hosts, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ class _Server(ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+        self.hosts = allowed_hosts(address[0], int(self.server_address[1]))
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Client disconnects are routine in tests (timeouts, drops); log them quietly."""
@@ -103,6 +106,12 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _serve(self) -> None:
+        refused = refusal(self.headers, self.server.hosts)
+        if refused is not None:
+            # Browsers' requests are turned away unread and unrecorded (see bot.fakeapi.guard).
+            self.close_connection = True
+            self._answer(403, {"ok": False, "error_code": 403, "description": refused})
+            return
         try:
             body = self._read_body()
         except (ValueError, OSError):

@@ -1,9 +1,11 @@
 """Publication dates as feeds and pages really write them.
 
 feedparser turns every date it understands into a UTC `struct_time`, which loses one fact that
-matters here: whether the source gave a zone at all. A zone-less date is local time of the site,
-so the raw string is parsed here first (RFC 822, ISO 8601, the Italian/Portuguese/French/German/
-Spanish names and the free-form shapes the corpus shows); feedparser's answer is the fallback.
+matters here: whether the source gave a zone, or a time of day, at all. So the raw string is read
+here first (RFC 822, ISO 8601, the Italian/Portuguese/French/German/Spanish names and the free-form
+shapes the corpus shows) into a `DateReading`; feedparser's answer is the fallback. A zone-less
+time in a feed is in the offset the feed states elsewhere, else in the site's zone; a date with
+no time of day is that day, shown without a time.
 
 A small table of month names was preferred over `dateparser`: the shapes are few, the table is
 predictable and ~100x faster, and a wrong guess would misplace an article in the channel.
@@ -14,8 +16,10 @@ from __future__ import annotations
 import email.utils
 import re
 import time
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 _MONTHS = {
     # English
@@ -58,6 +62,7 @@ _ISO = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
 _WEEKDAY_FIRST = re.compile(r"^[^\W\d_]+\.?,\s*", re.UNICODE)
+_CLOCK = re.compile(r"\d:\d{2}")
 _ZONE_AT_END = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[A-Za-z]{1,5}|[+-]\d{4})$")
 _FREE_FORM = (
     "%d %b %Y %H:%M:%S",
@@ -87,7 +92,23 @@ _UNIT_SECONDS = {
 }
 
 
-def _iso(raw: str, tz: ZoneInfo) -> datetime | None:
+@dataclass(frozen=True)
+class DateReading:
+    """A date as the source wrote it: wall time, the offset it stated (if any), and whether it
+    gave a time of day at all. Resolving is left to the caller, who knows the feed's zone."""
+
+    wall: datetime  # naive
+    offset: timedelta | None
+    has_time: bool
+
+    def resolve(self, zone: tzinfo) -> datetime:
+        """The instant, reading a zone-less time in `zone`."""
+        if self.offset is None:
+            return self.wall.replace(tzinfo=zone)
+        return (self.wall - self.offset).replace(tzinfo=UTC)
+
+
+def _iso(raw: str) -> DateReading | None:
     match = _ISO.match(raw)
     if match is None:
         return None
@@ -98,13 +119,14 @@ def _iso(raw: str, tz: ZoneInfo) -> datetime | None:
         naive = datetime(year, month, day, hour, minute, second, micro)
     except ValueError:
         return None
+    has_time = parts[3] is not None
     if zone is None:
-        return naive.replace(tzinfo=tz)
+        return DateReading(naive, None, has_time)
     if zone.upper() == "Z":
-        return naive.replace(tzinfo=UTC)
+        return DateReading(naive, timedelta(0), has_time)
     digits = zone[1:].replace(":", "").ljust(4, "0")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return (naive - offset if zone[0] == "+" else naive + offset).replace(tzinfo=UTC)
+    return DateReading(naive, offset if zone[0] == "+" else -offset, has_time)
 
 
 def _englishify(raw: str) -> str:
@@ -129,7 +151,7 @@ def _englishify(raw: str) -> str:
     return " ".join(words)
 
 
-def _rfc822(text: str, tz: ZoneInfo) -> datetime | None:
+def _rfc822(text: str) -> DateReading | None:
     if text[-2:].upper() in {"AM", "PM"}:
         return None  # a 12-hour clock: email.utils would read "PM" as a zone
     parts = email.utils.parsedate_tz(text)
@@ -140,28 +162,35 @@ def _rfc822(text: str, tz: ZoneInfo) -> datetime | None:
     except ValueError:
         return None
     if not _ZONE_AT_END.search(text):
-        return naive.replace(tzinfo=tz)
-    return naive.replace(tzinfo=UTC) - timedelta(seconds=parts[9] or 0)
+        return DateReading(naive, None, True)
+    return DateReading(naive, timedelta(seconds=parts[9] or 0), True)
 
 
-def parse_date(raw: str | None, tz: ZoneInfo) -> datetime | None:
-    """An aware datetime from a date string as feeds write them, or None."""
+def read_date(raw: str | None) -> DateReading | None:
+    """What a date string as feeds write them says, before any zone is assumed; or None."""
     if not raw:
         return None
     text = " ".join(raw.split())
-    found = _iso(text, tz)
+    found = _iso(text)
     if found is not None:
         return found
     english = _englishify(text)
-    found = _rfc822(english, tz)
+    found = _rfc822(english)
     if found is not None:
         return found
     for fmt in _FREE_FORM:
         try:
-            return datetime.strptime(english, fmt).replace(tzinfo=tz)
+            wall = datetime.strptime(english, fmt)
         except ValueError:
             continue
+        return DateReading(wall, None, "%H" in fmt or "%I" in fmt)
     return None
+
+
+def parse_date(raw: str | None, tz: tzinfo) -> datetime | None:
+    """An aware datetime from a date string as feeds write them (zone-less: in `tz`), or None."""
+    reading = read_date(raw)
+    return reading.resolve(tz) if reading is not None else None
 
 
 def from_struct(value: time.struct_time | None) -> datetime | None:
@@ -186,3 +215,32 @@ def parse_relative(raw: str, now: datetime) -> datetime | None:
         return now - timedelta(days=1)
     amount = 1 if count.lower() in {"a", "an", "one"} else int(count)
     return now - timedelta(seconds=amount * _UNIT_SECONDS[unit.lower()])
+
+
+def feed_zone(readings: Iterable[DateReading | None], tz: tzinfo) -> tzinfo:
+    """The zone for a feed's zone-less times: the offset its other dates state most, else `tz`.
+
+    A feed that writes "+0530" on its channel date and on most items means that offset for
+    the one item it wrote without a zone; the site's zone is only a guess when it says none.
+    """
+    offsets = Counter(r.offset for r in readings if r is not None and r.offset is not None)
+    if not offsets:
+        return tz
+    return timezone(offsets.most_common(1)[0][0])
+
+
+def feed_instant(reading: DateReading, zone: tzinfo) -> tuple[datetime, bool]:
+    """(published_at, date_only): a date without a time is that day at 00:00 UTC, flagged."""
+    if not reading.has_time:
+        wall = reading.wall
+        return datetime(wall.year, wall.month, wall.day, tzinfo=UTC), True
+    return reading.resolve(zone), False
+
+
+def struct_reading(value: time.struct_time | None, raw: str | None) -> DateReading | None:
+    """feedparser's UTC answer for a date we could not read, as a reading."""
+    found = from_struct(value)
+    if found is None:
+        return None
+    has_time = raw is None or bool(_CLOCK.search(raw))
+    return DateReading(found.replace(tzinfo=None), timedelta(0), has_time)

@@ -24,3 +24,6 @@ class ParsedInput:
 
     drafts: list[ArticleDraft] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    # Guids whose input gave no time: their `published_at` is the reading time, which must not
+    # replace the time an already stored article has (re-importing a file changes nothing).
+    undated: set[str] = field(default_factory=set)

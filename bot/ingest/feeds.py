@@ -18,10 +18,14 @@ from zoneinfo import ZoneInfo
 import feedparser
 
 from bot.errors import NotAFeedError
-from bot.ingest.dates import from_struct, parse_date
+from bot.ingest.bylines import clean_byline
+from bot.ingest.categories import Category, feed_section, pick_category
+from bot.ingest.dates import DateReading, feed_instant, feed_zone, read_date, struct_reading
 from bot.ingest.encoding import prepare_xml
-from bot.ingest.entries import EntryFields, ParsedFeed, add_entry
+from bot.ingest.entries import EntryFields, ParsedFeed, add_entry, finish_feed
+from bot.ingest.images import ImageCandidate, pick_image, size_hint
 from bot.ingest.jsonfeed import parse_json_feed
+from bot.ingest.links import canonical_link, is_opaque_redirect
 from bot.ingest.normalise import (
     Extracted,
     absolute_url,
@@ -47,11 +51,20 @@ def parse_feed(
     source: str | None,
     category: str | None = None,
     content_type: str | None = None,
+    hold_undated: bool = True,
 ) -> ParsedFeed:
-    """Drafts from a feed body of any supported format; `NotAFeedError` if it is none."""
+    """Drafts from a feed body of any supported format; `NotAFeedError` if it is none.
+
+    `hold_undated`: a feed that dates none of its items has them held for an editor (fetched
+    from a source, they may be years old); an editor's deliberate import passes False and they
+    are taken as published at `now`.
+    """
     prepared = prepare_xml(data, content_type)
     if prepared[:1] in (b"{", b"["):
-        return parse_json_feed(prepared, url=url, tz=tz, now=now, source=source, category=category)
+        parsed = parse_json_feed(
+            prepared, url=url, tz=tz, now=now, source=source, category=category
+        )
+        return finish_feed(parsed, hold_undated=hold_undated)
     if _HTML_START.match(prepared) and not _FEED_ROOT.search(prepared):
         raise NotAFeedError("the body is an HTML page, not a feed (is the feed URL right?)")
     headers = {"content-location": url} if url else {}
@@ -72,7 +85,8 @@ def parse_feed(
     elif result.get("bozo"):
         problem = result.get("bozo_exception")
         logger.info("salvaged %d entries from a malformed feed: %s", len(result.entries), problem)
-    return _drafts(result, url=url, tz=tz, now=now, source=source, category=category)
+    parsed = _drafts(result, url=url, tz=tz, now=now, source=source, category=category)
+    return finish_feed(parsed, hold_undated=hold_undated)
 
 
 def _drafts(
@@ -88,13 +102,21 @@ def _drafts(
     base = absolute_url(feed.get("link"), _feed_location(feed, url)) or url
     parsed = ParsedFeed(feed_title=title_text(feed.get("title"), is_html=False) or None)
     language = feed.get("language") or None
-    for number, entry in enumerate(result.entries, start=1):
-        link = _link(entry, base)
+    feed_images = _feed_images(feed, base)
+    section = feed_section(feed.get("link"), parsed.feed_title)
+    feed_tags = [str(tag.get("term") or "") for tag in feed.get("tags") or []]
+    outlets = [parsed.feed_title or ""]
+    readings = [_reading(entry) for entry in result.entries]
+    zone = feed_zone([*readings, *_channel_readings(feed)], tz)
+    for number, (entry, reading) in enumerate(zip(result.entries, readings, strict=True), start=1):
+        raw_link = _link(entry, base)
+        link = canonical_link(raw_link, alternatives=(_guid_url(entry, base),))
         summary_html, summary_is_html = _detail(entry, "summary")
         content_html, content_is_html = _content(entry)
         summary = _text(summary_html, summary_is_html, link or base)
         body = _text(content_html, content_is_html, link or base)
         title_detail = entry.get("title_detail") or {}
+        published, date_only = feed_instant(reading, zone) if reading else (None, False)
         add_entry(
             parsed,
             EntryFields(
@@ -104,11 +126,13 @@ def _drafts(
                 title=title_text(entry.get("title"), is_html=_is_html(title_detail)),
                 summary=summary.text,
                 body=body.text,
-                image_url=_image(entry, link or base) or body.first_image or summary.first_image,
-                published=_published(entry, tz),
-                category=category or _category(entry),
-                byline=_byline(entry),
+                image_url=_image(entry, link or base, (body, summary), feed_images),
+                published=published,
+                category=category or _category(entry, link, section, feed_tags),
+                byline=_byline(entry, outlets),
                 language=title_detail.get("language") or language,
+                date_only=date_only,
+                raw_url=raw_link,
             ),
             now=now,
             source=source,
@@ -150,6 +174,7 @@ def _text(value: str | None, is_html: bool, base: str | None) -> Extracted:
 
 
 def _link(entry: Any, base: str | None) -> str | None:
+    """The article link as the feed gives it (identity is computed from this spelling)."""
     # FeedBurner and Pheedo wrap links in trackers but keep the original beside them.
     for key in ("feedburner_origlink", "pheedo_origlink", "link"):
         resolved = absolute_url(entry.get(key), base)
@@ -163,53 +188,81 @@ def _link(entry: Any, base: str | None) -> str | None:
     return None
 
 
-def _image(entry: Any, base: str | None) -> str | None:
-    for enclosure in entry.get("enclosures") or []:
-        href = absolute_url(enclosure.get("href") or enclosure.get("url"), base)
-        if href and is_image_type(enclosure.get("type"), href):
-            return href
+def _guid_url(entry: Any, base: str | None) -> str | None:
+    """The guid when it is an article URL (a permalink), else None."""
+    guid = str(entry.get("id") or "").strip()
+    if not guid.lower().startswith(("http://", "https://")) or is_opaque_redirect(guid):
+        return None
+    return absolute_url(guid, base)
+
+
+def _feed_images(feed: Any, base: str | None) -> list[str | None]:
+    """The feed's own image, logo and icon: on an item they are never the article's photo."""
+    image = feed.get("image") or {}
+    hrefs = [image.get("href") or image.get("url"), feed.get("logo"), feed.get("icon")]
+    return [absolute_url(href, base) for href in hrefs if href]
+
+
+def _image(
+    entry: Any, base: str | None, texts: tuple[Extracted, ...], feed_images: list[str | None]
+) -> str | None:
+    """The article's photo from enclosures, media:content, media:thumbnail, then `<img>`s."""
+    enclosures = [
+        _candidate(e.get("href") or e.get("url"), e, base)
+        for e in entry.get("enclosures") or []
+        if is_image_type(e.get("type"), e.get("href") or e.get("url"))
+    ]
     media = [
-        m
+        _candidate(m.get("url"), m, base)
         for m in entry.get("media_content") or []
         if (m.get("medium") == "image" or is_image_type(m.get("type"), m.get("url")))
         and m.get("medium") in (None, "image")
     ]
-    if media:
-        biggest = max(media, key=lambda m: _int(m.get("width")))
-        href = absolute_url(biggest.get("url"), base)
-        if href:
-            return href
-    for thumbnail in entry.get("media_thumbnail") or []:
-        href = absolute_url(thumbnail.get("url"), base)
-        if href:
-            return href
-    return None
+    thumbnails = [_candidate(t.get("url"), t, base) for t in entry.get("media_thumbnail") or []]
+    groups = [enclosures, media, thumbnails, *(text.images for text in texts)]
+    return pick_image(
+        [[c for c in group if c is not None] for group in groups], exclude=feed_images
+    )
 
 
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
+def _candidate(url: str | None, attrs: Any, base: str | None) -> ImageCandidate | None:
+    href = absolute_url(url, base)
+    if href is None:
+        return None
+    return ImageCandidate(href, size_hint(attrs.get("width")), size_hint(attrs.get("height")))
 
 
-def _published(entry: Any, tz: ZoneInfo) -> datetime | None:
+def _reading(entry: Any) -> DateReading | None:
     for key in ("published", "updated", "created"):
-        found = parse_date(entry.get(key), tz) or from_struct(entry.get(f"{key}_parsed"))
+        raw = entry.get(key)
+        found = read_date(raw) or struct_reading(entry.get(f"{key}_parsed"), raw)
         if found is not None:
             return found
     return None
 
 
-def _category(entry: Any) -> str | None:
-    for tag in entry.get("tags") or []:
-        term = one_line(title_text(tag.get("label") or tag.get("term"), is_html=True))
-        if term:
-            return term[:200]
-    return None
+def _channel_readings(feed: Any) -> list[DateReading | None]:
+    """The channel's own dates (pubDate, lastBuildDate, updated): they state its offset too."""
+    # dict.get: feedparser's own get() maps a missing "updated" to "published", with a warning.
+    return [read_date(dict.get(feed, key)) for key in ("published", "updated")]
 
 
-def _byline(entry: Any) -> str | None:
+def _category(
+    entry: Any, link: str | None, section: str | None, feed_tags: list[str]
+) -> str | None:
+    categories = [
+        Category(
+            one_line(title_text(tag.get("label") or tag.get("term"), is_html=True))[:200],
+            tag.get("scheme"),
+        )
+        for tag in entry.get("tags") or []
+    ]
+    return pick_category(categories, url=link, feed_section=section, feed_categories=feed_tags)
+
+
+def _byline(entry: Any, outlets: list[str]) -> str | None:
     detail = entry.get("author_detail") or {}
-    name = detail.get("name") or entry.get("author")
-    return title_text(name, is_html=True)[:500] or None if name else None
+    raw = entry.get("author") or detail.get("name")
+    if not raw:
+        return None
+    return clean_byline(title_text(raw, is_html=True), outlets=outlets)

@@ -21,6 +21,7 @@ from bot.ingest.drafts import ParsedInput, Rejection
 from bot.ingest.encoding import decode_text
 from bot.ingest.feeds import parse_feed
 from bot.ingest.jsonl import parse_jsonl
+from bot.ingest.links import with_clean_url
 from bot.ingest.pages import parse_html_page
 from bot.ingest.textpage import parse_text_page
 from storage.articles import UpsertOutcome
@@ -31,16 +32,15 @@ Reader = Callable[[bytes, str, ZoneInfo, datetime], ParsedInput]
 
 
 def _read_jsonl(data: bytes, name: str, tz: ZoneInfo, now: datetime) -> ParsedInput:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return ParsedInput(rejections=[Rejection(name, f"not UTF-8 text (byte {exc.start})")])
-    return parse_jsonl(text, name=name, tz=tz, now=now)
+    return parse_jsonl(data, name=name, tz=tz, now=now)
 
 
 def _read_feed(data: bytes, name: str, tz: ZoneInfo, now: datetime) -> ParsedInput:
     try:
-        parsed = parse_feed(data, url=None, tz=tz, now=now, source=IMPORT_SOURCE)
+        # An editor imports a feed on purpose: undated items are taken as published now.
+        parsed = parse_feed(
+            data, url=None, tz=tz, now=now, source=IMPORT_SOURCE, hold_undated=False
+        )
     except IngestError as exc:
         return ParsedInput(rejections=[Rejection(name, str(exc))])
     rejections = [Rejection(f"{name} {r.where}", r.reason) for r in parsed.rejections]
@@ -52,7 +52,7 @@ def _read_html_page(data: bytes, name: str, tz: ZoneInfo, now: datetime) -> Pars
         draft = parse_html_page(data, url=None, tz=tz, now=now, source=IMPORT_SOURCE)
     except IngestError as exc:
         return ParsedInput(rejections=[Rejection(name, str(exc))])
-    return ParsedInput(drafts=[draft])
+    return ParsedInput(drafts=[with_clean_url(draft)])
 
 
 def _read_text_page(data: bytes, name: str, tz: ZoneInfo, now: datetime) -> ParsedInput:
@@ -125,7 +125,7 @@ async def import_files(
         # Parsing a large feed or page takes long enough to matter inside the bot's event loop.
         parsed = await asyncio.to_thread(reader, data, str(path), tz, when)
         report.rejections.extend(parsed.rejections)
-        counts = tally(await service.store(parsed.drafts))
+        counts = tally(await service.store(parsed.drafts, keep_time_of=parsed.undated))
         report.new += counts[UpsertOutcome.NEW]
         report.updated += counts[UpsertOutcome.UPDATED]
         report.unchanged += counts[UpsertOutcome.UNCHANGED]

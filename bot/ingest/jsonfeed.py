@@ -13,9 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import NotAFeedError
-from bot.ingest.dates import parse_date
+from bot.ingest.bylines import clean_byline
+from bot.ingest.categories import Category, pick_category
+from bot.ingest.dates import DateReading, feed_instant, feed_zone, read_date
 from bot.ingest.drafts import Rejection
 from bot.ingest.entries import EntryFields, ParsedFeed, add_entry
+from bot.ingest.images import ImageCandidate, pick_image
+from bot.ingest.links import canonical_link
 from bot.ingest.normalise import absolute_url, extract_html, one_line, tidy, title_text
 
 _VERSION_PREFIX = "https://jsonfeed.org/version/"
@@ -51,22 +55,31 @@ def parse_json_feed(
     base = absolute_url(_str(document.get("home_page_url")), url) or url
     parsed = ParsedFeed(feed_title=one_line(_str(document.get("title")) or "") or None)
     feed_language = _str(document.get("language"))
-    feed_authors = _authors(document)
-    for number, item in enumerate(items, start=1):
+    outlets = [parsed.feed_title or ""]
+    feed_authors = _authors(document, outlets)
+    feed_images = [absolute_url(_str(document.get(key)), base) for key in ("icon", "favicon")]
+    readings = [_reading(item) if isinstance(item, dict) else None for item in items]
+    zone = feed_zone(readings, tz)
+    for number, (item, reading) in enumerate(zip(items, readings, strict=True), start=1):
         if not isinstance(item, dict):
             parsed.rejections.append(Rejection(f"item {number}", "item is not an object"))
             continue
-        link = absolute_url(_str(item.get("url")) or _str(item.get("external_url")), base)
+        raw_link = absolute_url(_str(item.get("url")) or _str(item.get("external_url")), base)
+        item_id = item.get("id")
+        guid_url = absolute_url(item_id, base) if isinstance(item_id, str) else None
+        link = canonical_link(raw_link, alternatives=(guid_url,))
         content = extract_html(_str(item.get("content_html")) or "", base_url=link or base)
         text = content.text or tidy(_str(item.get("content_text")) or "")
         summary = tidy(_str(item.get("summary")) or "")
-        image = absolute_url(_str(item.get("image")) or _str(item.get("banner_image")), base)
+        named = [
+            ImageCandidate(url)
+            for key in ("image", "banner_image")
+            if (url := absolute_url(_str(item.get(key)), base))
+        ]
+        image = pick_image([named, content.images], exclude=feed_images)
         tags = item.get("tags")
-        first_tag = tags[0] if isinstance(tags, list) and tags else None
-        published = parse_date(_str(item.get("date_published")), tz) or parse_date(
-            _str(item.get("date_modified")), tz
-        )
-        item_id = item.get("id")
+        categories = [Category(one_line(t)) for t in tags or [] if isinstance(t, str)]
+        published, date_only = feed_instant(reading, zone) if reading else (None, False)
         add_entry(
             parsed,
             EntryFields(
@@ -76,11 +89,13 @@ def parse_json_feed(
                 title=title_text(_str(item.get("title")), is_html=False),
                 summary=summary or text,
                 body=text,
-                image_url=image or content.first_image,
+                image_url=image,
                 published=published,
-                category=category or (one_line(first_tag) if isinstance(first_tag, str) else None),
-                byline=_authors(item) or feed_authors,
+                category=category or pick_category(categories, url=link),
+                byline=_authors(item, outlets) or feed_authors,
                 language=_str(item.get("language")) or feed_language,
+                date_only=date_only,
+                raw_url=raw_link,
             ),
             now=now,
             source=source,
@@ -92,10 +107,16 @@ def _str(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _authors(holder: dict[str, Any]) -> str | None:
+def _authors(holder: dict[str, Any], outlets: list[str]) -> str | None:
     # 1.1 has an `authors` list; 1.0 had a single `author` object.
     people = holder.get("authors")
     if not isinstance(people, list):
         people = [holder.get("author")]
     names = [one_line(p["name"]) for p in people if isinstance(p, dict) and _str(p.get("name"))]
-    return ", ".join(names)[:500] or None
+    return clean_byline("; ".join(names), outlets=outlets)
+
+
+def _reading(item: dict[str, Any]) -> DateReading | None:
+    return read_date(_str(item.get("date_published"))) or read_date(
+        _str(item.get("date_modified"))
+    )

@@ -14,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
+from bot.ingest.images import ImageCandidate, is_article_image, size_hint
+
 # Elements whose content is never article text.
 _DROP = frozenset(
     {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head",
@@ -34,10 +36,11 @@ _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 
 @dataclass(frozen=True)
 class Extracted:
-    """Plain text of an HTML fragment and the first image it shows."""
+    """Plain text of an HTML fragment, the first article image it shows, and all its images."""
 
     text: str
     first_image: str | None
+    images: tuple[ImageCandidate, ...] = ()
 
 
 def tidy(text: str) -> str:
@@ -72,7 +75,7 @@ def extract_html(fragment: str, *, base_url: str | None = None) -> Extracted:
         root = html.fragment_fromstring(_strip_controls(fragment), create_parent="div")
     except (etree.ParserError, ValueError):
         return Extracted(tidy(fragment), None)
-    image: str | None = None
+    images: list[ImageCandidate] = []
     for element in list(root.iter()):
         tag = element.tag
         if not isinstance(tag, str):
@@ -84,16 +87,15 @@ def extract_html(fragment: str, *, base_url: str | None = None) -> Extracted:
         elif tag in _BLOCK:
             element.text = _PARAGRAPH_BREAK + (element.text or "")
             element.tail = _PARAGRAPH_BREAK + (element.tail or "")
-        elif tag == "img" and image is None:
-            image = absolute_url(element.get("src") or element.get("data-src"), base_url)
+        elif tag == "img":
+            src = absolute_url(element.get("src") or element.get("data-src"), base_url)
+            if src:
+                width, height = size_hint(element.get("width")), size_hint(element.get("height"))
+                images.append(ImageCandidate(src, width, height))
     text = root.text_content().replace(_PARAGRAPH_BREAK, "\n\n")
-    return Extracted(tidy(text), image if image and _looks_like_image(image) else None)
-
-
-def _looks_like_image(url: str) -> bool:
-    # 1x1 tracking pixels from feed ad networks are images too, but never the article's.
-    lowered = url.lower()
-    return not any(marker in lowered for marker in ("feedburner.com/~r", "/~ff/", "pixel", "1x1"))
+    # Share buttons, ad pixels and icons are images too, but never the article's.
+    first = next((i.url for i in images if is_article_image(i.url, i.width, i.height)), None)
+    return Extracted(tidy(text), first, tuple(images))
 
 
 def html_to_text(fragment: str | None, *, base_url: str | None = None) -> str:

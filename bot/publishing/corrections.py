@@ -48,7 +48,13 @@ async def correct_changed_posts(
     for delivery, article in await DeliveryRepository(db.conn).corrections_due():
         if stopping.is_set():
             break
-        post = render(article)
+        try:
+            post = render(article)
+        except Exception:
+            # One article's data the renderer cannot handle leaves its post as it is; the
+            # other corrections still go out.
+            logger.exception("post of article %s not corrected: it cannot be rendered", article.id)
+            continue
         digest = content_hash(post)
         if digest != delivery.content_hash and delivery.message_id:
             try:

@@ -1,7 +1,10 @@
 """PublishingService: passes over the delivery records, posting each article exactly once.
 
-A pass adopts articles the publisher has not seen (skipping those beyond the backlog age), edits
-posts whose article changed, then posts what is due, oldest first, one at a time. Every state
+A pass repairs the times of rows the site wrote (setting aside what cannot be read, see
+`quarantine`), adopts articles the publisher has not seen (skipping those beyond the backlog
+age), edits posts whose article changed, then posts what is due, oldest first, one at a time.
+An article that cannot be loaded or rendered is set aside with its reason; it never stops the
+pass. Every state
 change is committed before the next Bot API call, so a restart resumes from the store alone.
 Passes run as one background task (`kick`) so that stopping the bot never waits on a pacing
 sleep or a 429 wait: `stop` interrupts sleeps and lets the send in flight finish. Getting one
@@ -20,12 +23,19 @@ from telegram import Bot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Article
-from bot.errors import ClaimLostError, DeliveryError, LeaseLostError, SendInterruptedError
+from bot.errors import (
+    ClaimLostError,
+    DeliveryError,
+    LeaseLostError,
+    SendInterruptedError,
+    UnreadableArticleError,
+)
 from bot.notify import AdminNotifier
 from bot.publishing.channel import ChannelSender, SentPost
 from bot.publishing.corrections import correct_changed_posts
 from bot.publishing.failures import FailureKind
 from bot.publishing.pacing import ChannelPacer
+from bot.publishing.quarantine import Quarantine
 from bot.publishing.sending import ArticleSender, backoff
 from bot.publishing.uncertain import UncertainPosts
 from bot.rendering import RenderedPost
@@ -66,6 +76,7 @@ class PublishingService:
         self._sender = ChannelSender(bot, ChannelPacer(settings.publishing.max_posts_per_minute))
         self._notifier = notifier
         self._uncertain = UncertainPosts(db, notifier, clock)
+        self._quarantine = Quarantine(db, notifier, clock)
         self._lock = asyncio.Lock()
         self._stopping = asyncio.Event()
         self._articles = ArticleSender(settings, db, self._sender, clock, self._stopping)
@@ -121,6 +132,7 @@ class PublishingService:
         if self._lock.locked():
             return report
         async with self._lock:
+            await self._quarantine.repair()
             now = self._clock()
             cutoff = now - timedelta(hours=self._settings.publishing.backlog_max_age_hours)
             async with self._db.transaction() as conn:
@@ -139,7 +151,11 @@ class PublishingService:
                 stopping=self._stopping,
             )
             while not self._stopping.is_set():
-                due = await DeliveryRepository(self._db.conn).next_due(self._clock())
+                try:
+                    due = await DeliveryRepository(self._db.conn).next_due(self._clock())
+                except UnreadableArticleError as exc:
+                    await self._quarantine.hold(exc.article_id, exc.reason)
+                    continue
                 if due is None or not await self._deliver(*due, report=report):
                     break
             report.paused = await self.paused_reason()
@@ -147,6 +163,14 @@ class PublishingService:
 
     async def _deliver(self, delivery: Delivery, article: Article, *, report: PassReport) -> bool:
         """Post one article; False ends the pass (paused, stopping, or the channel is down)."""
+        try:
+            self.render(article)
+        except Exception as exc:
+            # A value the site wrote that the renderer cannot handle is that article's problem:
+            # it is set aside with the reason, and the others still go out.
+            logger.exception("article %s cannot be rendered", article.id)
+            await self._quarantine.hold(article.id, f"could not be rendered: {exc!r}"[:300])
+            return True
         was_paused = await self.paused_reason()
         async with self._db.transaction() as conn:
             if not await DeliveryRepository(conn).claim(article.id, now=self._clock()):
@@ -173,7 +197,10 @@ class PublishingService:
         article `uncertain` and reported, like any post. Raises `DeliveryError` when Telegram
         refuses, and `LookupError` when the article does not exist or is being sent already.
         """
-        article = await ArticleRepository(self._db.conn).get(article_id)
+        try:
+            article = await ArticleRepository(self._db.conn).get(article_id)
+        except UnreadableArticleError as exc:
+            raise LookupError(f"article {article_id} cannot be read ({exc.reason})") from None
         if article is None:
             raise LookupError(f"article {article_id} does not exist")
         async with self._db.transaction() as conn:

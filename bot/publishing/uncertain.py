@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import Clock
+from bot.errors import UnreadableArticleError
 from bot.notify import AdminNotifier
 from bot.rendering.text import escape_html
 from storage.articles import ArticleRepository
@@ -27,7 +28,10 @@ class UncertainPosts:
 
     async def report(self, article_id: int, why: str) -> None:
         """Tell the editors, with buttons to decide; remember that they were told."""
-        stored = await ArticleRepository(self._db.conn).get(article_id)
+        try:
+            stored = await ArticleRepository(self._db.conn).get(article_id)
+        except UnreadableArticleError:
+            stored = None  # the site broke the row meanwhile: the alert still goes out
         title = escape_html(stored.title if stored else f"article {article_id}")
         markup = InlineKeyboardMarkup(
             [

@@ -59,8 +59,11 @@ def _is_caseless(word: str) -> bool:
 
 
 def _capitalize(word: str) -> str:
-    """Upper-case the first character only, so "BBC" stays "BBC" and "iPhone" becomes "IPhone"."""
-    return word[:1].upper() + word[1:] if _is_cased(word) else word
+    """Capitalise an all-lower-case word; a word with any capital is a brand and keeps its own
+    casing ("iOS", "iPhone", "eBay", "BBC"), since "#IOS" reads as a different name."""
+    if not _is_cased(word) or any(char.isupper() for char in word):
+        return word
+    return word[:1].upper() + word[1:]
 
 
 def hashtag(category: str | None) -> str | None:

@@ -1,29 +1,44 @@
 """Fetching one URL the way a polite, defensive feed reader should.
 
 Everything a hostile or broken server could do to the bot is bounded here: connect and total
-timeouts, a body cap enforced while streaming (on the decoded bytes, so a gzip bomb stops at
-the cap too), at most five redirects, each one checked by the address guard before it is
-followed. URLs come from config and from admins typing `/post <url>`; the guard keeps either
-from reaching the bot's own network (loopback, private ranges, link-local cloud metadata) unless
-`fetching.allow_private_addresses` says so. After connecting, the address actually connected to
-is checked again, which closes the gap of a DNS answer changing between the check and the use.
+timeouts; a body cap on the bytes received *and* on the bytes decoded, enforced while decoding
+(every Content-Encoding layer, and a gzip file served as the body, is undone here a piece at a
+time, so `gzip, gzip` or a gzip file inside deflate stops at the cap instead of inflating in
+memory first: a fetch holds about twice the cap at most); at most five redirects.
+Every hop's URL is checked at the door (`bot.urls`), its host resolved once and every address
+checked by the guard (`bot.sources.addresses`), and the connection pinned to those checked
+addresses (`bot.sources.pinning`), so nothing is ever sent to a refused address, even when the
+name's DNS answer changes between the check and the connect.
+
+Whatever goes wrong comes out as a `FetchError` subclass with a message for a person: an
+exception from httpx, the OS, zlib or a URL parser never escapes `fetch`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import socket
+import zlib
 from dataclasses import dataclass
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
+import httpcore
 import httpx
 
 from bot import __version__
 from bot.config import FetchingSettings
-from bot.errors import BlockedURLError, FetchError, HTTPStatusError, TooLargeError
+from bot.errors import (
+    FetchError,
+    HTTPStatusError,
+    InvalidURLError,
+    NetworkError,
+    TooLargeError,
+)
+from bot.ingest.inflate import Inflater, codings
+from bot.sources.addresses import Resolver, resolve_checked, system_resolver
+from bot.sources.pinning import PIN, PinnedTransport
+from bot.urls import check_url
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +50,17 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+# What can go wrong below `fetch` that is not already a FetchError; each becomes a NetworkError.
+_LOW_LEVEL = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    httpx.StreamError,
+    httpcore.ConnectionNotAvailable,
+    OSError,
+    ValueError,
+    UnicodeError,
+    zlib.error,
+)
 
 
 @dataclass(frozen=True)
@@ -56,58 +80,49 @@ class FetchResult:
         return self.status == 304
 
 
-def _forbidden(address: Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    # is_global is False for loopback, RFC 1918, link-local (169.254.169.254 metadata),
-    # CGNAT, documentation, reserved and unique-local ranges; multicast is never a web server.
-    return not address.is_global or address.is_multicast
-
-
-async def guard(url: str, *, allow_private: bool) -> None:
-    """Refuse non-http(s) URLs and hosts resolving to non-public addresses."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
-        raise BlockedURLError(f"only http:// and https:// URLs can be fetched (got {url!r})")
-    host = parts.hostname
-    if not host:
-        raise BlockedURLError(f"the URL has no host: {url!r}")
-    if allow_private:
-        return
-    try:
-        addresses: list[Address] = [ipaddress.ip_address(host)]
-    except ValueError:
-        try:
-            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host, port, type=socket.SOCK_STREAM
-            )
-        except (socket.gaierror, UnicodeError, ValueError) as exc:
-            raise FetchError(f"cannot resolve {host}: {exc}") from None
-        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
-    for address in addresses:
-        if _forbidden(address):
-            raise BlockedURLError(
-                f"{host} is {address}, a loopback, private, link-local or reserved address; "
-                "such URLs are refused (fetching.allow_private_addresses is off)"
-            )
+async def guard(
+    url: str, *, allow_private: bool, resolver: Resolver = system_resolver
+) -> list[str]:
+    """Check `url` and resolve its host once; the addresses a connection may use."""
+    target = httpx.URL(check_url(url))
+    port = target.port or (443 if target.scheme == "https" else 80)
+    host = target.raw_host.decode("ascii")
+    return await resolve_checked(host, port, allow_private=allow_private, resolver=resolver)
 
 
 class Fetcher:
-    """An HTTP client for feeds and pages; one per process, closed with `aclose()`."""
+    """An HTTP client for feeds and pages; one per process, closed with `aclose()`.
 
-    def __init__(self, settings: FetchingSettings, *, proxy: str | None = None) -> None:
+    `resolver` answers host names (the system's by default) and `network` opens connections
+    (httpcore's by default): tests pass their own instead of patching. With a `proxy`, the
+    proxy connects, so nothing can be pinned; the guard still checks every target's addresses.
+    """
+
+    def __init__(
+        self,
+        settings: FetchingSettings,
+        *,
+        proxy: str | None = None,
+        resolver: Resolver = system_resolver,
+        network: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
         self._settings = settings
         self._proxy = proxy
+        self._resolver = resolver
+        limits = httpx.Limits(max_connections=16, max_keepalive_connections=8)
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(
                 settings.total_timeout_seconds, connect=settings.connect_timeout_seconds
             ),
-            follow_redirects=False,  # each hop goes through the guard first
+            follow_redirects=False,  # each hop is checked, resolved and pinned first
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,  # an inherited HTTP_PROXY must not silently bypass the guard
             proxy=proxy,
-            limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+            transport=None if proxy else PinnedTransport(limits=limits, network=network),
+            limits=limits,
+            # httpx parses a redirect's Location itself (for `next_request`) before `send`
+            # returns; checking it first names a garbage Location instead of a protocol error.
+            event_hooks={"response": [_check_location]},
         )
 
     async def __aenter__(self) -> Fetcher:
@@ -138,12 +153,17 @@ class Fetcher:
         try:
             async with asyncio.timeout(total):
                 return await self._follow(url, etag, last_modified, accept)
+        except FetchError:
+            raise
         except TimeoutError:
-            raise FetchError(f"timed out after {total:g} s fetching {url}") from None
+            raise NetworkError(f"timed out after {total:g} s fetching {url}") from None
         except httpx.TimeoutException:
-            raise FetchError(f"timed out fetching {url}") from None
-        except httpx.HTTPError as exc:
-            raise FetchError(f"network error fetching {url}: {type(exc).__name__} {exc}") from None
+            raise NetworkError(f"timed out fetching {url}") from None
+        except _LOW_LEVEL as exc:
+            detail = str(exc) or "no detail"
+            raise NetworkError(
+                f"network error fetching {url}: {type(exc).__name__}: {detail}"
+            ) from None
 
     async def _follow(
         self, url: str, etag: str | None, last_modified: str | None, accept: str
@@ -153,18 +173,16 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        current = url
+        current = check_url(url)
         for hop in range(MAX_REDIRECTS + 1):
-            await guard(current, allow_private=self._settings.allow_private_addresses)
-            request = self._client.build_request("GET", current, headers=headers)
+            request = await self._request(current, headers)
             response = await self._client.send(request, stream=True)
             try:
-                self._check_peer(response, current)
                 location = response.headers.get("location")
                 if response.status_code in _REDIRECTS and location:
                     if hop == MAX_REDIRECTS:
                         raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
-                    current = urljoin(str(response.url), location)
+                    current = _redirect_target(current, location)
                     logger.debug("redirect %d from %s to %s", response.status_code, url, current)
                     continue
                 return await self._result(response, current)
@@ -172,15 +190,15 @@ class Fetcher:
                 await response.aclose()
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    def _check_peer(self, response: httpx.Response, url: str) -> None:
-        if self._settings.allow_private_addresses or self._proxy is not None:
-            return  # behind a proxy the peer is the proxy; the guard checked the target
-        stream = response.extensions.get("network_stream")
-        peer = stream.get_extra_info("server_addr") if stream is not None else None
-        if not peer:
-            return
-        if _forbidden(ipaddress.ip_address(peer[0])):
-            raise BlockedURLError(f"{url} connected to {peer[0]}, a non-public address; refused")
+    async def _request(self, url: str, headers: dict[str, str]) -> httpx.Request:
+        """The request for one hop, carrying the checked addresses it may connect to."""
+        addresses = await guard(
+            url,
+            allow_private=self._settings.allow_private_addresses,
+            resolver=self._resolver,
+        )
+        extensions = {PIN: addresses} if self._proxy is None else {}
+        return self._client.build_request("GET", url, headers=headers, extensions=extensions)
 
     async def _result(self, response: httpx.Response, url: str) -> FetchResult:
         if response.status_code == 304:
@@ -199,16 +217,47 @@ class Fetcher:
         )
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
+        """The decoded body; neither the bytes received nor the bytes decoded may pass the cap."""
         cap = self._settings.max_bytes
+        applied = codings(response.headers.get_list("content-encoding"))
         declared = response.headers.get("content-length", "")
-        encoded = "content-encoding" in response.headers  # then the length is the compressed one
-        if declared.isdigit() and int(declared) > cap and not encoded:
+        if declared.isdigit() and int(declared) > cap:
             raise TooLargeError(f"{response.url} announces {declared} bytes (cap {cap})")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
+        inflater = Inflater(applied)
+        body = bytearray()
+        received = 0
+        async for chunk in response.aiter_raw():
+            received += len(chunk)
+            if received > cap:
                 raise TooLargeError(f"{response.url} sent more than {cap} bytes; cut off")
-            chunks.append(chunk)
-        return b"".join(chunks)
+            for piece in inflater.feed(chunk):
+                _append(body, piece, cap, response.url)
+        for piece in inflater.finish():
+            _append(body, piece, cap, response.url)
+        return bytes(body)
+
+
+def _append(body: bytearray, piece: bytes, cap: int, url: httpx.URL) -> None:
+    if len(body) + len(piece) > cap:
+        raise TooLargeError(f"{url} decompresses to more than {cap} bytes; cut off")
+    body += piece
+
+
+async def _check_location(response: httpx.Response) -> None:
+    """Refuse a redirect whose Location cannot be fetched, before httpx parses it."""
+    location = response.headers.get("location")
+    if response.status_code in _REDIRECTS and location:
+        _redirect_target(str(response.request.url), location)
+
+
+def _redirect_target(current: str, location: str) -> str:
+    """The absolute URL a Location header points to, checked like any other URL."""
+    try:
+        return check_url(urljoin(current, location.strip().replace(" ", "%20")))
+    except ValueError as exc:  # urljoin could not split it
+        problem = f"the URL cannot be parsed ({exc})"
+    except InvalidURLError as exc:
+        problem = str(exc)
+    raise InvalidURLError(
+        f"{current} redirects to {location[:200]!r}, which cannot be fetched: {problem}"
+    )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import ArticleDraft
 from bot.errors import NoArticleError
+from bot.ingest.links import with_clean_url
 from bot.ingest.pages import parse_html_page
 from bot.sources.fetcher import PAGE_ACCEPT, Fetcher
 
@@ -25,7 +26,7 @@ async def fetch_article_page(
     result = await fetcher.fetch(url, accept=PAGE_ACCEPT)
     if not result.body:
         raise NoArticleError(f"{url} returned an empty page")
-    return await asyncio.to_thread(
+    draft = await asyncio.to_thread(
         parse_html_page,
         result.body,
         url=result.url,
@@ -34,3 +35,5 @@ async def fetch_article_page(
         source=POST_SOURCE,
         content_type=result.content_type,
     )
+    # The guid stays as the page reader computed it; the posted link drops tracking.
+    return with_clean_url(draft)

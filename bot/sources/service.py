@@ -150,6 +150,9 @@ class SourceService:
             )
         except IngestError as exc:
             return await self._failed(source, state, str(exc), now)
+        except Exception as exc:  # a fetcher bug must cost one source a back-off, not every poll
+            logger.exception("unexpected error fetching source %s", source.name)
+            return await self._failed(source, state, f"internal error: {exc!r}", now)
         return await self._ingest(source, state, result, now)
 
     async def ingest(self, source: SourceSettings, result: FetchResult) -> SourceReport:

@@ -77,7 +77,7 @@ def test_config_path_from_environment(
             "telegram.token: expected a bot token",
         ),
         ("[storage]\npath = 'x'\n", "telegram: required key is missing"),
-        (GOOD + "[[sources]]\nname='a'\nurl='ftp://x'\n", "sources.0.url"),
+        (GOOD + "[[sources]]\nname='a'\nurl='ftp://x'\n", "sources[0].url"),
     ],
 )
 def test_bad_config_is_named_and_exits_2(
@@ -121,3 +121,32 @@ def test_console_script_help_and_module_entry() -> None:
     )
     assert done.returncode == 2
     assert "invalid choice" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://[::1/feed", "cannot be parsed"),
+        ("http://news.example:99999/feed", "port 99999 is out of range"),
+        ("http://news.example:0/feed", "port 0 is out of range"),
+        ("http://news.example:http/feed", "is not a number"),
+        ("ftp://news.example/feed", "only http:// and https://"),
+        ("news.example/feed", "only http:// and https://"),
+        ("http:///feed", "no host"),
+        ("https://:443/feed", "no host"),
+        ("https://editor:secret@news.example/feed", "user name or password"),
+        ("http://news example/feed", "spaces or control characters"),
+        ("http://news..example/feed", "not a valid host name"),
+        ("http://999.1.1.1/feed", "cannot be parsed"),
+    ],
+)
+def test_a_source_url_that_cannot_be_fetched_is_refused_by_check_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str, problem: str
+) -> None:
+    text = GOOD + f"[[sources]]\nname = 'site'\nurl = '{url}'\n"
+    assert main(["--config", str(write(tmp_path, text)), "check-config"]) == 2
+    err = capsys.readouterr().err
+    line = next(line for line in err.splitlines() if "sources[0].url" in line)
+    assert problem in line
+    assert "Traceback" not in err
+    assert ":secret@" not in err  # a password in a URL is never echoed

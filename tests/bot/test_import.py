@@ -145,3 +145,18 @@ def test_not_utf8_file(tmp_path: Path, config: Path, capsys: pytest.CaptureFixtu
     path.write_bytes('{"title": "Caf\xe9", "guid": "c"}\n'.encode("latin-1"))
     assert main(["--config", str(config), "import", str(path)]) == 1
     assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_imported_links_are_stored_without_tracking_and_keep_their_key(
+    tmp_path: Path, config: Path
+) -> None:
+    """Issue 10 item 14: dedupe already ignored utm_*, but the stored link kept it."""
+    line = {
+        "url": "https://news.example/story-3.html?id=3&utm_source=rss&utm_medium=feed&fbclid=x",
+        "title": "Story three",
+        "published_at": "2026-11-27T08:00:00Z",
+    }
+    assert main(["--config", str(config), "import", str(jsonl(tmp_path / "a.jsonl", line))]) == 0
+    assert rows(tmp_path, "SELECT guid, url FROM articles") == [
+        ("https://news.example/story-3.html?id=3", "https://news.example/story-3.html?id=3")
+    ]

@@ -31,6 +31,11 @@ from bot.rendering.text import utf16_len
         ("مُحَمَّد", "#مُحَمَّد"),  # combining harakat stay inside the tag
         ('  <b>News</b> & "Views"  ', "#BNewsBViews"),
         ("News\x00\u200b", "#News"),
+        # Brand casing is kept: a word with a capital anywhere is written as its owner does.
+        ("iOS", "#iOS"),
+        ("iPhone/iPad", "#iPhoneiPad"),
+        ("eBay deals", "#eBayDeals"),
+        ("worldNews", "#worldNews"),
     ],
 )
 def test_hashtag(category: str, expected: str) -> None:

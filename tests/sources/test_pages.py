@@ -47,3 +47,14 @@ async def test_a_person_cannot_post_an_internal_url(tmp_path: Path) -> None:
         for url in ("http://169.254.169.254/latest/meta-data/", "file:///etc/passwd"):
             with pytest.raises(BlockedURLError):
                 await fetch_article_page(fetcher, url, tz=ZoneInfo("UTC"), now=NOW)
+
+
+async def test_a_posted_link_is_stored_without_its_tracking(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    page = (CORPUS / "pages/albayan_ae_ar.html").read_bytes()
+    server.routes["/article"] = lambda h: h.reply(200, page, content_type="text/html")
+    url = f"{server.url}/article?id=9&utm_source=telegram&utm_medium=social&gclid=abc"
+    async with Fetcher(make_settings(tmp_path).fetching) as fetcher:
+        draft = await fetch_article_page(fetcher, url, tz=ZoneInfo("Asia/Dubai"), now=NOW)
+    assert draft.url == f"{server.url}/article?id=9"

@@ -209,3 +209,33 @@ async def test_a_slow_source_does_not_delay_the_others(
     states = {s.name: s for s in await desk.service.states()}
     assert "slow" not in states  # still fetching while the fast one is already done
     await desk.service.aclose()
+
+
+async def test_stored_links_are_clean_and_undated_feeds_are_held(
+    server: LocalServer, make_desk: MakeDesk
+) -> None:
+    tracked = (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+        "<item><title>Tracked</title><link>https://news.example/t-1?partner=rss&amp;emc=rss"
+        "&amp;page=2#tk.rss_all</link><pubDate>{when}</pubDate></item></channel></rss>"
+    )
+    undated = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>U</title>"
+        b"<item><title>Old one</title><link>https://news.example/old-1</link></item>"
+        b"<item><title>Old two</title><link>https://news.example/old-2</link></item>"
+        b"</channel></rss>"
+    )
+    server.routes["/tracked"] = lambda h: h.reply(
+        200, tracked.format(when=format_datetime(T0)).encode()
+    )
+    server.routes["/undated"] = lambda h: h.reply(200, undated)
+    desk = await make_desk("/tracked", "/undated")
+    await desk.service.fetch_all()
+    repo = ArticleRepository(desk.db.conn)
+    # The key is still the link as the feed wrote it (normalised as before), so stories
+    # stored before this change are not stored again; the link posted is the clean one.
+    key = "https://news.example/t-1?partner=rss&emc=rss&page=2"
+    stored = await repo.get_by_guid(key)
+    assert stored is not None and stored.url == "https://news.example/t-1?page=2"
+    old = await repo.get_by_guid("https://news.example/old-1")
+    assert old is not None and old.hold_reason == "no publication date"

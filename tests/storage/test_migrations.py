@@ -81,3 +81,38 @@ async def test_failed_migration_leaves_previous_version(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.OperationalError):
             await migrate(conn)
         assert await schema_version(conn) == 1
+
+
+async def test_upgrade_normalises_or_flags_the_site_times_left_as_written(tmp_path: Path) -> None:
+    """Rows 0009's trigger let through unchanged are read by 0012, or flagged for the parser."""
+    path = tmp_path / "old.sqlite3"
+    async with aiosqlite.connect(path) as conn:
+        await migrate(conn, target=11)
+        rows = [
+            ("a", "2026-12-01 05:00:54 UTC"),
+            ("b", "2026-12-01T05:00:54+0300"),
+            ("c", "1764565254"),
+            ("d", "Tue, 01 Dec 2026 05:00:54 GMT"),
+        ]
+        for guid, published in rows:
+            await conn.execute(
+                "INSERT INTO articles (guid, title, published_at, updated_at) "
+                "VALUES (?, 't', ?, '2026-12-01T06:00:00.000Z')",
+                (guid, published),
+            )
+        await conn.commit()
+        async with conn.execute("SELECT guid, updated_at FROM articles ORDER BY guid") as cur:
+            before = dict(await cur.fetchall())
+        await migrate(conn)
+        async with conn.execute(
+            "SELECT a.guid, a.published_at, a.updated_at, p.article_id IS NOT NULL "
+            "FROM articles a LEFT JOIN article_problems p ON p.article_id = a.id ORDER BY a.guid"
+        ) as cur:
+            found = await cur.fetchall()
+    assert [(guid, published, flagged) for guid, published, _, flagged in found] == [
+        ("a", "2026-12-01T05:00:54.000Z", 0),
+        ("b", "2026-12-01T02:00:54.000Z", 0),
+        ("c", "2025-12-01T05:00:54.000Z", 0),
+        ("d", "Tue, 01 Dec 2026 05:00:54 GMT", 1),
+    ]
+    assert {guid: updated for guid, _, updated, _ in found} == before  # no content changed

@@ -1,0 +1,99 @@
+"""SQL for `article_problems`: rows of `articles` the publisher has to repair or set aside.
+
+The site writes `articles` directly. The migration-0012 triggers flag every row whose times SQL
+could not normalise; `repair_times` reads those with the tolerant parser (`storage.times`) and
+writes the normalised time back, so ordering in SQL is right for every accepted format. A row
+no parser reads, or one a pass could not load or render, keeps a `reason` here; the editors
+are told about it once (`reported_at`, cleared when the reason changes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import aiosqlite
+
+from storage.articles import to_db_time
+from storage.times import parse_time
+
+# Reasons a repair of the times lifts; any other (a value the model or renderer refuses) stays.
+_TIME_REASONS = tuple(f"unreadable {c}:" for c in ("published_at", "created_at", "updated_at"))
+
+
+@dataclass
+class RepairOutcome:
+    """What one repair did: rows now readable, and rows set aside with the reason."""
+
+    repaired: list[int] = field(default_factory=list)
+    unreadable: list[tuple[int, str]] = field(default_factory=list)
+
+
+class ArticleProblemRepository:
+    """All SQL on `article_problems`. Callers own the transaction for writes."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def repair_times(self, *, now: datetime) -> RepairOutcome:
+        """Normalise every flagged row the parser reads; record why the others cannot be.
+
+        Only `published_at` decides: it orders and dates the post. A `created_at` or
+        `updated_at` no parser reads is bookkeeping and becomes `now`.
+        """
+        outcome = RepairOutcome()
+        async with self._conn.execute(
+            "SELECT p.article_id, p.reason, a.published_at, a.created_at, a.updated_at "
+            "FROM article_problems p JOIN articles a ON a.id = p.article_id"
+        ) as cur:
+            rows = await cur.fetchall()
+        for article_id, reason, published, created, updated in rows:
+            when = parse_time(published)
+            if when is None:
+                problem = f"unreadable published_at: {str(published)[:60]!r}"
+                if problem != reason:
+                    await self.record(int(article_id), problem)
+                    outcome.unreadable.append((int(article_id), problem))
+                continue
+            if reason is not None and not str(reason).startswith(_TIME_REASONS):
+                continue  # set aside for another reason (a bad value): only an editor lifts it
+            # The bookkeeping times are not shown: an unreadable one becomes now.
+            await self._conn.execute(
+                "UPDATE articles SET published_at = ?, created_at = ?, updated_at = ? "
+                "WHERE id = ?",
+                (
+                    to_db_time(when),
+                    to_db_time(parse_time(created) or now),
+                    to_db_time(parse_time(updated) or now),
+                    article_id,
+                ),
+            )
+            await self._conn.execute(
+                "DELETE FROM article_problems WHERE article_id = ?", (article_id,)
+            )
+            outcome.repaired.append(int(article_id))
+        return outcome
+
+    async def record(self, article_id: int, reason: str) -> None:
+        """Set an article aside with `reason`; a new reason is told to the editors again."""
+        await self._conn.execute(
+            "INSERT INTO article_problems (article_id, reason) VALUES (?, ?) "
+            "ON CONFLICT (article_id) DO UPDATE SET reason = excluded.reason, "
+            "reported_at = NULL WHERE reason IS NOT excluded.reason",
+            (article_id, reason),
+        )
+
+    async def unreported(self) -> list[tuple[int, str]]:
+        """Articles set aside that the editors have not been told about: (id, reason)."""
+        async with self._conn.execute(
+            "SELECT article_id, reason FROM article_problems "
+            "WHERE reason IS NOT NULL AND reported_at IS NULL ORDER BY article_id"
+        ) as cur:
+            return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]
+
+    async def mark_reported(self, article_ids: list[int], *, now: datetime) -> None:
+        """The editors were told about these."""
+        await self._conn.executemany(
+            "UPDATE article_problems SET reported_at = ? WHERE article_id = ?",
+            [(to_db_time(now), article_id) for article_id in article_ids],
+        )
