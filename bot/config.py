@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
 )
 
+from bot.config_errors import describe
 from bot.errors import ConfigError, InvalidURLError
 from bot.redaction import redact
 from bot.urls import check_url
@@ -46,7 +47,6 @@ NEVER_ADMINS = frozenset(SERVICE_ACCOUNTS)
 
 _TOKEN_RE = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$")
 _CHANNEL_USERNAME_RE = re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")
-_URL_USERINFO = re.compile(r"(://)[^/?#@\s]*@")
 
 
 class _Section(BaseModel):
@@ -239,47 +239,6 @@ def config_path(cli_path: str | None) -> Path:
     return Path(env) if env else DEFAULT_CONFIG
 
 
-# Pydantic's strict-type messages, in the words of someone editing a TOML file.
-_TYPE_MESSAGES = {
-    "int_type": "expected a whole number",
-    "float_type": "expected a number",
-    "bool_type": "expected true or false",
-    "string_type": "expected a string in quotes",
-}
-
-
-def _toml_value(value: str | int | float | bool) -> str:
-    """A value as it reads in TOML (`true`, not `True`)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
-
-
-def _key_path(parts: tuple[int | str, ...]) -> str:
-    """`sources[0].url`: list positions in brackets, as an operator reads `[[sources]]`."""
-    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts)
-    return path.lstrip(".") or "(top level)"
-
-
-def _describe(error: Any) -> str:
-    """One line naming the key, the problem and what was given, with no token in it."""
-    loc = _key_path(error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return redact(f"{loc}: unknown key (check the spelling; see config.example.toml)")
-    if kind == "missing":
-        return f"{loc}: required key is missing"
-    message = _TYPE_MESSAGES.get(kind, str(error["msg"]).removeprefix("Value error, "))
-    if "token" in loc:  # never echo a token back, even a malformed one
-        return f"{loc}: {message}"
-    shown = error.get("input")
-    if isinstance(shown, str):
-        shown = _URL_USERINFO.sub(r"\1***@", shown)  # a password in a URL is never echoed
-    if isinstance(shown, (str, int, float, bool)):
-        return redact(f"{loc}: {message} (got {_toml_value(shown)})")
-    return redact(f"{loc}: {message}")
-
-
 def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Settings:
     """Validate a config mapping; relative storage paths are resolved against `base_dir`."""
     data = {key: dict(value) if isinstance(value, dict) else value for key, value in data.items()}
@@ -294,7 +253,7 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     except ValidationError as exc:
         # The token itself may be echoed in another key's value: it is redacted even when it
         # is too short to look like one.
-        raise ConfigError([redact(_describe(err), secrets) for err in exc.errors()]) from None
+        raise ConfigError([redact(describe(err), secrets) for err in exc.errors()]) from None
     if base_dir is not None and not settings.storage.path.is_absolute():
         storage = settings.storage.model_copy(update={"path": base_dir / settings.storage.path})
         settings = settings.model_copy(update={"storage": storage})
