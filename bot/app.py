@@ -22,7 +22,8 @@ from bot.admin.pins import UNPIN_JOB_SECONDS
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
-from bot.services import LEASE_HEARTBEAT_SECONDS, open_services
+from bot.errors import LeaseLostError
+from bot.services import heartbeat_seconds, open_services
 from handlers.admin import admin_handlers
 from handlers.breaking import breaking_handlers
 from handlers.fallback import GATE_GROUP, fallback_handlers, gate_handlers
@@ -33,6 +34,7 @@ from handlers.start import start_handlers
 logger = logging.getLogger(__name__)
 
 ErrorCallback = Callable[[object, Context], Coroutine[Any, Any, None]]
+JobCallback = Callable[[Context], Coroutine[Any, Any, None]]
 
 # A few concurrent updates keep one slow answer from holding up everyone else; FACTS.md measured
 # that a small pool beats the default 256 on a real-HTTP bot.
@@ -119,17 +121,18 @@ def _post_init(
 ) -> Callable[[NewsdeskApp], Coroutine[Any, Any, None]]:
     async def post_init(app: NewsdeskApp) -> None:
         services = await open_services(settings, app.bot, clock=clock, take_lease=True)
+        services.on_lease_lost = lambda error: _stop_newsroom(app, error)
         app.bot_data.attach(services)
         await set_command_menus(app.bot, settings.telegram.admins)
         await services.publisher.start()
         await services.admin.start()
         if app.job_queue is not None:
             app.job_queue.run_repeating(
-                _heartbeat, interval=LEASE_HEARTBEAT_SECONDS, name="lease-heartbeat"
+                _heartbeat, interval=heartbeat_seconds(settings), name="lease-heartbeat"
             )
             if any(source.enabled for source in settings.sources):
                 app.job_queue.run_repeating(
-                    _poll_sources,
+                    _newsroom(_poll_sources),
                     interval=SOURCE_POLL_SECONDS,
                     first=1.0,
                     name="sources",
@@ -137,13 +140,14 @@ def _post_init(
                 )
             if settings.publishing.enabled:
                 app.job_queue.run_repeating(
-                    publish_tick,  # skips the tick while an editor has paused publishing
+                    # skips the tick while an editor has paused publishing
+                    _newsroom(publish_tick),
                     interval=settings.publishing.interval_seconds,
                     first=0.5,
                     name="publisher",
                 )
             app.job_queue.run_repeating(
-                unpin_tick, interval=UNPIN_JOB_SECONDS, first=5.0, name="unpin"
+                _newsroom(unpin_tick), interval=UNPIN_JOB_SECONDS, first=5.0, name="unpin"
             )
         if not settings.telegram.admins:
             logger.warning("telegram.admins is empty: nobody can use the admin commands")
@@ -179,6 +183,25 @@ async def _post_shutdown(app: NewsdeskApp) -> None:
 
 async def _heartbeat(context: Context) -> None:
     await context.bot_data.services.heartbeat()
+
+
+def _newsroom(job: JobCallback) -> JobCallback:
+    """`job`, run only while this process still holds the lease (it may have been paused)."""
+
+    async def guarded(context: Context) -> None:
+        if await context.bot_data.services.holds_lease():
+            await job(context)
+
+    guarded.__name__ = job.__name__
+    return guarded
+
+
+def _stop_newsroom(app: NewsdeskApp, error: LeaseLostError) -> None:
+    """Another process is the bot now: run no job again, stop polling, let `run` exit."""
+    app.bot_data.lease_lost = error
+    if app.job_queue is not None and app.job_queue.scheduler.running:
+        app.job_queue.scheduler.pause()
+    app.stop_running()
 
 
 async def _poll_sources(context: Context) -> None:

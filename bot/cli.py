@@ -1,18 +1,24 @@
 """The `newsdesk` command line: load config, set up logging, call the right entry point.
 
-Exit codes: 0 done, 1 done with some input rejected, 2 usage or configuration error (including
-a store that cannot be opened or a bot already running on it). Errors are one readable message
-on stderr, never a traceback.
+Exit codes (`bot.exits`): 0 done, 1 done with some input rejected, 2 an environment,
+configuration or store problem (a bad config, a token Telegram rejects, a Bot API that cannot be
+reached or does not answer, a full disk, a read-only or unusable store, a bot already running on
+it), 3 this bot lost its instance lease to another process and stopped, 70 a bug.
+
+One error boundary (`main`) turns every exception into one readable line on stderr, never a
+traceback, and everything written to stdout and stderr meanwhile passes through the redaction:
+the bot token, and anything shaped like one, never reaches the terminal or the logs.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,15 +28,16 @@ from bot.clock import utc_now
 from bot.config import Settings, config_path, load_settings, summary
 from bot.demo import DESCRIPTION as DEMO_DESCRIPTION
 from bot.demo import add_demo_arguments, demo_main
-from bot.errors import ConfigError, NewsdeskError
+from bot.errors import ConfigError
+from bot.exits import EXIT_BUG, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, classify
 from bot.ingest.importer import import_files
 from bot.logs import setup_logging
+from bot.redaction import RedactingStream, redact
 from bot.rendering import render_preview_text
 from bot.services import Services, open_services
 
-EXIT_OK = 0
-EXIT_REJECTED = 1
-EXIT_USAGE = 2
+logger = logging.getLogger(__name__)
+EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,32 +110,53 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"newsdesk: {message}", file=sys.stderr)
-    return code
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsdesk` console script."""
     args = _parser().parse_args(argv)
     if args.command == "demo":  # needs no config file: it builds its own settings
         return demo_main(args)
+    secrets: list[str] = []  # grows to hold the token once the config is read
+    with _redacted_output(secrets):
+        return _main(args, secrets)
+
+
+@contextmanager
+def _redacted_output(secrets: list[str]) -> Iterator[None]:
+    """Put stdout and stderr behind the redaction for as long as the command runs."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout = RedactingStream(stdout, secrets)
+    sys.stderr = RedactingStream(stderr, secrets)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(args: argparse.Namespace, secrets: list[str]) -> int:
+    """The error boundary: whatever goes wrong is one redacted line and a documented code."""
     path = config_path(args.config)
+    settings: Settings | None = None
     try:
-        settings = load_settings(path)
-    except ConfigError as exc:
-        print(f"newsdesk: configuration problems in {path}:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    setup_logging(args.log_level, settings.telegram.token.get_secret_value())
-    command = _COMMANDS[args.command]
-    try:
-        return command(settings, args, path)
-    except NewsdeskError as exc:
-        return _fail(str(exc))
+        try:
+            settings = load_settings(path)
+        except ConfigError as exc:
+            print(f"newsdesk: configuration problems in {path}:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  - {redact(problem)}", file=sys.stderr)
+            return EXIT_USAGE
+        secrets.append(settings.telegram.token.get_secret_value())
+        setup_logging(args.log_level, secrets[-1])
+        return _COMMANDS[args.command](settings, args, path)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the boundary: classified below, never a traceback
+        failure = classify(exc, settings)
+        if failure.code == EXIT_BUG:
+            logger.debug("the unexpected error in full", exc_info=exc)
+        print(f"newsdesk: {redact(failure.message, secrets)}", file=sys.stderr)
+        return failure.code
 
 
 def _check_config(settings: Settings, _args: argparse.Namespace, path: Path) -> int:
@@ -203,10 +231,28 @@ async def _import(settings: Settings, files: list[Path], now: datetime | None) -
 
 def _run(settings: Settings, _args: argparse.Namespace, _path: Path) -> int:
     app = build_application(settings)
-    app.run_polling(
-        allowed_updates=["message", "callback_query", "my_chat_member", "channel_post"],
-        stop_signals=(signal.SIGINT, signal.SIGTERM),
-    )
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # run_polling runs on this loop, where the bot met Telegram
+    try:
+        # Meet Telegram (getMe) ourselves first: a rejected token or a Bot API that cannot be
+        # reached is then one classified error, not python-telegram-bot's logged traceback.
+        loop.run_until_complete(app.bot.initialize())
+    except BaseException:
+        loop.close()
+        asyncio.set_event_loop(None)
+        raise
+    try:
+        app.run_polling(
+            allowed_updates=["message", "callback_query", "my_chat_member", "channel_post"],
+            stop_signals=(signal.SIGINT, signal.SIGTERM),
+        )
+    except Exception:
+        # After a lost lease, whatever failed while stopping (a request timed out during the
+        # pause) matters less than the reason to stop.
+        if app.bot_data.lease_lost is None:
+            raise
+    if app.bot_data.lease_lost is not None:  # another process is the bot now: say so, exit 3
+        raise app.bot_data.lease_lost
     return EXIT_OK
 
 

@@ -23,24 +23,38 @@ from pydantic import (
     field_validator,
 )
 
+from bot.config_errors import describe
 from bot.errors import ConfigError, InvalidURLError
+from bot.redaction import redact
 from bot.urls import check_url
 
 TOKEN_ENV = "NEWSDESK_TOKEN"  # noqa: S105 - the variable's name, not a secret
 CONFIG_ENV = "NEWSDESK_CONFIG"
 DEFAULT_CONFIG = Path("config.toml")
 
-# Telegram's own ids for "a channel admin posting anonymously" and "the service account":
-# messages from them carry no real person, so they can never be trusted as editors.
-NEVER_ADMINS = frozenset({1087968824, 777000})
+# Telegram's own accounts (production ids, as tdlib and core.telegram.org/api/peers name them):
+# messages "from" them carry no real person, so they can never be trusted as editors.
+SERVICE_ACCOUNTS = {
+    777000: "Telegram service notifications",
+    42777: "Telegram's official account",
+    489000: "Telegram verification codes",
+    1087968824: "GroupAnonymousBot, anonymous group admins",
+    136817688: "Channel_Bot, messages sent as a channel",
+    1271266957: "Replies, comments' replies",
+    5434988373: "Telegram Anti-Spam",
+}
+NEVER_ADMINS = frozenset(SERVICE_ACCOUNTS)
 
 _TOKEN_RE = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$")
 _CHANNEL_USERNAME_RE = re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")
-_URL_USERINFO = re.compile(r"(://)[^/?#@\s]*@")
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Strict: TOML has real numbers and booleans, so `admins = [true, 4242.0]` or `enabled = 1`
+    # is a mistake to report, not a value to coerce. Lists and paths opt out per field
+    # (`Field(strict=False)`) because TOML gives lists and strings for them; their items stay
+    # strict.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 class TelegramSettings(_Section):
@@ -49,7 +63,7 @@ class TelegramSettings(_Section):
     token: SecretStr
     api_base_url: str = "https://api.telegram.org/bot"
     channel: str
-    admins: tuple[int, ...] = ()
+    admins: Annotated[tuple[int, ...], Field(strict=False)] = ()
     request_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
     max_requests_per_second: Annotated[int, Field(ge=1, le=10_000)] = 30
 
@@ -81,11 +95,16 @@ class TelegramSettings(_Section):
     @field_validator("admins")
     @classmethod
     def _real_people(cls, value: tuple[int, ...]) -> tuple[int, ...]:
-        bad = [uid for uid in value if uid in NEVER_ADMINS or uid <= 0]
+        service = [f"{uid} ({SERVICE_ACCOUNTS[uid]})" for uid in value if uid in NEVER_ADMINS]
+        if service:
+            raise ValueError(
+                f"{', '.join(service)} cannot be admins: Telegram's own accounts carry no real "
+                "person; expected the user ids of the editors"
+            )
+        bad = [uid for uid in value if uid <= 0]
         if bad:
             raise ValueError(
-                f"{bad} cannot be admins: expected positive Telegram user ids of real people "
-                "(1087968824 and 777000 are Telegram's anonymous/service accounts)"
+                f"{bad} cannot be admins: expected positive Telegram user ids of real people"
             )
         return value
 
@@ -98,7 +117,10 @@ class TelegramSettings(_Section):
 class StorageSettings(_Section):
     """Where the SQLite store lives."""
 
-    path: Path = Path("newsdesk.sqlite3")
+    path: Annotated[Path, Field(strict=False)] = Path("newsdesk.sqlite3")
+    # A running bot refreshes its lease on the store every quarter of this; a bot silent for
+    # longer (paused, cut off, on a dead host) is taken over by the next one started, and stops.
+    lease_ttl_seconds: Annotated[float, Field(ge=1, le=3_600)] = 60.0
 
 
 class SiteSettings(_Section):
@@ -197,7 +219,7 @@ class Settings(_Section):
     site: SiteSettings = SiteSettings()
     publishing: PublishingSettings = PublishingSettings()
     fetching: FetchingSettings = FetchingSettings()
-    sources: tuple[SourceSettings, ...] = ()
+    sources: Annotated[tuple[SourceSettings, ...], Field(strict=False)] = ()
     breaking: BreakingSettings = BreakingSettings()
     alerts: AlertSettings = AlertSettings()
 
@@ -219,30 +241,6 @@ def config_path(cli_path: str | None) -> Path:
     return Path(env) if env else DEFAULT_CONFIG
 
 
-def _key_path(parts: tuple[int | str, ...]) -> str:
-    """`sources[0].url`: list positions in brackets, as an operator reads `[[sources]]`."""
-    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts)
-    return path.lstrip(".") or "(top level)"
-
-
-def _describe(error: Any) -> str:
-    loc = _key_path(error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"{loc}: unknown key (check the spelling; see config.example.toml)"
-    if kind == "missing":
-        return f"{loc}: required key is missing"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if "token" in loc:  # never echo a token back, even a malformed one
-        return f"{loc}: {message}"
-    shown = error.get("input")
-    if isinstance(shown, str):
-        shown = _URL_USERINFO.sub(r"\1***@", shown)  # a password in a URL is never echoed
-    if isinstance(shown, (str, int, float, bool)) and kind != "missing":
-        return f"{loc}: {message} (got {shown!r})"
-    return f"{loc}: {message}"
-
-
 def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Settings:
     """Validate a config mapping; relative storage paths are resolved against `base_dir`."""
     data = {key: dict(value) if isinstance(value, dict) else value for key, value in data.items()}
@@ -250,10 +248,14 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     env_token = os.environ.get(TOKEN_ENV)
     if env_token and isinstance(telegram, dict):
         telegram["token"] = env_token
+    token = telegram.get("token") if isinstance(telegram, dict) else None
+    secrets = [token] if isinstance(token, str) else []
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError([_describe(err) for err in exc.errors()]) from None
+        # The token itself may be echoed in another key's value: it is redacted even when it
+        # is too short to look like one.
+        raise ConfigError([redact(describe(err), secrets) for err in exc.errors()]) from None
     if base_dir is not None and not settings.storage.path.is_absolute():
         storage = settings.storage.model_copy(update={"path": base_dir / settings.storage.path})
         settings = settings.model_copy(update={"storage": storage})
@@ -287,6 +289,7 @@ def summary(settings: Settings) -> str:
     pub = settings.publishing
     lines = [
         f"telegram.token          {redacted}",
+        # Everything else is shown as configured, but a token pasted into a URL is not.
         f"telegram.api_base_url   {settings.telegram.api_base_url}",
         f"telegram.channel        {settings.telegram.channel}",
         f"telegram.admins         {admins}",
@@ -297,4 +300,4 @@ def summary(settings: Settings) -> str:
         f"{pub.interval_seconds} s, at most {pub.max_posts_per_minute}/min, "
         f"{'silent' if pub.silent else 'with sound'}, backlog {pub.backlog_max_age_hours:g} h",
     ]
-    return "\n".join(lines)
+    return "\n".join([lines[0], *(redact(line, [token]) for line in lines[1:])])

@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.errors import LeaseLostError
 from bot.services import Services
 
 
@@ -18,6 +19,8 @@ class BotData:
 
     def __init__(self) -> None:
         self._services: Services | None = None
+        # Kept after the services close, so that `newsdesk run` can exit with the reason.
+        self.lease_lost: LeaseLostError | None = None
 
     @property
     def services(self) -> Services:

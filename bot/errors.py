@@ -5,6 +5,8 @@
     ├── StorageError            the store cannot be used as it is
     │   ├── SchemaTooNewError   the database was written by a newer newsdesk
     │   ├── InstanceRunningError another process already runs the bot on this database
+    │   ├── LeaseLostError      another process took this one's lease over: it must stop
+    │   ├── StoreNotWritableError the disk is full or the store is read-only
     │   └── UnreadableArticleError a row of `articles` (written by the site) cannot be read
     ├── DeliveryError           the Bot API refused or lost a post; carries the classified failure
     ├── AdminError              an editor's request cannot be done as asked
@@ -74,6 +76,18 @@ class SchemaTooNewError(StorageError):
 
 class InstanceRunningError(StorageError):
     """Another live process holds the bot's lease on this database."""
+
+
+class LeaseLostError(StorageError):
+    """Another process took over the instance lease (this one was paused or cut off too long).
+
+    From then on this process is not the bot any more: every write transaction is refused with
+    this error, and `newsdesk run` stops with its own exit code.
+    """
+
+
+class StoreNotWritableError(StorageError):
+    """SQLite cannot write the store: the disk is full, or the file or its folder is read-only."""
 
 
 class DeliveryError(NewsdeskError):

@@ -1,7 +1,9 @@
 """Logging set-up for the CLI, with the bot token kept out of every line.
 
 httpx logs request URLs at INFO, and Bot API URLs contain the token, so its logger stays at
-WARNING. As a second line of defence a filter replaces the token in any formatted record.
+WARNING. As a second line of defence a filter on the handler redacts the token, and anything
+token-shaped, from every record: its message, its traceback (exception messages included: a
+library's exception may quote the token) and its stack.
 """
 
 from __future__ import annotations
@@ -10,28 +12,33 @@ import logging
 import sys
 from typing import TextIO
 
-REDACTED = "<token>"
+from bot.redaction import REDACTED, redact
+
+__all__ = ["REDACTED", "RedactFilter", "setup_logging"]
 
 
 class RedactFilter(logging.Filter):
-    """Replaces a secret in the final message and traceback of every record."""
+    """Redacts secrets and token-shaped text in the final message and traceback of every record."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str = "") -> None:
         super().__init__()
-        self._secret = secret
+        self._secrets = [secret] if secret else []
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record in place; never drop it."""
-        if not self._secret:
-            return True
-        message = record.getMessage()
-        if self._secret in message:
-            record.msg = message.replace(self._secret, REDACTED)
-            record.args = None
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string still deserves a redacted line
+            message = f"{record.msg!r} % {record.args!r}"
+        record.msg = redact(message, self._secrets)
+        record.args = None
         if record.exc_info and record.exc_info[1] is not None:
-            text = logging.Formatter().formatException(record.exc_info)
-            if self._secret in text:
-                record.exc_text = text.replace(self._secret, REDACTED)
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            record.exc_text = redact(text, self._secrets)
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text, self._secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self._secrets)
         return True
 
 
@@ -48,7 +55,7 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def setup_logging(level: str = "INFO", secret: str = "") -> None:
-    """Log to stderr at `level`; quiet the chatty libraries; redact `secret`."""
+    """Log to stderr at `level`; quiet the chatty libraries; redact `secret` and token shapes."""
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactFilter(secret))

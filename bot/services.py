@@ -7,15 +7,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import aiosqlite
 from telegram import Bot
 
 from bot.admin import AdminServices, open_admin_services
 from bot.articles import ArticleService
 from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.errors import LeaseLostError
 from bot.ingest.pageworker import PageReader
 from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
@@ -27,8 +30,13 @@ from storage.lease import LeaseRepository
 
 logger = logging.getLogger(__name__)
 
-LEASE_TTL = timedelta(seconds=60)
-LEASE_HEARTBEAT_SECONDS = 15.0
+# The lease is refreshed this many times per time-to-live, so one late heartbeat never loses it.
+HEARTBEATS_PER_TTL = 4
+
+
+def heartbeat_seconds(settings: Settings) -> float:
+    """How often the running bot refreshes its lease."""
+    return settings.storage.lease_ttl_seconds / HEARTBEATS_PER_TTL
 
 
 @dataclass
@@ -48,18 +56,60 @@ class Services:
     admin: AdminServices
     started_at: datetime
     lease: LeaseRepository | None = field(default=None)
+    # Set once another process took the lease over; `on_lease_lost` (the app's) stops the bot.
+    lease_lost: LeaseLostError | None = field(default=None)
+    on_lease_lost: Callable[[LeaseLostError], None] | None = field(default=None)
 
     async def heartbeat(self) -> None:
-        """Keep our instance lease fresh (a job calls this)."""
+        """Keep our instance lease fresh (a job calls this); notice when it was taken over."""
+        if self.lease is None or self.lease_lost is not None:
+            return
+        try:
+            async with self.db.transaction():  # the fence notices a takeover first
+                still_ours = await self.lease.heartbeat(self.clock())
+        except LeaseLostError:
+            return  # `fence_writes` already reported it
+        if not still_ours:
+            await self.holds_lease()  # reports the loss, naming who took over
+
+    async def holds_lease(self) -> bool:
+        """Whether this process is still the bot; each newsroom job asks before it acts."""
+        if self.lease is None:
+            return True
+        if self.lease_lost is not None:
+            return False
+        try:
+            await self.lease.check_held()
+        except LeaseLostError as exc:
+            self._lose_lease(exc)
+            return False
+        return True
+
+    async def fence_writes(self, _conn: aiosqlite.Connection) -> None:
+        """Refuse every write transaction once the lease is someone else's."""
         if self.lease is None:
             return
-        async with self.db.transaction():
-            still_ours = await self.lease.heartbeat(self.clock())
-        if not still_ours:
-            logger.error("another process took over the instance lease; this one should stop")
+        if self.lease_lost is not None:
+            raise self.lease_lost
+        try:
+            await self.lease.check_held()
+        except LeaseLostError as exc:
+            self._lose_lease(exc)
+            raise
+
+    def _lose_lease(self, error: LeaseLostError) -> None:
+        if self.lease_lost is not None:
+            return
+        self.lease_lost = error
+        logger.error("%s", error)
+        if self.on_lease_lost is not None:
+            self.on_lease_lost(error)
 
     async def close(self) -> None:
         """Stop fetching, release the lease and close the store."""
+        # Readers' last ⭐ presses are theirs, not the newsroom's: they are written even after
+        # the lease was lost (the release below only ever deletes our own lease).
+        self.db.fence = None
         try:
             await self.subscribers.close()  # flushes batched ⭐ presses and last-seen times
             await self.sources.aclose()
@@ -84,7 +134,9 @@ async def open_services(
     try:
         lease: LeaseRepository | None = None
         if take_lease:
-            lease = LeaseRepository(db.conn, ttl=LEASE_TTL)
+            lease = LeaseRepository(
+                db.conn, ttl=timedelta(seconds=settings.storage.lease_ttl_seconds)
+            )
             async with db.transaction():
                 await lease.acquire(clock())
         subscribers = await open_subscriber_services(db, settings, clock)
@@ -120,7 +172,7 @@ async def open_services(
         clock=clock,
         started_at=started_at,
     )
-    return Services(
+    services = Services(
         settings=settings,
         db=db,
         clock=clock,
@@ -135,3 +187,6 @@ async def open_services(
         started_at=started_at,
         lease=lease,
     )
+    if lease is not None:
+        db.fence = services.fence_writes
+    return services

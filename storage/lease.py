@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.errors import InstanceRunningError
+from bot.errors import InstanceRunningError, LeaseLostError
 from storage.articles import from_db_time, to_db_time
 
 LEASE_NAME = "bot"
@@ -93,6 +93,23 @@ class LeaseRepository:
             (to_db_time(now), LEASE_NAME, self.holder_id),
         )
         return cursor.rowcount == 1
+
+    async def check_held(self) -> None:
+        """Raise `LeaseLostError` unless we still hold the lease (the database's write fence)."""
+        holder = await self.current()
+        if holder is not None and holder.holder == self.holder_id:
+            return
+        taker = (
+            f"another newsdesk (pid {holder.pid} on {holder.hostname})"
+            if holder is not None
+            else "another process"
+        )
+        raise LeaseLostError(
+            f"{taker} took over the bot's lease on this database while this process (pid "
+            f"{self.pid}) was paused or cut off for longer than storage.lease_ttl_seconds; "
+            "this process stopped its jobs and posted nothing more. Only one bot may run on a "
+            "database: stop the other one first if this one should keep running"
+        )
 
     async def release(self) -> None:
         """Give the lease up, if we still hold it."""

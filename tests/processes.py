@@ -8,6 +8,7 @@ fails at once, with the process's output, if the process exits first.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 import time
@@ -71,9 +72,12 @@ class BotProcess:
 
 @asynccontextmanager
 async def newsdesk(
-    tmp_path: Path, config: Path, *args: str, name: str
+    tmp_path: Path, config: Path, *args: str, name: str, env: dict[str, str] | None = None
 ) -> AsyncIterator[BotProcess]:
-    """Start `python -m bot --config CONFIG ARGS...`; kill it on the way out if still alive."""
+    """Start `python -m bot --config CONFIG ARGS...`; kill it on the way out if still alive.
+
+    `env` adds to (or overrides) the test process's environment, e.g. `NEWSDESK_TOKEN`.
+    """
     out, err = tmp_path / f"{name}.stdout", tmp_path / f"{name}.stderr"
     with out.open("wb") as out_file, err.open("wb") as err_file:
         proc = await asyncio.create_subprocess_exec(
@@ -84,6 +88,7 @@ async def newsdesk(
             str(config),
             *args,
             cwd=ROOT,
+            env={**os.environ, **(env or {})},
             stdin=asyncio.subprocess.DEVNULL,
             stdout=out_file,
             stderr=err_file,
@@ -97,23 +102,33 @@ async def newsdesk(
             await proc.wait()
 
 
-def write_config(tmp_path: Path, api_base_url: str, publishing: str) -> Path:
+def write_config(
+    tmp_path: Path,
+    api_base_url: str,
+    publishing: str,
+    *,
+    token: str = TOKEN,
+    request_timeout: float = 5.0,
+    storage: str = 'path = "newsdesk.sqlite3"',
+    name: str = "config.toml",
+) -> Path:
     """A complete config file pointing at the fake, with the database beside it.
 
-    `publishing` is the body of the `[publishing]` section, which is what the tests vary.
+    `publishing` is the body of the `[publishing]` section, which is what the tests vary;
+    `storage` the body of `[storage]`.
     """
-    path = tmp_path / "config.toml"
+    path = tmp_path / name
     path.write_text(
         f"""\
 [telegram]
-token = "{TOKEN}"
+token = "{token}"
 api_base_url = "{api_base_url}"
 channel = "{CHANNEL}"
 admins = [{ADMIN_ID}]
-request_timeout_seconds = 5.0
+request_timeout_seconds = {request_timeout}
 
 [storage]
-path = "newsdesk.sqlite3"
+{storage}
 
 [site]
 name = "Example News"

@@ -10,6 +10,7 @@ import logging
 
 from bot.admin.error_reporting import log_error
 from bot.context import Context
+from bot.errors import LeaseLostError
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ async def unpin_tick(context: Context) -> None:
 async def report_error(update: object, context: Context) -> None:
     """The global error handler: log with the traceback, then tell the admins (rate-limited)."""
     error = context.error
+    if isinstance(error, LeaseLostError):
+        return  # logged once by the services; this process stops, and tells no one
     log_error(update, error)
     if error is None:
         return

@@ -26,6 +26,7 @@ from bot.domain import Article
 from bot.errors import (
     ClaimLostError,
     DeliveryError,
+    LeaseLostError,
     SendInterruptedError,
     UnreadableArticleError,
 )
@@ -294,5 +295,8 @@ class PublishingService:
 
 
 def _log_crash(task: asyncio.Task[PassReport]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        logger.error("publishing pass crashed", exc_info=task.exception())
+    if task.cancelled() or task.exception() is None:
+        return
+    if isinstance(task.exception(), LeaseLostError):
+        return  # not a crash: another process is the bot now, and the services said so
+    logger.error("publishing pass crashed", exc_info=task.exception())
