@@ -43,7 +43,7 @@ from bot import catalogue  # noqa: E402
 from bot.app import build_application, running  # noqa: E402
 from bot.config import Settings, parse_settings  # noqa: E402
 from bot.context import NewsdeskApp  # noqa: E402
-from bot.fakeapi import FakeTelegram, RecordedCall  # noqa: E402
+from sandbox.fakeapi import FakeTelegram, RecordedCall  # noqa: E402
 from storage.users import UserRepository  # noqa: E402
 
 TOKEN = "123456:BENCH-token-not-real"

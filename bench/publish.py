@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
 from bot.app import build_application, running  # noqa: E402 - after the path set-up
 from bot.config import Settings, parse_settings  # noqa: E402
 from bot.domain import ArticleDraft  # noqa: E402
-from bot.fakeapi import FakeTelegram  # noqa: E402
+from sandbox.fakeapi import FakeTelegram  # noqa: E402
 
 TOKEN = "123456:BENCH-token-not-real"
 CHANNEL = "example_news"

@@ -26,8 +26,6 @@ from bot import __version__
 from bot.app import build_application
 from bot.clock import utc_now
 from bot.config import Settings, config_path, load_settings, summary
-from bot.demo import DESCRIPTION as DEMO_DESCRIPTION
-from bot.demo import add_demo_arguments, demo_main
 from bot.errors import ConfigError
 from bot.exits import EXIT_BUG, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, classify
 from bot.ingest.importer import import_files
@@ -100,21 +98,26 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the posts that would go out now, as Telegram would show them; send nothing",
     )
-    add_demo_arguments(
-        commands.add_parser(
-            "demo",
-            help="try newsdesk without a token: the real bot, a local Telegram, a web page",
-            description=DEMO_DESCRIPTION,
-        )
+    # The sandbox (`sandbox.demo`) is not part of the product: it is imported only when the
+    # demo runs, and parses its own options (`newsdesk demo --help` shows them).
+    commands.add_parser(
+        "demo",
+        help="try newsdesk without a token: the real bot, a local Telegram, a web page",
+        add_help=False,
     )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsdesk` console script."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
     if args.command == "demo":  # needs no config file: it builds its own settings
-        return demo_main(args)
+        from sandbox.demo.command import demo_command  # noqa: PLC0415 - the sandbox, on demand
+
+        return demo_command(extra, config=args.config, log_level=args.log_level)
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     secrets: list[str] = []  # grows to hold the token once the config is read
     with _redacted_output(secrets):
         return _main(args, secrets)

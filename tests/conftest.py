@@ -16,8 +16,8 @@ import pytest
 from bot.app import build_application, running
 from bot.config import Settings, parse_settings
 from bot.context import Context, NewsdeskApp
-from bot.fakeapi import FakeTelegram
 from bot.ingest.pageworker import PageReader
+from sandbox.fakeapi import FakeTelegram
 
 TEST_TOKEN = "123456:TEST-token-not-real"
 CHANNEL = "@example_news"

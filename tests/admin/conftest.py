@@ -15,7 +15,7 @@ from bot.admin import AdminServices
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.context import Context, NewsdeskApp
-from bot.fakeapi import FakeTelegram, FakeUser, RecordedCall
+from sandbox.fakeapi import FakeTelegram, FakeUser, RecordedCall
 
 ADMIN_ID = 4242
 CHANNEL_ID = -1001234567890

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.fakeapi import FakeTelegram
+from sandbox.fakeapi import FakeTelegram
 from storage.audit import AuditRepository
 from storage.state import StateRepository
 from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, StartAdmin

@@ -18,7 +18,7 @@ from bot.admin.alert_sender import LeanSender, PtbSender, open_sender
 from bot.admin.lean_http import JsonPoster
 from bot.domain import Article
 from bot.errors import AlertRetryLaterError, AlertTryAgainError, MaybeSentError, NotSentError
-from bot.fakeapi import FakeTelegram, Fault
+from sandbox.fakeapi import FakeTelegram, Fault
 from storage.alerts import Outcome, Recipient
 from tests.admin.conftest import StartAdmin
 from tests.admin.test_alerts import open_private_chats

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.fakeapi import FakeTelegram, Fault, RecordedCall
+from sandbox.fakeapi import FakeTelegram, Fault, RecordedCall
 from storage.users import UserRepository
 from tests.admin.conftest import ADMIN_ID, Running, StartAdmin
 from tests.conftest import TEST_TOKEN

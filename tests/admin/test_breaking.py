@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.domain import ArticleDraft
-from bot.fakeapi import FakeTelegram
+from sandbox.fakeapi import FakeTelegram
 from storage.breaking import PreviewRepository
 from storage.deliveries import DeliveryRepository, DeliveryState
 from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, StartAdmin

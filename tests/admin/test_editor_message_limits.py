@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.fakeapi import FakeTelegram
-from bot.fakeapi.html import utf16_len as telegram_len
+from sandbox.fakeapi import FakeTelegram
+from sandbox.fakeapi.html import utf16_len as telegram_len
 from storage.sources import SourceState, SourceStateRepository
 
 from .conftest import ADMIN_ID, StartAdmin

@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler
 from bot.admin.error_reporting import ErrorReporter
 from bot.admin.jobs import report_error
 from bot.context import Context
-from bot.fakeapi import FakeTelegram
+from sandbox.fakeapi import FakeTelegram
 from tests.admin.conftest import ADMIN_ID, StartAdmin
 from tests.conftest import TEST_TOKEN
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.fakeapi import FakeTelegram
+from sandbox.fakeapi import FakeTelegram
 from storage.audit import AuditRepository
 from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, StartAdmin
 from tests.hostile import hostile_page

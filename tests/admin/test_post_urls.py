@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.fakeapi import FakeTelegram
+from sandbox.fakeapi import FakeTelegram
 from storage.audit import AuditRepository
 from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, StartAdmin
 from tests.sources.conftest import LocalServer

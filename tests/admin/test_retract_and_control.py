@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain import ArticleDraft
-from bot.fakeapi import FakeTelegram, Fault
 from bot.services import Services
+from sandbox.fakeapi import FakeTelegram, Fault
 from storage.deliveries import DeliveryRepository, DeliveryState
 from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, Running, StartAdmin, until
 

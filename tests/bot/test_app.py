@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import build_application, running
 from bot.errors import InstanceRunningError
-from bot.fakeapi import FakeTelegram
+from sandbox.fakeapi import FakeTelegram
 
 StartBot = Any  # the `start_bot` fixture of tests/conftest.py
 

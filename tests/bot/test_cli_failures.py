@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.fakeapi import FakeTelegram
+from sandbox.fakeapi import FakeTelegram
 from tests import processes
 from tests.processes import CHANNEL, newsdesk
 

@@ -15,7 +15,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.fakeapi import FakeTelegram
+from sandbox.fakeapi import FakeTelegram
 from storage.articles import from_db_time
 from tests import processes
 from tests.processes import TOKEN, newsdesk

@@ -10,7 +10,7 @@ import signal
 import time
 from pathlib import Path
 
-from bot.fakeapi import FakeTelegram
+from sandbox.fakeapi import FakeTelegram
 from tests import processes
 from tests.processes import DEADLINE, TOKEN, newsdesk
 

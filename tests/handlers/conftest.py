@@ -17,8 +17,8 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.context import Context, NewsdeskApp
 from bot.domain import ArticleDraft
-from bot.fakeapi import FakeTelegram, FakeUser, RecordedCall
 from bot.subscribers import SubscriberServices, from_services
+from sandbox.fakeapi import FakeTelegram, FakeUser, RecordedCall
 from storage.deliveries import DeliveryRepository
 
 BOT_USERNAME = "newsdesk_bot"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.fakeapi import Fault
 from handlers.menus import ADMIN_COMMANDS, SUBSCRIBER_COMMANDS, set_command_menus
+from sandbox.fakeapi import Fault
 
 from .conftest import Bot
 

@@ -12,8 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.articles import ArticleService
-from bot.fakeapi import FakeTelegram
 from bot.ingest.importer import import_files
+from sandbox.fakeapi import FakeTelegram
 from storage.articles import ArticleRepository
 from storage.database import Database
 

@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.fakeapi import FakeTelegram, Fault, RecordedCall
+from sandbox.fakeapi import FakeTelegram, Fault, RecordedCall
 from tests import processes
 from tests.processes import ADMIN_ID, CHANNEL, newsdesk
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.fakeapi import FakeTelegram
+from sandbox.fakeapi import FakeTelegram
 
 CHANNEL_ID = -1001234567890
 

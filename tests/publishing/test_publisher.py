@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.domain import ArticleDraft
-from bot.fakeapi import FakeTelegram, Fault
 from bot.services import Services
+from sandbox.fakeapi import FakeTelegram, Fault
 from storage.deliveries import DeliveryRepository, DeliveryState
 
 StartBot = Any  # the `start_bot` fixture of tests/conftest.py

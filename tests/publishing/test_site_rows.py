@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
-from bot.fakeapi import FakeTelegram
 from bot.services import Services
+from sandbox.fakeapi import FakeTelegram
 from storage.deliveries import DeliveryRepository, DeliveryState
 
 StartBot = Any  # the `start_bot` fixture of tests/conftest.py

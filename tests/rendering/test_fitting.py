@@ -11,10 +11,10 @@ import random
 
 import pytest
 
-from bot.fakeapi.html import parse_html
-from bot.fakeapi.html import utf16_len as telegram_len
 from bot.rendering import CAPTION_LIMIT, TEXT_LIMIT, escape_html
 from bot.rendering.fitting import fit_html, visible_len
+from sandbox.fakeapi.html import parse_html
+from sandbox.fakeapi.html import utf16_len as telegram_len
 
 WORDS = [
     "source",
