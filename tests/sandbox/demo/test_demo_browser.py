@@ -15,7 +15,7 @@ import pytest
 
 from tests.sandbox.demo.conftest import SAMPLE_TITLES, Demo
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # As the machine notes say: no sandbox as root, and no calls home on a closed network.

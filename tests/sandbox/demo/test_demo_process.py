@@ -18,7 +18,7 @@ import pytest
 
 from sandbox.demo.seed import DEMO_TOKEN
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 START_DEADLINE = 20.0
 STOP_DEADLINE = 10.0
 
