@@ -10,7 +10,8 @@ The rules, as an editor would apply them (issue 17):
 - byline: people's names only (JSON-LD `Person`s, `author` metas), each once, in their own
   casing; a field naming the site or its publisher is not a byline;
 - hashtag: JSON-LD `articleSection` or `article:section`, the section of a path
-  ("Politics" of "Politics > Elections"), never the site's name or a generic "News".
+  ("Politics" of "Politics > Elections"), never the site's name, a generic "News" or an
+  archive ("Heftarchiv").
 Dates and the lead have their own modules (`pagedates`, `pagelead`).
 """
 
@@ -36,6 +37,8 @@ _GENERIC_SECTIONS = frozenset(
     {"news", "top stories", "topstories", "uncategorized", "uncategorised", "general", "home",
      "homepage", "latest", "article", "articles", "main"}
 )  # fmt: skip
+# A print-archive section ("Heftarchiv", "Archives") says where the page is kept, not its topic.
+_ARCHIVE = re.compile(r"archi(?:v|ve|ves|vo|vio)$", re.IGNORECASE)
 _ROLE_WORDS = ("기자", "특파원", "記者", "特派員")  # "reporter" after a Korean/Japanese name
 _BY = re.compile(r"^(?:by|von|por|par)\s+", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|\band\b|&|\|)\s*")
@@ -200,7 +203,9 @@ def choose_section(meta: PageMeta) -> str | None:
         parts = [
             part
             for part in parts
-            if part.casefold() not in _GENERIC_SECTIONS and not _is_organisation(part, names)
+            if part.casefold() not in _GENERIC_SECTIONS
+            and not _ARCHIVE.search(part)
+            and not _is_organisation(part, names)
         ]
         if parts:
             return parts[0][:200]

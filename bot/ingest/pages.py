@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -36,8 +37,9 @@ from bot.ingest.pagefields import (
     site_names,
 )
 from bot.ingest.pagelead import choose_summary, strip_title
-from bot.ingest.pagemeta import read_page_meta
+from bot.ingest.pagemeta import Image, PageMeta, read_page_meta
 from bot.ingest.pagetrim import MAX_PAGE_BYTES, trim_tree
+from bot.ingest.pagevisible import Visible, body_credit, headline_image, read_visible
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,7 @@ def parse_html_page(
         raise NoArticleError(f"not an HTML page: {exc}") from None
     language = tree.get("lang") or _meta(tree, "og:locale")
     stated = read_page_meta(tree)
+    visible = read_visible(tree)
     page_title = one_line(tree.findtext(".//title") or "")
     flight = _next_js_html(tree)
     trim_tree(tree)
@@ -92,18 +95,25 @@ def parse_html_page(
     extracted_title = one_line(doc.title or "") if doc is not None and doc.title else page_title
     title = one_line(choose_title(stated, extracted_title, names, text))
     body = strip_title(body, [title, *stated.headlines, extracted_title])
-    summary = choose_summary(stated.descriptions, title=title, body=body, names=names)
+    credit = body_credit(body)  # an opening "Interview: Name" is the byline, not the lead
+    body = credit.body
+    descriptions = [
+        d.removeprefix(credit.opening).strip() if credit.opening else d
+        for d in stated.descriptions
+    ]
+    summary = choose_summary(descriptions, title=title, body=body, names=names)
     body = body or summary or ""
     if not title or not body:
         raise NoArticleError("no article title or text found on the page")
-    published, date_only = page_date(stated.dates, stated.other_dates)
+    published, date_only = page_date(stated.dates or visible.stamps, stated.other_dates)
     hold = None
     if published is None:
         published = now
         hold = "the page gives no publication date" if hold_undated else None
+    candidates = [stated.people, visible.people, credit.names]
     if not stated.people and doc is not None and doc.author:
-        stated.people.extend(part.strip() for part in doc.author.split(";") if part.strip())
-    byline = choose_byline(stated, body)
+        candidates.append(doc.author.split(";"))  # a meta author naming an outlet says "none"
+    byline = _byline(stated, candidates, body)
     page_url = choose_url(stated, absolute_url(url, None))
     restore = _RESTORE if protected else {}
     section = choose_section(stated)
@@ -118,10 +128,26 @@ def parse_html_page(
         hold_reason=hold,
         summary=summary.translate(restore) if summary else None,
         body=body.translate(restore),
-        image_url=choose_image(stated, page_url),
+        image_url=choose_image(stated, page_url) or _own_picture(visible, title, page_url),
         language=(language or "").replace("_", "-")[:35] or None,
         source=source,
     )
+
+
+def _byline(stated: PageMeta, candidates: list[list[str]], body: str) -> str | None:
+    """The first people who make a byline (metadata, visible byline, credit line, guess)."""
+    for people in candidates:
+        named = [person.strip() for person in people if person.strip()]
+        byline = choose_byline(replace(stated, people=named), body) if named else None
+        if byline:
+            return byline
+    return None
+
+
+def _own_picture(visible: Visible, title: str, page_url: str | None) -> str | None:
+    """The `<img>` captioned with the headline, for a page that names no photo in metadata."""
+    src = headline_image(visible, title)
+    return choose_image(PageMeta(images=[Image(src)]), page_url) if src else None
 
 
 def _extract(
