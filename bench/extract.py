@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.errors import IngestError  # noqa: E402
+from bot.domain.errors import IngestError  # noqa: E402
 from bot.ingest.pages import parse_html_page  # noqa: E402
 from bot.ingest.pageworker import PageReader  # noqa: E402
 

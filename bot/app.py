@@ -22,7 +22,7 @@ from bot.admin.pins import UNPIN_JOB_SECONDS
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
-from bot.errors import LeaseLostError
+from bot.domain.errors import LeaseLostError
 from bot.services import heartbeat_seconds, open_services
 from handlers.admin import admin_handlers
 from handlers.breaking import breaking_handlers

@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 
-from bot.domain import Article, ArticleDraft
-from storage.articles import ArticleRepository, UpsertOutcome, UpsertResult
+from bot.domain import Article, ArticleDraft, UpsertOutcome, UpsertResult
+from storage.articles import ArticleRepository
 from storage.database import Database
 
 

@@ -26,7 +26,7 @@ from bot import __version__
 from bot.app import build_application
 from bot.clock import utc_now
 from bot.config import Settings, config_path, load_settings, summary
-from bot.errors import ConfigError
+from bot.domain.errors import ConfigError
 from bot.exits import EXIT_BUG, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, classify
 from bot.ingest.importer import import_files
 from bot.logs import setup_logging

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from bot.config_errors import describe
-from bot.errors import ConfigError, InvalidURLError
+from bot.domain.errors import ConfigError, InvalidURLError
 from bot.redaction import redact
 from bot.urls import check_url
 

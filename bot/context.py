@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from bot.errors import LeaseLostError
+from bot.domain.errors import LeaseLostError
 from bot.services import Services
 
 

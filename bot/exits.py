@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
 from bot.config import TOKEN_ENV, Settings
-from bot.errors import LeaseLostError, NewsdeskError
+from bot.domain.errors import LeaseLostError, NewsdeskError
 from bot.redaction import redact
 
 EXIT_OK = 0

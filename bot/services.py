@@ -18,7 +18,7 @@ from bot.admin import AdminServices, open_admin_services
 from bot.articles import ArticleService
 from bot.clock import Clock, utc_now
 from bot.config import Settings
-from bot.errors import LeaseLostError
+from bot.domain.errors import LeaseLostError
 from bot.ingest.pageworker import PageReader
 from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService

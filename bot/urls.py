@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bot.errors import InvalidURLError
+from bot.domain.errors import InvalidURLError
 
 SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 2048

@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from bot.admin import ADMIN_COMMANDS, Actor, Command, Reply
 from bot.admin.replies import EDITORS_ONLY
 from bot.context import Context
-from bot.errors import AdminError
+from bot.domain.errors import AdminError
 from bot.rendering import CAPTION_LIMIT, TEXT_LIMIT
 from bot.rendering.fitting import fit_html
 

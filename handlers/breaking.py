@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.admin.replies import BUTTON, EDITORS_ONLY
 from bot.context import Context
-from bot.errors import AdminError
+from bot.domain.errors import AdminError
 from handlers.admin import actor_of, send_reply
 
 

@@ -10,42 +10,12 @@ message.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.domain import RECIPIENT_STATES, Alert, Outcome, Recipient
 from storage.articles import from_db_time, to_db_time
-
-RECIPIENT_STATES = ("pending", "sending", "sent", "failed", "blocked", "uncertain")
-
-
-@dataclass(frozen=True)
-class Alert:
-    """One breaking alert."""
-
-    id: int
-    article_id: int
-    post_url: str | None
-    created_at: datetime
-    finished_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """One user to alert, in the language they read."""
-
-    user_id: int
-    language: str | None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How sending to one recipient ended; `blocked` users are also marked inactive."""
-
-    user_id: int
-    state: str
-    error: str | None = None
 
 
 class AlertRepository:

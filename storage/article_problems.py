@@ -9,24 +9,16 @@ are told about it once (`reported_at`, cleared when the reason changes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiosqlite
 
+from bot.domain import RepairOutcome
 from storage.articles import to_db_time
 from storage.times import parse_time
 
 # Reasons a repair of the times lifts; any other (a value the model or renderer refuses) stays.
 _TIME_REASONS = tuple(f"unreadable {c}:" for c in ("published_at", "created_at", "updated_at"))
-
-
-@dataclass
-class RepairOutcome:
-    """What one repair did: rows now readable, and rows set aside with the reason."""
-
-    repaired: list[int] = field(default_factory=list)
-    unreadable: list[tuple[int, str]] = field(default_factory=list)
 
 
 class ArticleProblemRepository:

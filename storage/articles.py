@@ -7,18 +7,16 @@ always store ISO 8601 UTC text.
 
 from __future__ import annotations
 
-import enum
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
 from pydantic import ValidationError
 
-from bot.domain import Article, ArticleDraft
-from bot.errors import UnreadableArticleError
+from bot.domain import Article, ArticleDraft, UpsertOutcome, UpsertResult
+from bot.domain.errors import UnreadableArticleError
 from storage.times import parse_time
 
 logger = logging.getLogger(__name__)
@@ -91,22 +89,6 @@ def readable_articles(rows: Iterable[Sequence[Any]]) -> list[Article]:
         except UnreadableArticleError as exc:
             logger.warning("left out of a list: %s", exc)
     return articles
-
-
-class UpsertOutcome(enum.Enum):
-    """What storing a draft did."""
-
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class UpsertResult:
-    """The outcome of storing one draft, with the article as stored now."""
-
-    outcome: UpsertOutcome
-    article: Article
 
 
 def _draft_values(draft: ArticleDraft) -> dict[str, Any]:

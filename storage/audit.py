@@ -6,41 +6,14 @@ The audit log is append-only: what an editor did stays on record even when it wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.domain import AuditEntry, HeldCommand
 from storage.articles import from_db_time, to_db_time
 
 _MAX_FIELD = 500  # an audit line is for reading at a glance, never a copy of a whole post
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One admin action."""
-
-    id: int
-    at: datetime
-    actor_id: int
-    actor: str
-    action: str
-    target: str
-    result: str
-
-
-@dataclass(frozen=True)
-class HeldCommand:
-    """An admin command that arrived too late to run without asking again."""
-
-    id: int
-    actor_id: int
-    command: str
-    args: str
-    photo_file_id: str | None
-    sent_at: datetime
-    held_at: datetime
-    state: str
 
 
 class AuditRepository:

@@ -8,11 +8,11 @@ future, so the routine pass leaves it alone until the editor's push claims it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.domain import BreakingPost, Preview
 from storage.articles import from_db_time, to_db_time
 
 # "Not due before the end of time": the routine pass never picks a row held for a push, and if
@@ -23,35 +23,6 @@ _PREVIEW_COLUMNS = (
     "id, actor_id, text, photo_file_id, article_id, fingerprint, created_at, state, decided_at, "
     "message_id"
 )
-
-
-@dataclass(frozen=True)
-class Preview:
-    """A breaking item shown to an editor, with its decision so far."""
-
-    id: int
-    actor_id: int
-    text: str | None
-    photo_file_id: str | None
-    article_id: int | None
-    fingerprint: str
-    created_at: datetime
-    state: str
-    decided_at: datetime | None
-    message_id: int | None
-
-
-@dataclass(frozen=True)
-class BreakingPost:
-    """A channel post made as breaking news."""
-
-    article_id: int
-    chat_id: str
-    message_id: int
-    photo_file_id: str | None
-    posted_at: datetime
-    pinned: bool
-    unpin_at: datetime | None
 
 
 def _preview(r: tuple[object, ...]) -> Preview:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.errors import StorageError, StoreNotWritableError
+from bot.domain.errors import StorageError, StoreNotWritableError
 from storage.migrate import migrate
 
 BUSY_TIMEOUT_MS = 5_000

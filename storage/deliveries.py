@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain import Delivery, DeliveryState
 from storage.articles import to_db_time
-from storage.delivery_queries import Delivery, DeliveryQueries, DeliveryState
+from storage.delivery_queries import DeliveryQueries
 
 # The record and its states are defined beside the queries; callers import them from here.
 __all__ = ["Delivery", "DeliveryRepository", "DeliveryState"]

@@ -8,17 +8,15 @@ connection outside a transaction. The record's life cycle is told in `storage.de
 
 from __future__ import annotations
 
-import enum
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.domain import Article
-from bot.errors import UnreadableArticleError
+from bot.domain import Article, Delivery, DeliveryState
+from bot.domain.errors import UnreadableArticleError
 from storage.articles import (
     SELECT_ARTICLE,
     article_from_row,
@@ -28,17 +26,6 @@ from storage.articles import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-class DeliveryState(enum.StrEnum):
-    """The stored states of a delivery."""
-
-    PENDING = "pending"
-    SENDING = "sending"
-    POSTED = "posted"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    UNCERTAIN = "uncertain"
 
 
 _COLUMNS = (
@@ -57,24 +44,6 @@ _COLUMNS = (
 )
 _SELECT = ", ".join(f"d.{c}" for c in _COLUMNS)
 _TIME_COLUMNS = ("posted_at", "next_attempt_at", "updated_at")
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One article's delivery record."""
-
-    article_id: int
-    state: DeliveryState
-    chat_id: str | None
-    message_id: int | None
-    posted_at: datetime | None
-    has_photo: bool
-    content_hash: str | None
-    attempts: int
-    next_attempt_at: datetime | None
-    last_error: str | None
-    skip_reason: str | None
-    updated_at: datetime
 
 
 def _delivery(row: Sequence[Any]) -> Delivery:

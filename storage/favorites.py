@@ -15,7 +15,7 @@ import aiosqlite
 
 from bot.domain import Article
 from storage.articles import SELECT_ARTICLE, readable_articles, to_db_time
-from storage.search import Visibility
+from storage.search import LISTED
 
 Pair = tuple[int, int]  # (user id, article id)
 
@@ -41,9 +41,8 @@ def _values(pairs: Collection[Pair]) -> tuple[str, list[int]]:
 class FavoriteRepository:
     """All SQL on `favorites`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: aiosqlite.Connection, visibility: Visibility) -> None:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
-        self._visibility = visibility
 
     async def toggle_pairs(self, pairs: Collection[Pair], *, now: datetime) -> dict[Pair, bool]:
         """Flip each pair whose article is listed; return their new state (True: saved).
@@ -66,7 +65,7 @@ class FavoriteRepository:
         rows = await self._conn.execute_fetchall(
             "INSERT INTO favorites (user_id, article_id, saved_at, saved) "
             f"SELECT v.column1, v.column2, ?, 1 FROM ({values}) AS v "
-            f"JOIN articles a ON a.id = v.column2 WHERE {self._visibility.listed} "
+            f"JOIN articles a ON a.id = v.column2 WHERE {LISTED} "
             f"ON CONFLICT (user_id, article_id) DO UPDATE SET {new_state}, {_RESAVED_AT} "
             "RETURNING user_id, article_id, saved",
             [to_db_time(now), *params],
@@ -83,7 +82,7 @@ class FavoriteRepository:
         """A user's favorites still in the channel, the most recently saved first."""
         rows = await self._conn.execute_fetchall(
             f"{SELECT_ARTICLE} JOIN favorites f ON f.article_id = a.id "
-            f"WHERE f.user_id = ? AND f.saved = 1 AND {self._visibility.listed} "
+            f"WHERE f.user_id = ? AND f.saved = 1 AND {LISTED} "
             "ORDER BY f.saved_at DESC, f.article_id DESC LIMIT ? OFFSET ?",
             (user_id, limit, offset),
         )

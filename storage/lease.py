@@ -10,25 +10,15 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.errors import InstanceRunningError, LeaseLostError
+from bot.domain import LeaseHolder
+from bot.domain.errors import InstanceRunningError, LeaseLostError
 from storage.articles import from_db_time, to_db_time
 
 LEASE_NAME = "bot"
-
-
-@dataclass(frozen=True)
-class LeaseHolder:
-    """Who holds the lease."""
-
-    holder: str
-    hostname: str
-    pid: int
-    heartbeat_at: datetime
 
 
 def _process_alive(pid: int) -> bool:

@@ -12,7 +12,7 @@ from importlib import resources
 
 import aiosqlite
 
-from bot.errors import SchemaTooNewError, StorageError
+from bot.domain.errors import SchemaTooNewError, StorageError
 
 _NAME_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 

@@ -1,8 +1,9 @@
 """Reads subscribers make: the newest posted articles, breaking news, categories, full-text search.
 
-What a subscriber may see is decided in one place, `Visibility`: an article is *available* unless
+What a subscriber may see is decided in one place, `LISTED`: an article is *available* unless
 it was retracted (`articles.retracted_at`, set by an editor's /retract), and *listed* once it
-is also posted in the channel. Every query here and the ⭐ check use the same conditions.
+is also posted in the channel. Every query here and the ⭐ check use the same condition; it is
+SQL, so it stays in storage rather than travelling through the services.
 
 Search text is folded the same way on both sides: the migration's `articles_search_text` view
 folds what is indexed, `fold_arabic` folds the query. The user's words are always quoted as FTS5
@@ -11,7 +12,6 @@ strings, so `"`, `*`, `-`, `NEAR`, `AND` and parentheses are searched as words, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -19,7 +19,7 @@ import aiosqlite
 # The `regex` package ships no type hints; stubs may or may not be installed (types-regex).
 import regex  # type: ignore[import-untyped, unused-ignore]
 
-from bot.domain import Article
+from bot.domain import Article, CategoryCount
 from storage.articles import SELECT_ARTICLE, readable_articles, to_db_time
 
 # Harakat and tanwin (U+064B–U+0652), the superscript alef and tatweel vanish; hamza-carrying and
@@ -75,32 +75,17 @@ def match_expression(terms: list[str], *, any_term: bool = False) -> str:
     return (" OR " if any_term else " ").join(quoted)
 
 
-@dataclass(frozen=True)
-class Visibility:
-    """SQL conditions on the alias `a` deciding what subscribers may see."""
-
-    listed: str
-
-
 _AVAILABLE = "a.retracted_at IS NULL"
 _POSTED = "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'posted')"
-VISIBILITY = Visibility(listed=f"{_AVAILABLE} AND {_POSTED}")
-
-
-@dataclass(frozen=True)
-class CategoryCount:
-    """A category and how many listed articles it holds."""
-
-    name: str
-    count: int
+# The SQL condition, on the alias `a`, for what subscribers may see.
+LISTED = f"{_AVAILABLE} AND {_POSTED}"
 
 
 class NewsRepository:
     """All SQL behind /latest, /breaking, /categories, /search and article deep links."""
 
-    def __init__(self, conn: aiosqlite.Connection, visibility: Visibility) -> None:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
-        self._visibility = visibility
 
     async def _articles(self, sql: str, params: tuple[object, ...]) -> list[Article]:
         rows = await self._conn.execute_fetchall(sql, params)
@@ -109,13 +94,13 @@ class NewsRepository:
     async def listed(self, article_id: int) -> Article | None:
         """One article, if subscribers may see it."""
         found = await self._articles(
-            f"{SELECT_ARTICLE} WHERE a.id = ? AND {self._visibility.listed}", (article_id,)
+            f"{SELECT_ARTICLE} WHERE a.id = ? AND {LISTED}", (article_id,)
         )
         return found[0] if found else None
 
     async def latest(self, category: str | None, *, offset: int, limit: int) -> list[Article]:
         """Listed articles, newest first, optionally of one category."""
-        where = self._visibility.listed
+        where = LISTED
         params: tuple[object, ...] = (limit, offset)
         if category is not None:
             where += " AND a.category = ?"
@@ -130,7 +115,7 @@ class NewsRepository:
         """Listed breaking articles published since `since`, newest first."""
         return await self._articles(
             f"{SELECT_ARTICLE} WHERE a.is_breaking = 1 AND a.published_at >= ? "
-            f"AND {self._visibility.listed} ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
+            f"AND {LISTED} ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
             (to_db_time(since), limit),
         )
 
@@ -138,7 +123,7 @@ class NewsRepository:
         """Categories of listed articles with their counts, the biggest first."""
         rows = await self._conn.execute_fetchall(
             "SELECT a.category, count(*) AS n FROM articles a WHERE a.category IS NOT NULL "
-            f"AND trim(a.category) != '' AND {self._visibility.listed} "
+            f"AND trim(a.category) != '' AND {LISTED} "
             "GROUP BY a.category ORDER BY n DESC, a.category",
         )
         return [CategoryCount(str(row[0]), int(row[1])) for row in rows]
@@ -152,7 +137,7 @@ class NewsRepository:
         return await self._articles(
             f"WITH hits AS (SELECT rowid AS id, {_BM25} AS score FROM articles_fts "
             "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
-            f"{SELECT_ARTICLE} JOIN hits ON hits.id = a.id WHERE {self._visibility.listed} "
+            f"{SELECT_ARTICLE} JOIN hits ON hits.id = a.id WHERE {LISTED} "
             f"ORDER BY hits.score / (1.0 + max(0.0, {age}) / {_RECENCY_DAYS}), a.id DESC "
             "LIMIT ? OFFSET ?",
             (match, SEARCH_CANDIDATES, to_db_time(now), limit, offset),

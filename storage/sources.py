@@ -8,13 +8,12 @@ entries (or the reverse). `SourceState` is a plain dataclass; callers own the tr
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.domain import ArticleDraft
+from bot.domain import ArticleDraft, KnownArticle, SourceState
 from storage.articles import from_db_time, to_db_time
 
 # The articles columns a draft fills, named after the draft's fields (the table mirrors them).
@@ -36,34 +35,6 @@ _COLUMNS = (
     "first_fetch_done",
     "alerted",
 )
-
-
-@dataclass(frozen=True)
-class SourceState:
-    """One source's fetch bookkeeping."""
-
-    name: str
-    etag: str | None = None
-    last_modified: str | None = None
-    content_sha256: str | None = None
-    entry_count: int = 0
-    last_fetch_at: datetime | None = None
-    last_success_at: datetime | None = None
-    failing_since: datetime | None = None
-    consecutive_failures: int = 0
-    next_attempt_at: datetime | None = None
-    last_error: str | None = None
-    first_fetch_done: bool = False
-    alerted: bool = False
-
-
-@dataclass(frozen=True)
-class KnownArticle:
-    """What a fetch needs to know about an already stored article."""
-
-    id: int
-    source: str | None
-    published_at: datetime
 
 
 def _from_row(row: Iterable[Any]) -> SourceState:

@@ -7,36 +7,12 @@ Sightings are written in batches (`record_seen`): a row per update would cost a 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.domain import Sighting, UserRecord
 from storage.articles import from_db_time, to_db_time
-
-
-@dataclass(frozen=True)
-class Sighting:
-    """That a user did something at a time; `reachable` if it was in private chat with us."""
-
-    user_id: int
-    language_code: str | None
-    at: datetime
-    reachable: bool
-
-
-@dataclass(frozen=True)
-class UserRecord:
-    """A stored user."""
-
-    id: int
-    language: str | None
-    language_code: str | None
-    alerts_opt_in: bool
-    active: bool
-    first_seen: datetime
-    last_seen: datetime
-
 
 _UPSERT_SEEN = (
     "INSERT INTO users (id, language_code, active, first_seen, last_seen) "

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 
-from bot.errors import AlertRetryLaterError, AlertTryAgainError
-from storage.alerts import Outcome
+from bot.domain import Outcome
+from bot.domain.errors import AlertRetryLaterError, AlertTryAgainError
 
 # Descriptions of a 400 that mean the subscriber is gone for good: counted as blocked.
 _GONE = ("chat not found", "user is deactivated", "peer_id_invalid", "user not found")

@@ -16,10 +16,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 from telegram.constants import ParseMode
 
 from bot import catalogue
-from bot.domain import Article
+from bot.domain import Article, Recipient
 from bot.rendering import escape_html, truncate
 from bot.rendering.text import paragraphs, single_line
-from storage.alerts import Recipient
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 

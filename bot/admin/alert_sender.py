@@ -52,9 +52,15 @@ from telegram.request import HTTPXRequest
 from bot.admin.alert_answers import is_gone, outcome_of
 from bot.admin.alert_message import NO_PREVIEW, AlertMessage
 from bot.admin.lean_http import JsonPoster, proxied
-from bot.errors import AlertRetryLaterError, AlertTryAgainError, MaybeSentError, NotSentError
-from bot.publishing.failures import FailureKind, classify, retry_after_seconds
-from storage.alerts import Outcome, Recipient
+from bot.domain import Outcome, Recipient
+from bot.domain.deliveries import FailureKind
+from bot.domain.errors import (
+    AlertRetryLaterError,
+    AlertTryAgainError,
+    MaybeSentError,
+    NotSentError,
+)
+from bot.publishing.failures import classify, retry_after_seconds
 
 SHARE = 0.97  # the even pace, as a share of max_per_second
 CAP = 0.985  # never more than this share counted in any one second (see RatePacer)

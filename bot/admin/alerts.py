@@ -29,10 +29,11 @@ from telegram import Bot
 from bot.admin.alert_message import AlertMessage
 from bot.admin.alert_sender import AlertSender, RatePacer, concurrency_for, open_sender
 from bot.config import AlertSettings
-from bot.errors import AlertRetryLaterError, AlertTryAgainError
+from bot.domain import Alert, Outcome, Recipient
+from bot.domain.errors import AlertRetryLaterError, AlertTryAgainError
 from bot.notify import AdminNotifier
 from bot.rendering.text import escape_html
-from storage.alerts import Alert, AlertRepository, Outcome, Recipient
+from storage.alerts import AlertRepository
 from storage.articles import ArticleRepository
 from storage.database import Database
 

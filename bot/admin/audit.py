@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.admin.replies import Actor
-from storage.audit import AuditEntry, AuditRepository
+from bot.domain import AuditEntry
+from storage.audit import AuditRepository
 from storage.database import Database
 
 logger = logging.getLogger(__name__)

@@ -22,10 +22,10 @@ from bot.admin.pins import PinService
 from bot.admin.replies import Actor, Editors, Reply, buttons, when
 from bot.clock import Clock
 from bot.config import BreakingSettings, Settings
-from bot.domain import Article, ArticleDraft
+from bot.domain import Article, ArticleDraft, Preview
 from bot.publishing.service import PublishingService
 from storage.articles import ArticleRepository
-from storage.breaking import BreakingPostRepository, Preview, PreviewRepository
+from storage.breaking import BreakingPostRepository, PreviewRepository
 from storage.database import Database
 
 logger = logging.getLogger(__name__)

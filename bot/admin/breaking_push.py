@@ -19,11 +19,12 @@ from bot.admin.pins import PinService
 from bot.admin.replies import Actor, Reply, esc, post_link
 from bot.clock import Clock
 from bot.config import Settings
-from bot.errors import DeliveryError
-from bot.publishing.failures import FailureKind
+from bot.domain import Preview
+from bot.domain.deliveries import FailureKind
+from bot.domain.errors import DeliveryError
 from bot.publishing.service import PublishingService
 from storage.articles import ArticleRepository
-from storage.breaking import BreakingPostRepository, Preview, PreviewRepository
+from storage.breaking import BreakingPostRepository, PreviewRepository
 from storage.database import Database
 
 

@@ -16,7 +16,8 @@ from bot.admin.replies import Actor, Editors, Reply, article_number, esc, post_l
 from bot.admin.status import status_text
 from bot.clock import Clock
 from bot.config import Settings
-from bot.errors import DeliveryError, ExtractTimeoutError, IngestError, InvalidURLError
+from bot.domain import DeliveryState
+from bot.domain.errors import DeliveryError, ExtractTimeoutError, IngestError, InvalidURLError
 from bot.ingest.pageworker import PageReader
 from bot.publishing.service import EDITOR_PAUSED_KEY, PublishingService
 from bot.rendering.text import single_line, truncate, utf16_len
@@ -28,7 +29,7 @@ from storage.articles import ArticleRepository
 from storage.breaking import BreakingPostRepository
 from storage.control import ControlRepository
 from storage.database import Database
-from storage.deliveries import DeliveryRepository, DeliveryState
+from storage.deliveries import DeliveryRepository
 from storage.state import StateRepository
 
 

@@ -10,7 +10,7 @@ import logging
 
 from bot.admin.error_reporting import log_error
 from bot.context import Context
-from bot.errors import LeaseLostError
+from bot.domain.errors import LeaseLostError
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from urllib.request import getproxies, proxy_bypass
 
 import httpx
 
-from bot.errors import MaybeSentError, NotSentError
+from bot.domain.errors import MaybeSentError, NotSentError
 
 # Connecting (and the TLS handshake) may take longer than an answer on a busy machine; nothing
 # has been sent yet, so waiting longer here never makes a message ambiguous.

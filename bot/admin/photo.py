@@ -18,9 +18,10 @@ from telegram.error import RetryAfter, TelegramError
 
 from bot.clock import Clock
 from bot.domain import Article
-from bot.errors import DeliveryError
+from bot.domain.deliveries import FailureKind
+from bot.domain.errors import DeliveryError
 from bot.publishing.channel import SentPost, content_hash
-from bot.publishing.failures import FailureKind, classify, retry_after_seconds
+from bot.publishing.failures import classify, retry_after_seconds
 from bot.publishing.service import PublishingService
 from bot.rendering import RenderedPost
 from storage.database import Database

@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import NEVER_ADMINS
-from bot.errors import NotAnEditorError
+from bot.domain.errors import NotAnEditorError
 from bot.rendering.text import escape_html
 
 # Every admin button: `<feature>:<verb>:<id>`, well under Telegram's 64 bytes.

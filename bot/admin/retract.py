@@ -18,11 +18,12 @@ from bot.admin.pins import PinService, chat_ref
 from bot.admin.replies import Actor, Editors, Reply, buttons, esc, when
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain import DeliveryState
 from bot.rendering.text import single_line, truncate
 from storage.articles import ArticleRepository
 from storage.breaking import BreakingPostRepository
 from storage.database import Database
-from storage.deliveries import DeliveryRepository, DeliveryState
+from storage.deliveries import DeliveryRepository
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,8 @@ from importlib import metadata
 from bot.admin.alerts import AlertProgress
 from bot.admin.replies import ago, esc, when
 from bot.config import Settings
+from bot.domain import DeliveryState, SourceState
 from bot.rendering.text import single_line, truncate, utf16_len
-from storage.deliveries import DeliveryState
-from storage.sources import SourceState
 
 
 def version() -> str:

@@ -18,7 +18,7 @@ import re
 
 import chardet
 
-from bot.errors import ContentEncodingError
+from bot.domain.errors import ContentEncodingError
 from bot.ingest.inflate import GZIP_MAGIC, inflate
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 
-from bot.errors import NotAFeedError
+from bot.domain.errors import NotAFeedError
 from bot.ingest.bylines import clean_byline
 from bot.ingest.categories import Category, feed_section, pick_category
 from bot.ingest.dates import DateReading, feed_instant, feed_zone, read_date, struct_reading

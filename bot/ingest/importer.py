@@ -18,7 +18,8 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.articles import ArticleService, tally
-from bot.errors import IngestError
+from bot.domain import UpsertOutcome
+from bot.domain.errors import IngestError
 from bot.ingest.drafts import ParsedInput, Rejection
 from bot.ingest.encoding import decode_text
 from bot.ingest.feeds import parse_feed
@@ -27,7 +28,6 @@ from bot.ingest.links import with_clean_url
 from bot.ingest.pages import parse_html_page
 from bot.ingest.pageworker import PageReader
 from bot.ingest.textpage import parse_text_page
-from storage.articles import UpsertOutcome
 
 IMPORT_SOURCE = "import"
 

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from itertools import chain
 
-from bot.errors import ContentEncodingError, TooLargeError
+from bot.domain.errors import ContentEncodingError, TooLargeError
 
 GZIP_MAGIC = b"\x1f\x8b"
 PIECE = 64 * 1024

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.errors import NotAFeedError
+from bot.domain.errors import NotAFeedError
 from bot.ingest.bylines import clean_byline
 from bot.ingest.categories import Category, pick_category
 from bot.ingest.dates import DateReading, feed_instant, feed_zone, read_date

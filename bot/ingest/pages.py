@@ -23,7 +23,7 @@ from lxml import etree, html
 from trafilatura.settings import Document
 
 from bot.domain import ArticleDraft
-from bot.errors import NoArticleError
+from bot.domain.errors import NoArticleError
 from bot.identity import article_guid
 from bot.ingest.encoding import decode_text
 from bot.ingest.normalise import absolute_url, one_line, tidy

@@ -32,7 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain import ArticleDraft
-from bot.errors import ExtractTimeoutError, NoArticleError
+from bot.domain.errors import ExtractTimeoutError, NoArticleError
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain import ArticleDraft
-from bot.errors import NoArticleError
+from bot.domain.errors import NoArticleError
 from bot.identity import article_guid
 from bot.ingest.dates import parse_date, parse_relative
 from bot.ingest.normalise import one_line

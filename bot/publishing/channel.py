@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from telegram import Bot, InputMediaPhoto, LinkPreviewOptions, Message
 from telegram.error import TelegramError
 
-from bot.errors import DeliveryError
-from bot.publishing.failures import Failure, FailureKind, classify
+from bot.domain.deliveries import Failure, FailureKind
+from bot.domain.errors import DeliveryError
+from bot.publishing.failures import classify
 from bot.publishing.pacing import ChannelPacer
 from bot.rendering import RenderedPost
 

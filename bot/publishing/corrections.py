@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 
 from bot.clock import Clock
 from bot.domain import Article
-from bot.errors import DeliveryError
+from bot.domain.deliveries import FailureKind
+from bot.domain.errors import DeliveryError
 from bot.publishing.channel import ChannelSender, content_hash
-from bot.publishing.failures import FailureKind
 from bot.rendering import RenderedPost
 from storage.database import Database
 from storage.deliveries import DeliveryRepository

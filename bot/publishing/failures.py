@@ -7,9 +7,7 @@ which are worth retrying (connection refused, 5xx) and which need a person (403)
 
 from __future__ import annotations
 
-import enum
 import warnings
-from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
@@ -24,30 +22,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-
-class FailureKind(enum.Enum):
-    """How the publisher reacts."""
-
-    RATE_LIMITED = "rate limited"  # wait retry_after, resend the same post
-    TRANSIENT = "transient"  # not sent: retry with back-off
-    AMBIGUOUS = "ambiguous"  # may have been posted: ask a person
-    BAD_MARKUP = "bad markup"  # resend once as plain text
-    BAD_PHOTO = "bad photo"  # resend as text with a link preview
-    CHANNEL_LOST = "channel lost"  # pause publishing, tell the admins, probe
-    MIGRATED = "migrated"  # follow the channel's new id
-    NOT_MODIFIED = "not modified"  # an edit that changed nothing: harmless
-    PERMANENT = "permanent"  # Telegram refuses this post: record and move on
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A classified Bot API error."""
-
-    kind: FailureKind
-    description: str
-    retry_after: float = 0.0
-    new_chat_id: int | None = None
-
+from bot.domain.deliveries import Failure, FailureKind
 
 _PHOTO_ERRORS = (
     "wrong file identifier",

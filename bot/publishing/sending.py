@@ -16,14 +16,14 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain import Article
-from bot.errors import ClaimLostError, DeliveryError, SendInterruptedError
+from bot.domain import Article, DeliveryState
+from bot.domain.deliveries import FailureKind
+from bot.domain.errors import ClaimLostError, DeliveryError, SendInterruptedError
 from bot.publishing.channel import ChannelSender, SentPost, content_hash
-from bot.publishing.failures import FailureKind
 from bot.rendering import RenderedPost, render_post
 from storage.articles import ArticleRepository
 from storage.database import Database
-from storage.deliveries import DeliveryRepository, DeliveryState
+from storage.deliveries import DeliveryRepository
 from storage.state import StateRepository
 
 logger = logging.getLogger(__name__)

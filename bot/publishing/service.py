@@ -22,8 +22,9 @@ from telegram import Bot
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain import Article
-from bot.errors import (
+from bot.domain import Article, Delivery
+from bot.domain.deliveries import FailureKind
+from bot.domain.errors import (
     ClaimLostError,
     DeliveryError,
     LeaseLostError,
@@ -33,7 +34,6 @@ from bot.errors import (
 from bot.notify import AdminNotifier
 from bot.publishing.channel import ChannelSender, SentPost
 from bot.publishing.corrections import correct_changed_posts
-from bot.publishing.failures import FailureKind
 from bot.publishing.pacing import ChannelPacer
 from bot.publishing.quarantine import Quarantine
 from bot.publishing.sending import ArticleSender, backoff
@@ -42,7 +42,7 @@ from bot.rendering import RenderedPost
 from bot.rendering.text import escape_html
 from storage.articles import ArticleRepository
 from storage.database import Database
-from storage.deliveries import Delivery, DeliveryRepository
+from storage.deliveries import DeliveryRepository
 from storage.state import StateRepository
 
 logger = logging.getLogger(__name__)

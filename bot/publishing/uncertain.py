@@ -10,12 +10,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import Clock
-from bot.errors import UnreadableArticleError
+from bot.domain import DeliveryState
+from bot.domain.errors import UnreadableArticleError
 from bot.notify import AdminNotifier
 from bot.rendering.text import escape_html
 from storage.articles import ArticleRepository
 from storage.database import Database
-from storage.deliveries import DeliveryRepository, DeliveryState
+from storage.deliveries import DeliveryRepository
 
 
 class UncertainPosts:

@@ -21,7 +21,7 @@ import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Sequence
 
-from bot.errors import BlockedURLError, NetworkError
+from bot.domain.errors import BlockedURLError, NetworkError
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 # (host, port) -> the IP addresses (as text) the host resolves to.

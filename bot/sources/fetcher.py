@@ -28,11 +28,11 @@ import httpx
 
 from bot import __version__
 from bot.config import FetchingSettings
-from bot.errors import (
+from bot.domain.errors import (
     FetchError,
-    HTTPStatusError,
     InvalidURLError,
     NetworkError,
+    StatusCodeError,
     TooLargeError,
 )
 from bot.ingest.inflate import Inflater, codings
@@ -206,7 +206,7 @@ class Fetcher:
         elif response.status_code == 200:
             body = await self._read_capped(response)
         else:
-            raise HTTPStatusError(response.status_code, url)
+            raise StatusCodeError(response.status_code, url)
         return FetchResult(
             url=url,
             status=response.status_code,

@@ -13,7 +13,7 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from storage.sources import SourceState
+from bot.domain import SourceState
 
 MAX_BACKOFF = timedelta(hours=6)
 ALERT_AFTER = timedelta(hours=1)

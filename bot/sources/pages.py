@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain import ArticleDraft
-from bot.errors import NoArticleError
+from bot.domain.errors import NoArticleError
 from bot.ingest.links import with_clean_url
 from bot.ingest.pageworker import PageReader
 from bot.sources.fetcher import PAGE_ACCEPT, Fetcher

@@ -24,7 +24,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.config import Settings, SourceSettings
-from bot.errors import IngestError
+from bot.domain import SourceState, UpsertOutcome
+from bot.domain.errors import IngestError
 from bot.ingest.entries import ParsedFeed
 from bot.ingest.feeds import parse_feed
 from bot.sources.fetcher import Fetcher, FetchResult
@@ -35,10 +36,10 @@ from bot.sources.health import (
     failure_alert,
     recovery_notice,
 )
-from storage.articles import ArticleRepository, UpsertOutcome
+from storage.articles import ArticleRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
-from storage.sources import SourceState, SourceStateRepository
+from storage.sources import SourceStateRepository
 
 logger = logging.getLogger(__name__)
 

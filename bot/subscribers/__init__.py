@@ -20,7 +20,6 @@ from bot.subscribers.users import UserService
 from bot.subscribers.views import ListContext
 from bot.subscribers.writer import FavoriteOutcome, SubscriberWriter
 from storage.database import Database
-from storage.search import VISIBILITY
 
 __all__ = [
     "FavoriteOutcome",
@@ -66,12 +65,11 @@ async def open_subscriber_services(
     db: Database, settings: Settings, clock: Callable[[], datetime]
 ) -> SubscriberServices:
     """Build the subscriber services on an open, migrated store."""
-    visibility = VISIBILITY
-    writer = SubscriberWriter(db, clock, visibility)
+    writer = SubscriberWriter(db, clock)
     return SubscriberServices(
         settings=settings,
-        favorites=FavoritesService(db, writer, visibility),
-        news=NewsQueryService(db, clock, visibility),
+        favorites=FavoritesService(db, writer),
+        news=NewsQueryService(db, clock),
         users=await UserService.open(db, clock, writer),
         flood=FloodGuard(),
         writer=writer,

@@ -11,16 +11,14 @@ from bot.subscribers.pages import PAGE_SIZE, Page, clamp_page
 from bot.subscribers.writer import FavoriteOutcome, SubscriberWriter
 from storage.database import Database
 from storage.favorites import FavoriteRepository
-from storage.search import Visibility
 
 
 class FavoritesService:
     """Saving, removing and listing a subscriber's favorite articles."""
 
-    def __init__(self, db: Database, writer: SubscriberWriter, visibility: Visibility) -> None:
+    def __init__(self, db: Database, writer: SubscriberWriter) -> None:
         self._db = db
         self._writer = writer
-        self._visibility = visibility
 
     async def toggle(self, user_id: int, article_id: int) -> FavoriteOutcome:
         """A ⭐ press: save if not saved, remove if saved; UNAVAILABLE for a gone article."""
@@ -47,4 +45,4 @@ class FavoritesService:
         return await self._repository().saved_ids(user_id)
 
     def _repository(self) -> FavoriteRepository:
-        return FavoriteRepository(self._db.conn, self._visibility)
+        return FavoriteRepository(self._db.conn)

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from bot.domain import Article
 from bot.subscribers.pages import PAGE_SIZE, Page, clamp_page
 from storage.database import Database
-from storage.search import NewsRepository, Visibility, match_expression, search_terms
+from storage.search import NewsRepository, match_expression, search_terms
 
 BREAKING_WINDOW = timedelta(hours=24)
 BREAKING_LIMIT = 10
@@ -80,12 +80,9 @@ class SearchPage:
 class NewsQueryService:
     """Read-only news lists for subscribers."""
 
-    def __init__(
-        self, db: Database, clock: Callable[[], datetime], visibility: Visibility
-    ) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self._db = db
         self._clock = clock
-        self._visibility = visibility
         self._categories: tuple[datetime, list[Category]] | None = None
         self._searches: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._latest: dict[tuple[str | None, int], tuple[datetime, Page[Article]]] = {}
@@ -93,7 +90,7 @@ class NewsQueryService:
         self._categories_load: asyncio.Task[list[Category]] | None = None
 
     def _repository(self) -> NewsRepository:
-        return NewsRepository(self._db.conn, self._visibility)
+        return NewsRepository(self._db.conn)
 
     async def article(self, article_id: int) -> Article | None:
         """A listed article by id."""

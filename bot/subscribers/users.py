@@ -12,9 +12,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot import catalogue
+from bot.domain import Sighting, UserRecord
 from bot.subscribers.writer import SubscriberWriter
 from storage.database import Database
-from storage.users import Sighting, UserRecord, UserRepository
+from storage.users import UserRepository
 
 
 class UserService:

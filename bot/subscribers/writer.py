@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain import Sighting
 from storage.database import Database
 from storage.favorites import FavoriteRepository, Pair
-from storage.search import Visibility
-from storage.users import Sighting, UserRepository
+from storage.users import UserRepository
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,11 @@ class SubscriberWriter:
         self,
         db: Database,
         clock: Callable[[], datetime],
-        visibility: Visibility,
         *,
         flush_seconds: float = SIGHTING_FLUSH_SECONDS,
     ) -> None:
         self._db = db
         self._clock = clock
-        self._visibility = visibility
         self._flush_seconds = flush_seconds
         self._queue: deque[_Request] = deque()
         self._sightings: dict[int, Sighting] = {}
@@ -190,7 +188,7 @@ class SubscriberWriter:
         saves = [r.pair for r in batch if r.kind is _Kind.SAVE]
         removals = [r.pair for r in batch if r.kind is _Kind.REMOVE]
         async with self._db.transaction() as conn:
-            favorites = FavoriteRepository(conn, self._visibility)
+            favorites = FavoriteRepository(conn)
             states = await favorites.toggle_pairs(toggles, now=now)
             states |= await favorites.save_pairs(saves, now=now)
             for user_id, article_id in removals:  # rare: the ✖ buttons in /favorites

@@ -11,7 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.errors import ConfigError, NewsdeskError
+from bot.domain.errors import ConfigError, NewsdeskError
 from bot.logs import setup_logging
 from sandbox.demo.runner import run_demo
 from sandbox.demo.seed import DEMO_TOKEN

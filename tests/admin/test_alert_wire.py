@@ -16,10 +16,14 @@ from telegram import Bot
 from bot.admin.alert_message import AlertMessage
 from bot.admin.alert_sender import LeanSender, PtbSender, open_sender
 from bot.admin.lean_http import JsonPoster
-from bot.domain import Article
-from bot.errors import AlertRetryLaterError, AlertTryAgainError, MaybeSentError, NotSentError
+from bot.domain import Article, Outcome, Recipient
+from bot.domain.errors import (
+    AlertRetryLaterError,
+    AlertTryAgainError,
+    MaybeSentError,
+    NotSentError,
+)
 from sandbox.fakeapi import FakeTelegram, Fault
-from storage.alerts import Outcome, Recipient
 from tests.admin.conftest import StartAdmin
 from tests.admin.test_alerts import open_private_chats
 from tests.conftest import TEST_TOKEN

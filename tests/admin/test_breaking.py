@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain import ArticleDraft
+from bot.domain import ArticleDraft, DeliveryState
 from sandbox.fakeapi import FakeTelegram
 from storage.breaking import PreviewRepository
-from storage.deliveries import DeliveryRepository, DeliveryState
+from storage.deliveries import DeliveryRepository
 from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, StartAdmin
 
 BREAKING_TEXT = "Earthquake hits the capital\nBuildings evacuated. https://news.example/quake"

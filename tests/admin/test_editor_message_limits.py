@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.domain import SourceState
 from sandbox.fakeapi import FakeTelegram
 from sandbox.fakeapi.html import utf16_len as telegram_len
-from storage.sources import SourceState, SourceStateRepository
+from storage.sources import SourceStateRepository
 
 from .conftest import ADMIN_ID, StartAdmin
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import ArticleDraft
+from bot.domain import ArticleDraft, DeliveryState
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram, Fault
-from storage.deliveries import DeliveryRepository, DeliveryState
+from storage.deliveries import DeliveryRepository
 from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, Running, StartAdmin, until
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.app import build_application, running
-from bot.errors import InstanceRunningError
+from bot.domain.errors import InstanceRunningError
 from sandbox.fakeapi import FakeTelegram
 
 StartBot = Any  # the `start_bot` fixture of tests/conftest.py

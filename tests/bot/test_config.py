@@ -11,7 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import load_settings
-from bot.errors import ConfigError
+from bot.domain.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = """

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.errors import NotAFeedError
+from bot.domain.errors import NotAFeedError
 from bot.ingest.entries import ParsedFeed
 from bot.ingest.feeds import parse_feed
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.errors import NotAFeedError
+from bot.domain.errors import NotAFeedError
 from bot.ingest.feeds import parse_feed
 
 TZ = ZoneInfo("UTC")
@@ -75,7 +75,7 @@ def test_an_html_page_is_a_clear_error() -> None:
 def test_a_gzip_bomb_is_refused() -> None:
     import gzip
 
-    from bot.errors import TooLargeError
+    from bot.domain.errors import TooLargeError
 
     bomb = gzip.compress(b"<rss>" + b" " * 60_000_000)
     with pytest.raises(TooLargeError):

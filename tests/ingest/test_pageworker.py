@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.articles import ArticleService
-from bot.errors import ExtractTimeoutError, NoArticleError
+from bot.domain.errors import ExtractTimeoutError, NoArticleError
 from bot.ingest.importer import import_files
 from bot.ingest.pageworker import PageReader
 from storage.database import Database

@@ -7,10 +7,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.domain import ArticleDraft
+from bot.domain import ArticleDraft, DeliveryState
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram, Fault
-from storage.deliveries import DeliveryRepository, DeliveryState
+from storage.deliveries import DeliveryRepository
 
 StartBot = Any  # the `start_bot` fixture of tests/conftest.py
 CHANNEL_ID = -1001234567890

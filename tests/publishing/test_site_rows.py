@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
+from bot.domain import DeliveryState
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram
-from storage.deliveries import DeliveryRepository, DeliveryState
+from storage.deliveries import DeliveryRepository
 
 StartBot = Any  # the `start_bot` fixture of tests/conftest.py
 CHANNEL_ID = -1001234567890

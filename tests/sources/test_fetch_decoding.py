@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.errors import ContentEncodingError, TooLargeError
+from bot.domain.errors import ContentEncodingError, TooLargeError
 from bot.ingest.pageworker import PageReader
 from bot.sources.fetcher import Fetcher
 from bot.sources.pages import fetch_article_page

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot import __version__
-from bot.errors import BlockedURLError, FetchError, HTTPStatusError, TooLargeError
+from bot.domain.errors import BlockedURLError, FetchError, StatusCodeError, TooLargeError
 from bot.sources.fetcher import Fetcher, guard
 from tests.sources.conftest import Handler, LocalServer, make_settings
 
@@ -88,7 +88,7 @@ async def test_an_endless_body_is_cut_off_at_the_cap(server: LocalServer, tmp_pa
 async def test_an_error_status_is_a_fetch_error(server: LocalServer, tmp_path: Path) -> None:
     server.routes["/broken"] = lambda h: h.reply(500, b"oops", content_type="text/plain")
     async with Fetcher(make_settings(tmp_path).fetching) as fetcher:
-        with pytest.raises(HTTPStatusError) as caught:
+        with pytest.raises(StatusCodeError) as caught:
             await fetcher.fetch(f"{server.url}/broken")
     assert caught.value.status == 500
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.errors import BlockedURLError, NoArticleError
+from bot.domain.errors import BlockedURLError, NoArticleError
 from bot.ingest.pageworker import PageReader
 from bot.sources.fetcher import Fetcher
 from bot.sources.pages import fetch_article_page

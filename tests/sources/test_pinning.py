@@ -20,7 +20,7 @@ from typing import Any
 import httpcore
 import pytest
 
-from bot.errors import BlockedURLError, NetworkError
+from bot.domain.errors import BlockedURLError, NetworkError
 from bot.sources.addresses import refused
 from bot.sources.fetcher import Fetcher, guard
 from tests.sources.conftest import LocalServer, make_settings

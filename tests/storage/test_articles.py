@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.articles import ArticleService
-from bot.domain import ArticleDraft
-from storage.articles import ArticleRepository, UpsertOutcome
+from bot.domain import ArticleDraft, UpsertOutcome
+from storage.articles import ArticleRepository
 from storage.database import Database
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import InstanceRunningError
+from bot.domain.errors import InstanceRunningError
 from storage.database import Database
 from storage.lease import LeaseRepository
 

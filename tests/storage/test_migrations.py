@@ -8,7 +8,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.errors import SchemaTooNewError, StorageError
+from bot.domain.errors import SchemaTooNewError, StorageError
 from storage.database import Database
 from storage.migrate import available_migrations, migrate, schema_version
 

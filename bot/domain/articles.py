@@ -7,6 +7,8 @@ returns them and handlers render them without either side knowing about the othe
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -52,3 +54,44 @@ class Article(ArticleDraft):
     id: int
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass
+class RepairOutcome:
+    """What one repair did: rows now readable, and rows set aside with the reason."""
+
+    repaired: list[int] = field(default_factory=list)
+    unreadable: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    """A category and how many listed articles it holds."""
+
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """What a fetch needs to know about an already stored article."""
+
+    id: int
+    source: str | None
+    published_at: datetime
+
+
+class UpsertOutcome(enum.Enum):
+    """What storing a draft did."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """The outcome of storing one draft, with the article as stored now."""
+
+    outcome: UpsertOutcome
+    article: Article

@@ -16,7 +16,7 @@
     ├── AlertRetryLaterError    Telegram answered an alert with 429: hold everyone, then resend
     ├── AlertTryAgainError      an alert was not sent for a passing reason (5xx, no connection)
     ├── SendInterruptedError    the bot stopped while a post waited (429, back-off): still pending
-    └── ClaimLostError          while a post waited, an editor's push took the article
+    ├── ClaimLostError          while a post waited, an editor's push took the article
     └── IngestError             an input (a feed, a page, a file) could not become articles
         ├── NotAFeedError       no RSS, Atom or JSON Feed (an HTML page, RSS-in-JSON)
         ├── NoArticleError      a page holds no article text the extractor can find
@@ -27,7 +27,7 @@
             ├── NetworkError    DNS, connection, TLS or protocol failure, or a timeout
             ├── TooLargeError   the body passed the size cap while streaming or decoding
             ├── ContentEncodingError  an unknown, too deeply stacked or corrupt encoding
-            └── HTTPStatusError the server answered with an error status
+            └── StatusCodeError the server answered with an error status
 
 Handlers catch the ones they expect and answer politely; anything else reaches the global error
 handler. The CLI turns them into a message and an exit code, never a traceback.
@@ -35,10 +35,7 @@ handler. The CLI turns them into a message and an exit code, never a traceback.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bot.publishing.failures import Failure
+from bot.domain.deliveries import Failure
 
 
 class NewsdeskError(Exception):
@@ -138,7 +135,7 @@ class ContentEncodingError(FetchError):
     """The body's Content-Encoding is unknown, stacked too deep, or does not decode."""
 
 
-class HTTPStatusError(FetchError):
+class StatusCodeError(FetchError):
     """The server answered with a status that carries no feed."""
 
     def __init__(self, status: int, url: str) -> None:
