@@ -17,18 +17,18 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot.admin.jobs import publish_tick, report_error, unpin_tick
-from bot.admin.pins import UNPIN_JOB_SECONDS
+from bot.breaking.pins import UNPIN_JOB_SECONDS
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
 from bot.domain.errors import LeaseLostError
 from bot.services import heartbeat_seconds, open_services
 from handlers.admin import admin_handlers
-from handlers.breaking import breaking_handlers
+from handlers.breaking import breaking_handlers, unpin_tick
+from handlers.errors import report_error
 from handlers.fallback import GATE_GROUP, fallback_handlers, gate_handlers
 from handlers.menus import set_command_menus, subscriber_handlers
-from handlers.publishing import publishing_handlers
+from handlers.publishing import publish_tick, publishing_handlers
 from handlers.start import start_handlers
 
 logger = logging.getLogger(__name__)

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 import aiosqlite
 from telegram import Bot
 
-from bot.admin import AdminServices, open_admin_services
 from bot.articles import ArticleService
 from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.desk import AdminServices, open_admin_services
 from bot.domain.errors import LeaseLostError
 from bot.ingest.pageworker import PageReader
 from bot.notify import AdminNotifier

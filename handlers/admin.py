@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from telegram import Bot, LinkPreviewOptions, Message, Update, User
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.admin import ADMIN_COMMANDS, Actor, Command, Reply
-from bot.admin.replies import EDITORS_ONLY
 from bot.context import Context
+from bot.control.commands import ADMIN_COMMANDS, Command
+from bot.control.editors import EDITORS_ONLY, Actor, Reply
 from bot.domain.errors import AdminError
 from bot.rendering import CAPTION_LIMIT, TEXT_LIMIT
 from bot.rendering.fitting import fit_html

@@ -1,5 +1,6 @@
-"""The editors' buttons: Publish / Post again / Cancel a breaking preview, confirm a retraction,
-run or drop a held command. A press by anyone else is refused by the service and changes nothing.
+"""The editors' buttons (Publish / Post again / Cancel a breaking preview, confirm a
+retraction, run or drop a held command) and the job that unpins breaking posts. A press by
+anyone else is refused by the service and changes nothing.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.admin.replies import BUTTON, EDITORS_ONLY
 from bot.context import Context
+from bot.control.editors import BUTTON, EDITORS_ONLY
 from bot.domain.errors import AdminError
 from handlers.admin import actor_of, send_reply
 
@@ -39,3 +40,10 @@ async def press_admin_button(update: Update, context: Context) -> None:
 def breaking_handlers() -> list[BaseHandler[Update, Context, None]]:
     """The admin buttons (no filter: the service checks who pressed)."""
     return [CallbackQueryHandler(press_admin_button, pattern=BUTTON)]
+
+
+async def unpin_tick(context: Context) -> None:
+    """The job: take the pin off breaking posts whose time is over; release abandoned previews."""
+    admin = context.bot_data.services.admin
+    await admin.pins.unpin_due()
+    await admin.breaking.expire_stale()

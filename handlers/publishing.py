@@ -1,4 +1,4 @@
-"""An editor's answer to "not sure this reached the channel": post again, or it is posted."""
+"""The publisher's job tick, and an editor's answer to "not sure this reached the channel"."""
 
 from __future__ import annotations
 
@@ -43,6 +43,14 @@ async def decide_uncertain(update: Update, context: Context) -> None:
         except BadRequest as exc:  # e.g. "message is not modified" after a second press
             logger.info("could not remove the decision buttons: %s", exc.message)
         await context.bot.send_message(query.message.chat.id, verdict)
+
+
+async def publish_tick(context: Context) -> None:
+    """The publisher job: start a pass unless an editor paused automatic publishing."""
+    services = context.bot_data.services
+    if services.admin.control.editor_pause:
+        return
+    services.publisher.kick()
 
 
 def publishing_handlers() -> list[BaseHandler[Update, Context, None]]:

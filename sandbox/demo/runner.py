@@ -18,10 +18,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.admin.jobs import report_error
 from bot.app import ErrorCallback, build_application, running
 from bot.config import Settings
 from bot.context import NewsdeskApp
+from handlers.errors import report_error
 from sandbox.demo.seed import (
     DEMO_ADMIN_ID,
     DEMO_CHANNEL_ID,

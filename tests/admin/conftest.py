@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from bot.admin import AdminServices
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.context import Context, NewsdeskApp
+from bot.desk import AdminServices
 from sandbox.fakeapi import FakeTelegram, FakeUser, RecordedCall
 
 ADMIN_ID = 4242

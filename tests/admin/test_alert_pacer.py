@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from bot.admin import alert_sender
-from bot.admin.alert_sender import RatePacer
+from bot.alerts import sender as alert_sender
+from bot.alerts.sender import RatePacer
 
 
 class Clock:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from bot.admin.alert_message import AlertMessage
-from bot.admin.alert_sender import LeanSender, PtbSender, open_sender
-from bot.admin.lean_http import JsonPoster
+from bot.alerts.lean_http import JsonPoster
+from bot.alerts.message import AlertMessage
+from bot.alerts.sender import LeanSender, PtbSender, open_sender
 from bot.domain import Article, Outcome, Recipient
 from bot.domain.errors import (
     AlertRetryLaterError,

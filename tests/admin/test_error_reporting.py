@@ -8,9 +8,9 @@ import pytest
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.admin.error_reporting import ErrorReporter
-from bot.admin.jobs import report_error
 from bot.context import Context
+from bot.control.error_reports import ErrorReporter
+from handlers.errors import report_error
 from sandbox.fakeapi import FakeTelegram
 from tests.admin.conftest import ADMIN_ID, StartAdmin
 from tests.conftest import TEST_TOKEN
@@ -64,6 +64,6 @@ async def test_errors_are_reported_once_per_kind_per_ten_minutes(
     logged = [
         r
         for r in caplog.records
-        if r.name == "bot.admin.error_reporting" and r.levelno >= logging.ERROR
+        if r.name == "bot.control.error_reports" and r.levelno >= logging.ERROR
     ]
     assert len(logged) == 4 and all(r.exc_info for r in logged)  # every one is logged

@@ -11,13 +11,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.admin.audit import AuditTrail
-from bot.admin.breaking import BreakingService
-from bot.admin.control import AdminService
-from bot.admin.replies import Actor, Editors, Reply, ago, article_number, buttons, esc, when
-from bot.admin.retract import RetractionService
+from bot.breaking.service import BreakingService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.control.audit import AuditTrail
+from bot.control.editors import Actor, Editors, Reply, ago, article_number, buttons, esc, when
+from bot.control.retract import RetractionService
+from bot.control.service import ControlService
 from storage.audit import HeldCommandRepository
 from storage.database import Database
 
@@ -56,7 +56,7 @@ class AdminCommands:
         settings: Settings,
         breaking: BreakingService,
         retraction: RetractionService,
-        control: AdminService,
+        control: ControlService,
         audit: AuditTrail,
         editors: Editors,
         clock: Clock,

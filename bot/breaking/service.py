@@ -13,15 +13,15 @@ from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardMarkup
 
-from bot.admin.alerts import AlertService
-from bot.admin.audit import AuditTrail
-from bot.admin.breaking_drafts import as_article, draft_from_text, fingerprint
-from bot.admin.breaking_push import BreakingPusher, Pushed
-from bot.admin.photo import render_with_photo
-from bot.admin.pins import PinService
-from bot.admin.replies import Actor, Editors, Reply, buttons, when
+from bot.alerts.service import AlertService
+from bot.breaking.drafts import as_article, draft_from_text, fingerprint
+from bot.breaking.photo import render_with_photo
+from bot.breaking.pins import PinService
+from bot.breaking.push import BreakingPusher, Pushed
 from bot.clock import Clock
 from bot.config import BreakingSettings, Settings
+from bot.control.audit import AuditTrail
+from bot.control.editors import Actor, Editors, Reply, buttons, when
 from bot.domain import Article, ArticleDraft, Preview
 from bot.publishing.service import PublishingService
 from storage.articles import ArticleRepository

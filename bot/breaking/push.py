@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from telegram import Bot
 
-from bot.admin.alerts import AlertService
-from bot.admin.audit import AuditTrail
-from bot.admin.photo import PhotoPoster
-from bot.admin.pins import PinService
-from bot.admin.replies import Actor, Reply, esc, post_link
+from bot.alerts.service import AlertService
+from bot.breaking.photo import PhotoPoster
+from bot.breaking.pins import PinService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.control.audit import AuditTrail
+from bot.control.editors import Actor, Reply, esc, post_link
 from bot.domain import Preview
 from bot.domain.deliveries import FailureKind
 from bot.domain.errors import DeliveryError

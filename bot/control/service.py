@@ -1,4 +1,4 @@
-"""AdminService: the control room — /status, /pause, /resume, /post, /retry, /skip, /audit.
+"""ControlService: the control room — /status, /pause, /resume, /post, /retry, /skip, /audit.
 
 An editor's pause is stored (`bot_state`), kept in memory for the publisher job to read on
 every tick, and separate from the publisher's own "channel lost" pause: the publisher lifts
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from bot.admin.alerts import AlertService
-from bot.admin.audit import AuditTrail
-from bot.admin.replies import Actor, Editors, Reply, article_number, esc, post_link, when
-from bot.admin.status import status_text
+from bot.alerts.service import AlertService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.control.audit import AuditTrail
+from bot.control.editors import Actor, Editors, Reply, article_number, esc, post_link, when
+from bot.control.status import status_text
 from bot.domain import DeliveryState
 from bot.domain.errors import DeliveryError, ExtractTimeoutError, IngestError, InvalidURLError
 from bot.ingest.pageworker import PageReader
@@ -33,7 +33,7 @@ from storage.deliveries import DeliveryRepository
 from storage.state import StateRepository
 
 
-class AdminService:
+class ControlService:
     """The control room's commands."""
 
     def __init__(

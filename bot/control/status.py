@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from importlib import metadata
 
-from bot.admin.alerts import AlertProgress
-from bot.admin.replies import ago, esc, when
+from bot.alerts.service import AlertProgress
 from bot.config import Settings
+from bot.control.editors import ago, esc, when
 from bot.domain import DeliveryState, SourceState
 from bot.rendering.text import single_line, truncate, utf16_len
 

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.admin.replies import Actor
+from bot.control.editors import Actor
 from bot.domain import AuditEntry
 from storage.audit import AuditRepository
 from storage.database import Database

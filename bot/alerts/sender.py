@@ -19,7 +19,7 @@ Python 3.11, PTB 22.8, httpx 0.28, the fake Bot API on loopback in another proce
   the allowed rate (the profiled bot spent 38 s of CPU on it, against 11 s after, 6 s idle).
 - Even a bare shared `httpx.AsyncClient` posting ready JSON costs ~550 µs per request
   (8 connections; ~600–900 µs with 16), since httpcore's pool and anyio stay in the path.
-- `JsonPoster` (`bot/admin/lean_http.py`: asyncio streams, keep-alive, ready-made bytes) costs
+- `JsonPoster` (`bot/alerts/lean_http.py`: asyncio streams, keep-alive, ready-made bytes) costs
   ~40–50 µs. The alert body is serialised once per language per alert (only `chat_id` differs),
   and only `ok`/`error_code`/`description`/`parameters.retry_after` of an error answer is read.
 
@@ -49,9 +49,9 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
-from bot.admin.alert_answers import is_gone, outcome_of
-from bot.admin.alert_message import NO_PREVIEW, AlertMessage
-from bot.admin.lean_http import JsonPoster, proxied
+from bot.alerts.answers import is_gone, outcome_of
+from bot.alerts.lean_http import JsonPoster, proxied
+from bot.alerts.message import NO_PREVIEW, AlertMessage
 from bot.domain import Outcome, Recipient
 from bot.domain.deliveries import FailureKind
 from bot.domain.errors import (

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta, tzinfo
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.admin.replies import esc, when
 from bot.clock import Clock
 from bot.config import BreakingSettings
+from bot.control.editors import esc, when
 from storage.breaking import BreakingPostRepository
 from storage.database import Database
 

@@ -12,12 +12,12 @@ import logging
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.admin.alerts import AlertService
-from bot.admin.audit import AuditTrail
-from bot.admin.pins import PinService, chat_ref
-from bot.admin.replies import Actor, Editors, Reply, buttons, esc, when
+from bot.alerts.service import AlertService
+from bot.breaking.pins import PinService, chat_ref
 from bot.clock import Clock
 from bot.config import Settings
+from bot.control.audit import AuditTrail
+from bot.control.editors import Actor, Editors, Reply, buttons, esc, when
 from bot.domain import DeliveryState
 from bot.rendering.text import single_line, truncate
 from storage.articles import ArticleRepository

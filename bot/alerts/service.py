@@ -26,8 +26,8 @@ from datetime import datetime
 
 from telegram import Bot
 
-from bot.admin.alert_message import AlertMessage
-from bot.admin.alert_sender import AlertSender, RatePacer, concurrency_for, open_sender
+from bot.alerts.message import AlertMessage
+from bot.alerts.sender import AlertSender, RatePacer, concurrency_for, open_sender
 from bot.config import AlertSettings
 from bot.domain import Alert, Outcome, Recipient
 from bot.domain.errors import AlertRetryLaterError, AlertTryAgainError

@@ -1,8 +1,10 @@
-"""Admin features: breaking news, alerts by private message, the control room, error reports.
+"""The editors' desk: the features behind the editors' commands, wired together once.
 
-`open_admin_services` builds them on the open store and the process's other services (passed
-one by one, so `bot.services` can hold an `AdminServices` without an import cycle); `start()`
-resumes what a restart interrupted, `stop()` lets the alert window in flight finish.
+Breaking news (`bot.breaking`), alerts by private message (`bot.alerts`) and the control room
+(`bot.control`: status, pause, post, retract, audit, error reports) share the editors' gate and
+the audit trail. `open_admin_services` builds them on the open store and the process's other
+services; `start()` resumes what a restart interrupted, `stop()` lets the alert window in flight
+finish.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ from datetime import datetime
 
 from telegram import Bot
 
-from bot.admin.alerts import AlertService
-from bot.admin.audit import AuditTrail
-from bot.admin.breaking import BreakingService
-from bot.admin.commands import ADMIN_COMMANDS, AdminCommands, Command
-from bot.admin.control import AdminService
-from bot.admin.error_reporting import ErrorReporter
-from bot.admin.pins import PinService
-from bot.admin.replies import Actor, Editors, Reply
-from bot.admin.retract import RetractionService
+from bot.alerts.service import AlertService
+from bot.breaking.pins import PinService
+from bot.breaking.service import BreakingService
 from bot.config import AlertSettings, BreakingSettings, Settings
+from bot.control.audit import AuditTrail
+from bot.control.commands import ADMIN_COMMANDS, AdminCommands, Command
+from bot.control.editors import Actor, Editors, Reply
+from bot.control.error_reports import ErrorReporter
+from bot.control.retract import RetractionService
+from bot.control.service import ControlService
 from bot.ingest.pageworker import PageReader
 from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
@@ -50,7 +52,7 @@ class AdminServices:
     pins: PinService
     breaking: BreakingService
     retraction: RetractionService
-    control: AdminService
+    control: ControlService
     commands: AdminCommands
     errors: ErrorReporter
 
@@ -106,7 +108,7 @@ def open_admin_services(
         editors=editors,
         clock=clock,
     )
-    control = AdminService(
+    control = ControlService(
         settings=settings,
         publisher=publisher,
         sources=sources,

@@ -1,6 +1,6 @@
 """A small HTTP/1.1 keep-alive client that POSTs ready-made JSON to one Bot API method.
 
-Only the alert fan-out uses it (see `bot/admin/alert_sender.py` for why it does not go through
+Only the alert fan-out uses it (see `bot/alerts/sender.py` for why it does not go through
 python-telegram-bot). It does one thing: send `body` to a fixed URL over a bounded pool of
 persistent connections (plain or TLS, verified with httpx's default context) and hand back the
 status code and raw answer. Everything else — retries, what an answer means — is the caller's.
