@@ -24,22 +24,30 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+_NAMED = {
+    "bot.cli": "entry",
+    "bot.__main__": "entry",
+    "bot.app": "wiring",
+    "bot.services": "services",
+    "bot.context": "services",
+    "bot.desk": "services",
+    "bot": "domain",  # the package itself holds only the version
+}
+_PREFIXES = (
+    ("sandbox", "sandbox"),
+    ("handlers", "handlers"),
+    ("bot.domain", "domain"),
+    ("storage", "storage"),
+)
+
+
 def layer(module: str) -> str:
     """The layer of one of our modules."""
-    if module.startswith("sandbox"):
-        return "sandbox"
-    if module in ("bot.cli", "bot.__main__"):
-        return "entry"
-    if module == "bot.app":
-        return "wiring"
-    if module.startswith("handlers"):
-        return "handlers"
-    if module in ("bot.services", "bot.context", "bot.desk"):
-        return "services"
-    if module == "bot" or module.startswith("bot.domain"):
-        return "domain"
-    if module.startswith("storage"):
-        return "storage"
+    if module in _NAMED:
+        return _NAMED[module]
+    for prefix, name in _PREFIXES:
+        if module == prefix or module.startswith(prefix + "."):
+            return name
     return "features"
 
 
