@@ -1,13 +1,15 @@
-"""Shared fixtures: a config file on disk and the settings it yields.
+"""Shared fixtures: settings, the fake Bot API, and the one way a test starts the real bot.
 
 Tests run the real stack: a real SQLite file under `tmp_path`, the real `Application` talking
-HTTP to the fake Bot API (see `tests/fakes.py` fixtures), nothing of ours replaced.
+HTTP to the fake Bot API (`sandbox.fakeapi`), nothing of ours replaced. Every bot a test starts
+goes through `start_bot`, whose error handler (`tests.support.HandlerErrors`) fails the test
+when a handler raises; `admin_bot` and the handlers' `bot` are views of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,21 +17,30 @@ import pytest
 
 from bot.app import build_application, running
 from bot.config import Settings, parse_settings
-from bot.context import Context, NewsdeskApp
+from bot.context import NewsdeskApp
 from bot.ingest.pageworker import PageReader
 from sandbox.fakeapi import FakeTelegram
+from tests.support import (
+    ADMIN_ID,
+    BOT_USERNAME,
+    CHANNEL,
+    CHANNEL_ID,
+    CHANNEL_TITLE,
+    TOKEN,
+    HandlerErrors,
+    Running,
+    StartAdmin,
+    StartBot,
+)
 
-TEST_TOKEN = "123456:TEST-token-not-real"
-CHANNEL = "@example_news"
-CHANNEL_ID = -1001234567890
-ADMIN_ID = 4242
+TEST_TOKEN = TOKEN  # the name older test modules import from here
 
 
 def settings_dict(tmp_path: Path, api_base_url: str = "http://127.0.0.1:9/bot") -> dict[str, Any]:
     """A complete, valid configuration as a mapping tests can adjust."""
     return {
         "telegram": {
-            "token": TEST_TOKEN,
+            "token": TOKEN,
             "api_base_url": api_base_url,
             "channel": CHANNEL,
             "admins": [ADMIN_ID],
@@ -66,31 +77,57 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
 @pytest.fixture
 def fake() -> Iterator[FakeTelegram]:
     """The local Bot API double with the site's channel, on 127.0.0.1 and a free port."""
-    api = FakeTelegram().start()
-    api.add_channel(username=CHANNEL.removeprefix("@"), chat_id=CHANNEL_ID)
-    yield api
-    api.stop()
-
-
-StartBot = Callable[..., AbstractAsyncContextManager[NewsdeskApp]]
+    with FakeTelegram(bot_username=BOT_USERNAME) as api:
+        api.add_channel(
+            username=CHANNEL.removeprefix("@"), chat_id=CHANNEL_ID, title=CHANNEL_TITLE
+        )
+        yield api
 
 
 @pytest.fixture
 def start_bot(fake: FakeTelegram, make_settings: Callable[..., Settings]) -> StartBot:
-    """Run the real Application against the fake; a handler error fails the test."""
+    """Run the real Application against the fake; a handler error fails the test.
+
+    Keyword arguments are config sections laid over `settings_dict`. A test that expects
+    handler errors passes its own `errors` recorder and reads it; the fixture then leaves
+    judging them to the test.
+    """
 
     @asynccontextmanager
-    async def start(**sections: dict[str, Any]) -> AsyncIterator[NewsdeskApp]:
-        settings = make_settings(fake.base_url, **sections)
-        errors: list[object] = []
-
-        async def record(update: object, context: Context) -> None:
-            errors.append(context.error)
-
-        app = build_application(settings, error_handlers=(record,))
+    async def start(
+        errors: HandlerErrors | None = None, **sections: dict[str, Any]
+    ) -> AsyncIterator[NewsdeskApp]:
+        recorder = errors if errors is not None else HandlerErrors()
+        app = build_application(
+            make_settings(fake.base_url, **sections), error_handlers=(recorder,)
+        )
         async with running(app):
             yield app
-        assert not errors, f"handlers raised: {errors!r}"
+        if errors is None:
+            recorder.reraise()
+
+    return start
+
+
+@pytest.fixture
+def admin_bot(fake: FakeTelegram, start_bot: StartBot) -> StartAdmin:
+    """`start_bot` with the editors' features configured, seen through `Running`."""
+
+    @asynccontextmanager
+    async def start(
+        breaking: dict[str, Any] | None = None,
+        alerts: dict[str, Any] | None = None,
+        expect_errors: bool = False,
+        **sections: dict[str, Any],
+    ) -> AsyncIterator[Running]:
+        sections.setdefault("publishing", {"enabled": True, "interval_seconds": 3600})
+        errors = HandlerErrors()
+        async with start_bot(
+            errors, breaking=breaking or {}, alerts=alerts or {}, **sections
+        ) as app:
+            yield Running(app, fake, errors.errors)
+        if not expect_errors:
+            errors.reraise()
 
     return start
 

@@ -11,7 +11,6 @@ import asyncio
 import os
 import signal
 import sys
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,10 +19,9 @@ from typing import TypeVar
 
 import pytest
 
+from tests.support import ADMIN_ID, CHANNEL, TOKEN, wait_until
+
 ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "123456:TEST-token-not-real"
-CHANNEL = "@example_news"
-ADMIN_ID = 4242
 DEADLINE = 30.0  # generous: importing python-telegram-bot on a loaded CI machine is slow
 T = TypeVar("T")
 
@@ -44,18 +42,16 @@ class BotProcess:
         self, predicate: Callable[[], T | None], what: str, within: float = DEADLINE
     ) -> T:
         """Poll `predicate` until truthy; fail at once if the process exits, or at the deadline."""
-        deadline = time.monotonic() + within
-        while True:
+
+        def check() -> T | None:
             value = predicate()
-            if value:
-                return value
-            if self.proc.returncode is not None:
+            if not value and self.proc.returncode is not None:
                 pytest.fail(
                     f"newsdesk exited {self.proc.returncode} before {what}:\n{self.output()}"
                 )
-            if time.monotonic() > deadline:
-                pytest.fail(f"no {what} within {within:g}s:\n{self.output()}")
-            await asyncio.sleep(0.01)
+            return value
+
+        return await wait_until(check, within, lambda: f"{what}, output:\n{self.output()}")
 
     async def exit_code(self, within: float = DEADLINE) -> int:
         """Wait for the process to end (reaped, so its lease is seen as dead)."""

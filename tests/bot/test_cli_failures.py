@@ -25,11 +25,11 @@ import pytest
 from sandbox.fakeapi import FakeTelegram
 from tests import processes
 from tests.processes import CHANNEL, newsdesk
+from tests.support import CHANNEL_ID
 
 TOKEN = "7712345678:AAHx9kQ2mZpL0vR3tYw8sN5bC1dE6fG7hJk"  # realistic: 10 digits, 35 characters
 SECRET = TOKEN.split(":", 1)[1]
 TOKEN_REJECTED = "Telegram rejected the bot token — check telegram.token or $NEWSDESK_TOKEN"
-CHANNEL_ID = -1001234567890
 
 
 def assert_clean(output: str) -> None:

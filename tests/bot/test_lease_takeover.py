@@ -19,9 +19,9 @@ from sandbox.fakeapi import FakeTelegram
 from storage.articles import from_db_time
 from tests import processes
 from tests.processes import TOKEN, newsdesk
+from tests.support import CHANNEL_ID
 
 TTL = 2.0
-CHANNEL_ID = -1001234567890
 
 
 def write_config(tmp_path: Path, fake: FakeTelegram, *, name: str, publishing: str) -> Path:

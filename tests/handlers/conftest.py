@@ -1,11 +1,12 @@
 """The real Application over real HTTP to the fake Bot API, on a real SQLite file.
 
-Errors reaching the error handler are recorded and fail the test at teardown.
+`bot` is the root `start_bot` with the subscriber features' helpers: a handler error fails the
+test at teardown.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,17 +14,13 @@ from typing import Any
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.app import build_application, running
 from bot.config import Settings
-from bot.context import Context, NewsdeskApp
+from bot.context import NewsdeskApp
 from bot.domain import ArticleDraft
 from bot.subscribers import SubscriberServices, from_services
 from sandbox.fakeapi import FakeTelegram, FakeUser, RecordedCall
 from storage.deliveries import DeliveryRepository
-
-BOT_USERNAME = "newsdesk_bot"
-CHANNEL = "@example_news"  # as tests/conftest.py's settings_dict has it
-CHANNEL_ID = -1001234567890
+from tests.support import CHANNEL, CHANNEL_ID, HandlerErrors, StartBot
 
 
 @dataclass
@@ -116,33 +113,15 @@ class Bot:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    """A started fake Bot API with the example channel."""
-    with FakeTelegram(bot_username=BOT_USERNAME) as double:
-        double.add_channel(username=CHANNEL.lstrip("@"), chat_id=CHANNEL_ID)
-        yield double
-
-
-@pytest.fixture
 def publishing() -> bool:
     """Whether the publisher runs (override in a test module to post through it)."""
     return False
 
 
 @pytest.fixture
-async def bot(
-    make_settings: Callable[..., Settings], fake: FakeTelegram, publishing: bool
-) -> AsyncIterator[Bot]:
+async def bot(start_bot: StartBot, fake: FakeTelegram, publishing: bool) -> AsyncIterator[Bot]:
     """The real Application, wired with the subscriber features, running against the fake."""
-    settings = make_settings(
-        api_base_url=fake.base_url, publishing={"enabled": publishing, "interval_seconds": 1}
-    )
-    errors: list[BaseException] = []
-
-    async def record_error(update: object, context: Context) -> None:
-        errors.append(context.error or RuntimeError("error handler called without an error"))
-
-    app = build_application(settings, error_handlers=(record_error,))
-    async with running(app):
-        yield Bot(app, fake, settings, errors)
-    assert not errors, f"handlers raised: {errors!r}"
+    errors = HandlerErrors()
+    async with start_bot(errors, publishing={"enabled": publishing, "interval_seconds": 1}) as app:
+        yield Bot(app, fake, app.bot_data.services.settings, errors.errors)
+    errors.reraise()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .conftest import BOT_USERNAME, Bot
+from tests.support import BOT_USERNAME
+
+from .conftest import Bot
 
 GROUP_ID = -1009876543210
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import BOT_USERNAME, Bot
+from tests.support import BOT_USERNAME
+
+from .conftest import Bot
 
 
 async def test_press_saves_then_second_press_removes(bot: Bot) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from handlers.menus import ADMIN_COMMANDS, SUBSCRIBER_COMMANDS, set_command_menus
 from sandbox.fakeapi import Fault
+from tests.support import ADMIN_ID
 
 from .conftest import Bot
-
-ADMIN_ID = 4242  # as tests/conftest.py's settings have it
 
 
 async def test_menus_per_scope_and_language(bot: Bot) -> None:

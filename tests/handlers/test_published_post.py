@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain import ArticleDraft
+from tests.support import CHANNEL_ID
 
-from .conftest import CHANNEL_ID, Bot
+from .conftest import Bot
 
 
 @pytest.fixture

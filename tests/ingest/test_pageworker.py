@@ -20,6 +20,7 @@ from bot.ingest.importer import import_files
 from bot.ingest.pageworker import PageReader
 from storage.database import Database
 from tests.hostile import hostile_page
+from tests.support import wait_until
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 TZ = ZoneInfo("UTC")
@@ -72,14 +73,12 @@ def test_a_hostile_page_is_abandoned_at_the_limit_and_the_worker_replaced(
     assert reader.pid not in (None, worker)
 
 
-def test_a_worker_that_died_is_replaced(reader: PageReader) -> None:
+async def test_a_worker_that_died_is_replaced(reader: PageReader) -> None:
     reader.read(_normal_page(), url=None, tz=TZ, now=NOW, source="t")
     worker = reader.pid
     assert worker is not None
     os.kill(worker, 9)
-    deadline = time.monotonic() + 5
-    while reader.pid is not None and time.monotonic() < deadline:
-        time.sleep(0.01)  # polling the process table with a deadline, not a synchronisation
+    await wait_until(lambda: reader.pid is None, 5, "the dead worker noticed")
     draft = reader.read(_normal_page(), url=None, tz=TZ, now=NOW, source="t")
     assert draft.title.startswith("'Parasite'")
     assert reader.pid not in (None, worker)

@@ -20,8 +20,8 @@ from pathlib import Path
 from sandbox.fakeapi import FakeTelegram, Fault, RecordedCall
 from tests import processes
 from tests.processes import ADMIN_ID, CHANNEL, newsdesk
+from tests.support import CHANNEL_ID
 
-CHANNEL_ID = -1001234567890
 ARTICLES = 12
 TITLES = [f"Crash story {n:02d}" for n in range(1, ARTICLES + 1)]
 

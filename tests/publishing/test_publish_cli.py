@@ -11,8 +11,7 @@ import pytest
 
 from bot.cli import main
 from sandbox.fakeapi import FakeTelegram
-
-CHANNEL_ID = -1001234567890
+from tests.support import CHANNEL_ID
 
 
 def setup_site(tmp_path: Path, fake: FakeTelegram) -> Path:

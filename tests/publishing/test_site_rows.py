@@ -17,10 +17,9 @@ from bot.domain import DeliveryState
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram
 from storage.deliveries import DeliveryRepository
+from tests.support import ADMIN_ID, CHANNEL_ID
 
 StartBot = Any  # the `start_bot` fixture of tests/conftest.py
-CHANNEL_ID = -1001234567890
-ADMIN_ID = 4242
 QUIET = {"enabled": False, "max_posts_per_minute": 600, "retry_backoff_seconds": 0.05}
 PLUS3 = timedelta(hours=3)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,7 @@ from storage.articles import ArticleRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
 from tests.sources.conftest import Handler, LocalServer, make_settings
+from tests.support import wait_until
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 CORPUS_FEEDS = Path(__file__).resolve().parents[1] / "corpus" / "feeds"
@@ -202,11 +202,9 @@ async def test_a_slow_source_does_not_delay_the_others(
     server.routes["/fast"] = lambda h: h.reply(200, rss(("f", "Fast", T0)))
     desk = await make_desk("/slow", "/fast", total_timeout_seconds=5)
     assert await desk.service.poll_due() == 2
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 5
-    while await ArticleRepository(desk.db.conn).get_by_guid("f") is None:
-        assert loop.time() < deadline, "the fast source was never stored"
-        await asyncio.sleep(0.01)
+    await wait_until(
+        lambda: ArticleRepository(desk.db.conn).get_by_guid("f"), 5, "the fast source stored"
+    )
     states = {s.name: s for s in await desk.service.states()}
     assert "slow" not in states  # still fetching while the fast one is already done
     await desk.service.aclose()

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
-from bot.context import Context
 from sandbox.demo import Sandbox, open_sandbox
+from tests.support import HandlerErrors, wait_until
 
 SAMPLE_TITLES = [
     "Russia, North Korea Strengthen Ties in Pyongyang Meeting",  # the site's sample page
@@ -66,7 +66,6 @@ class Demo:
 
     sandbox: Sandbox
     client: httpx.AsyncClient
-    errors: list[object] = field(default_factory=list)
 
     async def state(
         self,
@@ -75,24 +74,28 @@ class Demo:
         within: float = 15.0,
     ) -> dict[str, Any]:
         """The page's state once `until` holds, waiting with the page's long poll."""
-        deadline = time.monotonic() + within
-        etag = ""
-        while True:
-            remaining = deadline - time.monotonic()
+        end = time.monotonic() + within
+        last: dict[str, Any] = {"etag": ""}
+
+        async def poll() -> dict[str, Any] | None:
+            remaining = end - time.monotonic()
             response = await self.client.get(
                 "/api/state",
-                params={"as": persona, "etag": etag, "wait": f"{max(remaining, 0):.2f}"},
+                params={"as": persona, "etag": last["etag"], "wait": f"{max(remaining, 0):.2f}"},
             )
             response.raise_for_status()
             state: dict[str, Any] = response.json()
-            if until(state):
-                return state
-            if remaining <= 0:
-                raise AssertionError(
-                    f"the page never got there: {state['count']} channel posts, "
-                    f"pinned {state['pinned']!r}, chat ends {state['chat'][-1500:]!r}"
-                )
-            etag = state["etag"]
+            last.update(state)
+            return state if until(state) else None
+
+        return await wait_until(
+            poll,
+            within,
+            lambda: (
+                f"the page never got there: {last['count']} channel posts, "
+                f"pinned {last['pinned']!r}, chat ends {last['chat'][-1500:]!r}"
+            ),
+        )
 
     async def send(self, persona: str, text: str) -> None:
         """Type `text` into the chat pane as `persona`."""
@@ -118,14 +121,10 @@ class Demo:
 @pytest.fixture
 async def demo() -> AsyncIterator[Demo]:
     """The sandbox on a free port; a handler that crashes fails the test."""
-    errors: list[object] = []
-
-    async def record(_update: object, context: Context) -> None:
-        errors.append(context.error)
-
+    errors = HandlerErrors()
     async with (
-        open_sandbox(port=0, error_handlers=(record,)) as sandbox,
+        open_sandbox(port=0, error_handlers=(errors,)) as sandbox,
         httpx.AsyncClient(base_url=sandbox.url, timeout=30.0) as client,
     ):
-        yield Demo(sandbox, client, errors)
-    assert not errors, f"handlers raised: {errors!r}"
+        yield Demo(sandbox, client)
+    errors.reraise()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,7 @@ from bot.clock import utc_now
 from bot.ingest.importer import import_files
 from sandbox.demo import open_sandbox
 from storage.database import Database
+from tests.support import wait_until
 
 REAL_TOKEN = "987654:a-real-looking-token-the-demo-must-never-use"
 
@@ -41,11 +41,14 @@ async def test_with_a_config_the_demo_posts_from_a_copy_of_its_store(tmp_path: P
         # The bot got going at all, so it used the double's token, not the config's.
         assert sandbox.settings.telegram.token.get_secret_value() != REAL_TOKEN
         assert sandbox.settings.storage.path.parent == sandbox.workdir
-        deadline = time.monotonic() + 15
-        state = await sandbox.view.changed("subscriber", "", 0)
-        while "Desk story" not in state["channel"]:
-            assert time.monotonic() < deadline, "the desk's article was never posted"
-            state = await sandbox.view.changed("subscriber", state["etag"], 1.0)
+        etag = [""]
+
+        async def posted() -> bool:
+            state = await sandbox.view.changed("subscriber", etag[0], 1.0 if etag[0] else 0)
+            etag[0] = state["etag"]
+            return "Desk story" in state["channel"]
+
+        await wait_until(posted, 15, "the desk's article posted")
         page = sandbox.view.page("subscriber")
         assert "My Desk" in page
         assert "@my_desk" in page

@@ -1,26 +1,16 @@
-"""Fixtures for testing the fake Bot API over real HTTP."""
+"""Fixtures for testing the fake Bot API over real HTTP (the fake itself is the root `fake`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
 from sandbox.fakeapi import FakeTelegram
-
-TOKEN = "123456:TEST-token"
-CHANNEL_ID = -1001234567890
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    """A started double with the example channel."""
-    with FakeTelegram() as double:
-        double.add_channel(username="example_news", chat_id=CHANNEL_ID, title="Example News")
-        yield double
+from tests.support import TOKEN
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox.fakeapi import HtmlParseError, parse_html, utf16_len
-
-CHANNEL = -1001234567890
+from tests.support import CHANNEL_ID as CHANNEL
 
 
 def test_utf16_len_counts_surrogate_pairs() -> None:

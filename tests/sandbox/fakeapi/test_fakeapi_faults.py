@@ -9,9 +9,8 @@ import httpx
 import pytest
 
 from sandbox.fakeapi import NOT_MODIFIED, FakeTelegram, Fault
-
-TOKEN = "123456:TEST-token"
-CHANNEL = -1001234567890
+from tests.support import CHANNEL_ID as CHANNEL
+from tests.support import TOKEN
 
 
 async def test_error_faults_answer_like_telegram(fake: FakeTelegram, api) -> None:

@@ -17,8 +17,8 @@ import pytest
 from sandbox.demo.seed import DEMO_TOKEN
 from sandbox.fakeapi import FakeTelegram
 from sandbox.fakeapi.guard import allowed_hosts
+from tests.support import CHANNEL_ID
 
-CHANNEL_ID = -1001234567890
 FORM = {"chat_id": str(CHANNEL_ID), "text": "posted by a web page"}
 BROWSER = {
     "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",

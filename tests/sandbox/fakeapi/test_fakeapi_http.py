@@ -11,9 +11,8 @@ import httpx
 import pytest
 
 from sandbox.fakeapi import NOT_MODIFIED, FakeTelegram
-
-TOKEN = "123456:TEST-token"
-CHANNEL = -1001234567890
+from tests.support import CHANNEL_ID as CHANNEL
+from tests.support import TOKEN
 
 
 async def test_get_me_uses_the_token_id(api) -> None:

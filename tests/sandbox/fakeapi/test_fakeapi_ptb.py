@@ -29,9 +29,8 @@ from telegram.error import (
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from sandbox.fakeapi import FakeTelegram, Fault
-
-TOKEN = "123456:TEST-token"
-CHANNEL = -1001234567890
+from tests.support import CHANNEL_ID as CHANNEL
+from tests.support import TOKEN
 
 
 @pytest.fixture

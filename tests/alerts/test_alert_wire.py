@@ -24,9 +24,9 @@ from bot.domain.errors import (
     NotSentError,
 )
 from sandbox.fakeapi import FakeTelegram, Fault
-from tests.admin.conftest import StartAdmin
-from tests.admin.test_alerts import open_private_chats
-from tests.conftest import TEST_TOKEN
+from tests.alerts.test_alerts import open_private_chats
+from tests.support import TOKEN as TEST_TOKEN
+from tests.support import StartAdmin
 
 READERS = range(30_001, 30_011)
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

@@ -12,8 +12,8 @@ from bot.context import Context
 from bot.control.error_reports import ErrorReporter
 from handlers.errors import report_error
 from sandbox.fakeapi import FakeTelegram
-from tests.admin.conftest import ADMIN_ID, StartAdmin
-from tests.conftest import TEST_TOKEN
+from tests.support import ADMIN_ID, StartAdmin
+from tests.support import TOKEN as TEST_TOKEN
 
 
 async def explode(update: Update, context: Context) -> None:

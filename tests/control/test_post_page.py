@@ -14,8 +14,8 @@ import pytest
 
 from sandbox.fakeapi import FakeTelegram
 from storage.audit import AuditRepository
-from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, StartAdmin
 from tests.hostile import hostile_page
+from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 LIMIT = 1.0

@@ -13,8 +13,7 @@ from bot.domain import SourceState
 from sandbox.fakeapi import FakeTelegram
 from sandbox.fakeapi.html import utf16_len as telegram_len
 from storage.sources import SourceStateRepository
-
-from .conftest import ADMIN_ID, StartAdmin
+from tests.support import ADMIN_ID, StartAdmin
 
 
 async def test_status_with_200_failing_sources_fits_and_names_the_count(

@@ -9,7 +9,7 @@ import pytest
 from sandbox.fakeapi import FakeTelegram
 from storage.audit import AuditRepository
 from storage.state import StateRepository
-from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, StartAdmin
+from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin
 
 EDITORS_ONLY = "This command is for the editors."
 EVERY_COMMAND = [

@@ -11,8 +11,8 @@ import httpx
 
 from sandbox.fakeapi import FakeTelegram, Fault, RecordedCall
 from storage.users import UserRepository
-from tests.admin.conftest import ADMIN_ID, Running, StartAdmin
-from tests.conftest import TEST_TOKEN
+from tests.support import ADMIN_ID, Running, StartAdmin
+from tests.support import TOKEN as TEST_TOKEN
 
 READERS = range(10_001, 10_301)  # 300 opted-in subscribers with a private chat
 BLOCKED = set(range(10_001, 10_301, 15))  # 20 of them blocked the bot since

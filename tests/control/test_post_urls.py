@@ -12,9 +12,9 @@ import pytest
 
 from sandbox.fakeapi import FakeTelegram
 from storage.audit import AuditRepository
-from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, StartAdmin
 from tests.sources.conftest import LocalServer
 from tests.sources.conftest import server as local_server  # noqa: F401 - a fixture
+from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bot.domain import ArticleDraft, DeliveryState
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram, Fault
 from storage.deliveries import DeliveryRepository
-from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, Running, StartAdmin, until
+from tests.support import ADMIN_ID, CHANNEL_ID, Running, StartAdmin, wait_until
 
 
 async def stored(services: Services, n: int, *, age_minutes: float = 5) -> int:
@@ -119,7 +119,7 @@ async def test_status_pause_resume(fake: FakeTelegram, admin_bot: StartAdmin) ->
         assert "paused by an editor" in bot.shown(await bot.command(editor, "/status"))
 
         assert "resumed" in bot.shown(await bot.command(editor, "/resume"))
-        await until(lambda: _is_posted(services, article_id))
+        await wait_until(lambda: _is_posted(services, article_id))
         status = bot.shown(await bot.command(editor, "/status"))
         assert "posted today 1" in status and "Last post: never" not in status
 
@@ -152,7 +152,7 @@ async def test_post_retry_skip_and_audit(fake: FakeTelegram, admin_bot: StartAdm
             )
         retried = await bot.command(editor, f"/retry {second}")
         assert "queued again" in bot.shown(retried)
-        await until(lambda: _is_posted(services, second))
+        await wait_until(lambda: _is_posted(services, second))
         assert "only failed or uncertain" in bot.shown(
             await bot.command(editor, f"/retry {first}")
         )

@@ -8,7 +8,7 @@ from bot.domain import ArticleDraft, DeliveryState
 from sandbox.fakeapi import FakeTelegram
 from storage.breaking import PreviewRepository
 from storage.deliveries import DeliveryRepository
-from tests.admin.conftest import ADMIN_ID, CHANNEL_ID, StartAdmin
+from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin
 
 BREAKING_TEXT = "Earthquake hits the capital\nBuildings evacuated. https://news.example/quake"
 

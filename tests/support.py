@@ -1,0 +1,149 @@
+"""What every test shares: the example desk's identities, the one wait, the one error recorder.
+
+One definition of each, so a test module never restates the channel id or writes its own
+polling loop. Fixtures built on these live in `tests/conftest.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any, TypeVar, overload
+
+import pytest
+
+from bot.context import Context, NewsdeskApp
+from bot.desk import AdminServices
+from sandbox.fakeapi import FakeTelegram, FakeUser, RecordedCall
+
+TOKEN = "123456:TEST-token-not-real"
+CHANNEL = "@example_news"
+CHANNEL_ID = -1001234567890
+CHANNEL_TITLE = "Example News"
+ADMIN_ID = 4242
+BOT_USERNAME = "newsdesk_bot"
+
+T = TypeVar("T")
+
+
+@overload
+async def wait_until(
+    condition: Callable[[], Awaitable[T | None]],
+    deadline: float = ...,
+    what: str | Callable[[], str] = ...,
+) -> T: ...
+
+
+@overload
+async def wait_until(
+    condition: Callable[[], T | None],
+    deadline: float = ...,
+    what: str | Callable[[], str] = ...,
+) -> T: ...
+
+
+async def wait_until(
+    condition: Callable[[], Any],
+    deadline: float = 5.0,
+    what: str | Callable[[], str] = "the condition",
+) -> Any:
+    """Poll `condition` (sync or async) until it is truthy and return its value.
+
+    `deadline` is the number of seconds allowed; past it the test fails naming `what` (a
+    callable is asked only then, so it can describe the state at the failure). Never a sleep
+    used as a synchronisation: the short pause between polls only yields the event loop.
+    """
+    end = time.monotonic() + deadline
+    while True:
+        value = condition()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value
+        if time.monotonic() > end:
+            described = what() if callable(what) else what
+            pytest.fail(f"not within {deadline:g}s: {described}")
+        await asyncio.sleep(0.01)
+
+
+class HandlerErrors:
+    """The error handler tests register: records every handler error and re-raises the first.
+
+    `Application.process_update` hands a handler's exception to the error handlers instead of
+    raising it, so without this a crashing handler would pass its test. A fixture calls
+    `reraise()` when the bot has stopped; a test expecting errors reads `errors` instead.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[BaseException] = []
+
+    async def __call__(self, update: object, context: Context) -> None:
+        """Record the error PTB caught."""
+        self.errors.append(context.error or RuntimeError("error handler called without an error"))
+
+    def reraise(self) -> None:
+        """Raise the first recorded error (the others named in a note), if there was one."""
+        if not self.errors:
+            return
+        first = self.errors[0]
+        if len(self.errors) > 1:
+            first.add_note(f"handlers raised {len(self.errors)} errors: {self.errors!r}")
+        raise first
+
+
+@dataclass
+class Running:
+    """A running bot with the editors' features (from `admin_bot`), and what tests need of it."""
+
+    app: NewsdeskApp
+    fake: FakeTelegram
+    errors: list[BaseException]
+
+    @property
+    def admin(self) -> AdminServices:
+        """The editors' services."""
+        return self.app.bot_data.services.admin
+
+    async def command(self, user: FakeUser, text: str, **kwargs: Any) -> RecordedCall:
+        """Send a command as `user` in private chat; return the bot's answer to that chat."""
+        since = len(self.fake.calls)
+        self.fake.send_text(user, text, **kwargs)
+        return await self.answer(user.id, since)
+
+    async def answer(self, chat_id: int, since: int, within: float = 15.0) -> RecordedCall:
+        """The bot's first message to `chat_id` after call number `since`."""
+        return await self.fake.wait_for(
+            lambda: next(
+                (
+                    c
+                    for c in self.fake.calls[since:]
+                    if c.method in ("sendMessage", "sendPhoto")
+                    and c.params.get("chat_id") == chat_id
+                ),
+                None,
+            ),
+            within,
+        )
+
+    def shown(self, call: RecordedCall) -> str:
+        """What the reader sees of a message the bot sent (text or caption, markup parsed)."""
+        stored = self.fake.message(call.params["chat_id"], call.result_or_error["message_id"])
+        assert stored is not None
+        return stored.text or stored.caption or ""
+
+    async def press(self, user: FakeUser, message: RecordedCall, data: str) -> RecordedCall:
+        """Press a button of a message the bot sent; return the bot's next message to `user`."""
+        since = len(self.fake.calls)
+        query = self.fake.press_button(
+            user, message.params["chat_id"], message.result_or_error["message_id"], data
+        )
+        await self.fake.wait_for(lambda: self.fake.callback_answers(query))
+        return await self.answer(user.id, since)
+
+
+StartBot = Callable[..., AbstractAsyncContextManager[NewsdeskApp]]
+StartAdmin = Callable[..., AbstractAsyncContextManager[Running]]
