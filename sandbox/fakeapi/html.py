@@ -9,6 +9,11 @@ four named entities plus numeric ones, and byte offsets in error messages.
 One deliberate difference: an entity-shaped sequence with an unknown name (``&nbsp;``) is an
 error here, whereas Telegram shows it literally, because that is always a bot bug. A bare ``&``
 is kept literally, as Telegram does.
+
+``strict=True`` also refuses the rest of what Telegram tolerates but only a buggy bot sends: a
+bare ``&`` and an attribute the tag does not take. The rendering tests check the bot's markup
+that way; the server stays lenient, as Telegram is. This is the one Telegram-HTML parser of the
+project: tests use it rather than keeping their own.
 """
 
 from __future__ import annotations
@@ -36,6 +41,14 @@ _SIMPLE_TAGS = {
     "pre": "pre",
 }
 _SUPPORTED_TAGS = frozenset({*_SIMPLE_TAGS, "a", "span", "blockquote", "tg-emoji"})
+# The attributes each tag takes; any other is ignored by Telegram and refused in strict mode.
+_TAG_ATTRIBUTES = {
+    "a": frozenset({"href"}),
+    "span": frozenset({"class"}),
+    "code": frozenset({"class"}),
+    "blockquote": frozenset({"expandable"}),
+    "tg-emoji": frozenset({"emoji-id"}),
+}
 
 
 class HtmlParseError(ValueError):
@@ -59,6 +72,7 @@ class _OpenTag:
 @dataclass
 class _Parser:
     source: str
+    strict: bool = False
     out: list[str] = field(default_factory=list)
     pos16: int = 0
     stack: list[_OpenTag] = field(default_factory=list)
@@ -75,6 +89,8 @@ class _Parser:
         """Return the decoded text for an ``&`` at ``index`` and the index after it."""
         match = _ENTITY_RE.match(self.source, index)
         if match is None:
+            if self.strict:
+                raise HtmlParseError(f"Unescaped & at byte offset {self.byte_offset(index)}")
             return "&", index + 1
         body = match.group(1)
         if body.startswith("#"):
@@ -92,7 +108,7 @@ class _Parser:
         )
 
     def decode_value(self, raw: str) -> str:
-        return _Parser(raw).run_text_only()
+        return _Parser(raw, self.strict).run_text_only()
 
     def run_text_only(self) -> str:
         i = 0
@@ -157,6 +173,12 @@ class _Parser:
                 f'Unsupported start tag "{name}" at byte offset {self.byte_offset(index)}'
             )
         attrs, after = self.parse_attrs(end, name, index)
+        unknown = sorted(set(attrs) - _TAG_ATTRIBUTES.get(name, frozenset()))
+        if self.strict and unknown:
+            raise HtmlParseError(
+                f'Unsupported attribute "{unknown[0]}" in the tag "{name}" at byte offset '
+                f"{self.byte_offset(index)}"
+            )
         if name == "span" and attrs.get("class") != "tg-spoiler":
             raise HtmlParseError(
                 f'Tag "span" must have class "tg-spoiler" at byte offset {self.byte_offset(index)}'
@@ -234,6 +256,9 @@ class _Parser:
         return "".join(self.out), self.entities
 
 
-def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
-    """Turn Telegram HTML into plain text and entities (UTF-16 offsets); raise HtmlParseError."""
-    return _Parser(source).run()
+def parse_html(source: str, *, strict: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    """Turn Telegram HTML into plain text and entities (UTF-16 offsets); raise HtmlParseError.
+
+    `strict` also refuses a bare ``&`` and attributes the tag does not take (see the module).
+    """
+    return _Parser(source, strict).run()
