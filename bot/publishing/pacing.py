@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 WINDOW_SECONDS = 60.0
 
@@ -18,10 +18,17 @@ WINDOW_SECONDS = 60.0
 class ChannelPacer:
     """Hands out send slots for one channel."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        # `clock` and `sleep` go together: a test passes a simulated pair and runs in no time.
         self._per_minute = per_minute
         self._interval = WINDOW_SECONDS / per_minute
         self._clock = clock
+        self._sleep = sleep
         self._sent: deque[float] = deque(maxlen=per_minute)
         self._urgent_waiting = 0
 
@@ -45,7 +52,7 @@ class ChannelPacer:
                 if wait <= 0 and (urgent or self._urgent_waiting == 0):
                     self._sent.append(now)
                     return
-                await asyncio.sleep(min(max(wait, 0.005), 1.0))
+                await self._sleep(min(max(wait, 0.005), 1.0))
         finally:
             if urgent:
                 self._urgent_waiting -= 1
