@@ -7,7 +7,6 @@ API base URL comes from settings, the clock and the request objects are argument
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -36,8 +35,8 @@ logger = logging.getLogger(__name__)
 ErrorCallback = Callable[[object, Context], Coroutine[Any, Any, None]]
 JobCallback = Callable[[Context], Coroutine[Any, Any, None]]
 
-# A few concurrent updates keep one slow answer from holding up everyone else; FACTS.md measured
-# that a small pool beats the default 256 on a real-HTTP bot.
+# A few concurrent updates keep one slow answer from holding up everyone else; docs/facts.md
+# ("python-telegram-bot 22.x") measured that a small pool beats the default 256 on a real-HTTP bot.
 CONCURRENT_UPDATES = 16
 CONNECTION_POOL = 16
 # How often the fetch job looks for due sources; each source keeps its own interval.
@@ -59,9 +58,6 @@ def build_application(
     error_handlers: Sequence[ErrorCallback] = (report_error,),
 ) -> NewsdeskApp:
     """Build the bot: services open in `post_init`, close in `post_shutdown`."""
-    # Opt in to python-telegram-bot's future time-period types now: without it PTB itself warns
-    # (PTBDeprecationWarning) every time it builds a RetryAfter from a 429.
-    os.environ.setdefault("PTB_TIMEDELTA", "true")
     timeout = settings.telegram.request_timeout_seconds
     builder = (
         ApplicationBuilder()

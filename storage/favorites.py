@@ -2,8 +2,9 @@
 
 A burst of ⭐ presses is one statement for the whole batch — an upsert over a VALUES list that
 flips `saved` and RETURNs each row's new state — rather than a few statements per press: each
-aiosqlite call costs a thread hop that dwarfs the SQL itself (FACTS.md). Callers own the
-transaction. Rows with `saved = 0` are removed favorites, invisible to every read here.
+aiosqlite call costs a thread hop that dwarfs the SQL itself (docs/facts.md, "aiosqlite /
+SQLite": ~65–80 µs a call against ~5 µs of SQL). Callers own the transaction. Rows with
+`saved = 0` are removed favorites, invisible to every read here.
 """
 
 from __future__ import annotations

@@ -54,9 +54,16 @@ def settings_dict(tmp_path: Path, api_base_url: str = "http://127.0.0.1:9/bot") 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's own NEWSDESK_* variables must not leak into tests."""
+    """The developer's own NEWSDESK_* variables must not leak into tests.
+
+    PTB_TIMEDELTA opts in to python-telegram-bot's future time-period type: without it PTB
+    warns (a PTBDeprecationWarning) each time it builds a RetryAfter from a 429, and warnings
+    are errors here. The product reads `retry_after` either way (`retry_after_seconds`) and
+    Python hides deprecation warnings outside tests, so the product does not set it.
+    """
     monkeypatch.delenv("NEWSDESK_TOKEN", raising=False)
     monkeypatch.delenv("NEWSDESK_CONFIG", raising=False)
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
 
 
 @pytest.fixture

@@ -40,12 +40,6 @@ async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
         yield ptb_bot
 
 
-@pytest.fixture
-def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opt in to timedelta durations; otherwise PTB 22 warns whenever it builds a RetryAfter."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
 def _keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
@@ -121,7 +115,6 @@ async def test_answer_callback_query(bot: Bot, fake: FakeTelegram) -> None:
         (Fault.drop_connection(), NetworkError, None),
     ],
 )
-@pytest.mark.usefixtures("ptb_timedelta")
 async def test_faults_raise_ptb_errors(bot: Bot, fake: FakeTelegram, fault, error, check) -> None:
     fake.fail_next("sendMessage", fault)
     with pytest.raises(error) as caught:
