@@ -160,7 +160,7 @@ def _drafts(
                 body=text.body,
                 image_url=_image(entry, link or base, (body, summary), feed_images),
                 published=published,
-                category=category or _category(entry, link, section, feed_tags),
+                category=category or _category(entry, link, section, feed_tags, outlets),
                 byline=_byline(entry, outlets),
                 language=title_detail.get("language") or language,
                 date_only=date_only,
@@ -288,16 +288,26 @@ def _channel_readings(feed: Any) -> list[DateReading | None]:
 
 
 def _category(
-    entry: Any, link: str | None, section: str | None, feed_tags: list[str]
+    entry: Any, link: str | None, section: str | None, feed_tags: list[str], names: list[str]
 ) -> str | None:
-    categories = [
+    # An element that calls itself the section (Slashdot's slash:section) outranks the topic
+    # keywords of dc:subject / <category>.
+    stated = one_line(str(entry.get("slash_section") or ""))
+    categories = [Category(stated[:200], "section")] if stated else []
+    categories += [
         Category(
             one_line(title_text(tag.get("label") or tag.get("term"), is_html=True))[:200],
             tag.get("scheme"),
         )
         for tag in entry.get("tags") or []
     ]
-    return pick_category(categories, url=link, feed_section=section, feed_categories=feed_tags)
+    return pick_category(
+        categories,
+        url=link,
+        feed_section=section,
+        feed_categories=feed_tags,
+        site_names=names,
+    )
 
 
 def _byline(entry: Any, outlets: list[str]) -> str | None:

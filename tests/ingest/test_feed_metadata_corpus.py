@@ -173,7 +173,13 @@ def test_the_byline_is_people_only(name: str, title: str, byline: str | None) ->
         ("guardian_us.xml", "Trump State of the Union address", "#USNews"),
         ("wapo_wellness.xml", "Prince William County wellness calendar", "#Wellness"),
         ("macworld_leading_ws.xml", "iOS 11.2: Beta 5", "#iOS"),
-        ("malformed_leading_ws_decl.xml", "Japan’s plans for 5G", "#5G"),
+        # WordPress: the primary category is "News" (generic), so none; 5G and Japan are tags.
+        ("malformed_leading_ws_decl.xml", "Japan’s plans for 5G", None),
+        ("slashdot.rdf", "Amazon Sues Online Stores", "#Yro"),  # slash:section, not dc:subject
+        ("techcrunch_feedburner.xml", "Maybe BBM Music", "#Mobile"),
+        ("techcrunch_feedburner.xml", "Google Launches Native Gmail", None),  # only "TC"
+        ("huffpost_canada.xml", "Winnipeg High School", "#Living"),  # Living/living/LIVING
+        ("rue89_feedsportal.xml", "La BBC découvre", None),  # lowercase keyword tags
         ("mirror_world.xml", "Sickening video shows crocodile", "#WorldNews"),
         ("oren_ru_windows1251.xml", "В Бузулуке", None),  # "Раздел Новости/" = "News section"
     ],
