@@ -128,6 +128,7 @@ def _drafts(
     section = feed_section(feed.get("link"), parsed.feed_title)
     feed_tags = [str(tag.get("term") or "") for tag in feed.get("tags") or []]
     outlets = [parsed.feed_title or ""]
+    inherited = _feed_author(result)
     cap = publisher_cap(entry.get("summary") for entry in result.entries)
     readings = [_reading(entry) for entry in result.entries]
     zone = feed_zone([*readings, *_channel_readings(feed)], tz)
@@ -161,7 +162,7 @@ def _drafts(
                 image_url=_image(entry, link or base, (body, summary), feed_images),
                 published=published,
                 category=category or _category(entry, link, section, feed_tags, outlets),
-                byline=_byline(entry, outlets),
+                byline=_byline(entry, outlets, inherited),
                 language=title_detail.get("language") or language,
                 date_only=date_only,
                 raw_url=raw_link,
@@ -310,9 +311,48 @@ def _category(
     )
 
 
-def _byline(entry: Any, outlets: list[str]) -> str | None:
-    detail = entry.get("author_detail") or {}
-    raw = entry.get("author") or detail.get("name")
-    if not raw:
+def _feed_author(result: Any) -> str | None:
+    """The feed-level author, which Atom entries without their own inherit (RFC 4287 4.2.1).
+
+    RSS has no such rule (its channel `managingEditor` is an editor, not every item's writer).
+    """
+    if not str(result.get("version") or "").startswith("atom"):
         return None
-    return clean_byline(title_text(raw, is_html=True), outlets=outlets)
+    detail = result.feed.get("author_detail") or {}
+    raw = result.feed.get("author") or detail.get("name")
+    return raw if isinstance(raw, str) and raw.strip() else None
+
+
+def _byline(entry: Any, outlets: list[str], inherited: str | None) -> str | None:
+    """The writer: a `byline` element of any namespace first, else the author, else the feed's.
+
+    Aggregators (Retriever's `ret:byline`) put the outlet in `<author>` and the writer in their
+    own byline element; the item's named source is an outlet whatever field repeats it.
+    """
+    sources = _item_sources(entry)
+    detail = entry.get("author_detail") or {}
+    candidates = [
+        *(str(value) for key, value in entry.items() if _is_byline_key(key)),
+        str(entry.get("author") or detail.get("name") or ""),
+    ]
+    for raw in candidates:
+        byline = clean_byline(title_text(raw, is_html=True), outlets=[*outlets, *sources])
+        if byline:
+            return byline
+    # The feed's own <author> is named as an author, so a feed titled after it (a personal
+    # blog, "Sam Ruby") keeps it; outlet words still reject "heise online", "Google Inc.".
+    return (
+        clean_byline(title_text(inherited, is_html=True), outlets=sources) if inherited else None
+    )
+
+
+def _is_byline_key(key: str) -> bool:
+    """A feedparser key for a `byline` element in some namespace ("ret_byline", "byline")."""
+    return key == "byline" or key.endswith("_byline")
+
+
+def _item_sources(entry: Any) -> list[str]:
+    """The publishers an item names: `<source>` and namespaced `source` elements (ret:source)."""
+    found = [_source_title(entry) or ""]
+    found += [str(v) for k, v in entry.items() if k.endswith("_source") and isinstance(v, str)]
+    return [name for name in found if name.strip()]

@@ -160,6 +160,11 @@ def test_the_photo_is_the_articles_own(name: str, title: str, photo: str | None)
         ("spiegel_podcast_de.xml", "07.02.", None),
         ("slashdot.rdf", "SpaceX Working With Cloudflare", "BeauHD"),
         ("lukedorny_escaped_uris.json", "New Font", "Luke"),
+        # ret:byline is the writer; <author> (= ret:source) is the outlet.
+        ("retriever_sv_iso8859-1.xml", "Hat-trick av Helsingborgspolisen", "Heidi Bodensjö"),
+        ("intertwingly.atom", "Hacked", "Sam Ruby"),  # Atom entries inherit the feed's author
+        ("heise_developer.atom", "Ungewisse Zukunft", None),  # feed author "heise online"
+        ("google_news_top.atom", "NASA Will Send", None),  # feed author "Google Inc."
     ],
 )
 def test_the_byline_is_people_only(name: str, title: str, byline: str | None) -> None:
