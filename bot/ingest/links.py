@@ -158,12 +158,16 @@ def canonical_link(link: str | None, *, alternatives: tuple[str | None, ...] = (
     `alternatives` are, in order of preference, other URLs the feed gives for the article (a
     guid that is a permalink). The link, cleaned, wins unless it is a redirector whose target is
     not written in it (FeedBurner `~r/`, news.google): then the first alternative that is a
-    real URL is the article's, and without one the redirector is kept — it still works.
+    real URL is the article's, and without one the redirector is kept — it still works. An
+    alternative on the redirector's own host is the aggregator's page (Google News'
+    `stories/…` Full Coverage guid), not the article, and is passed over.
     """
     cleaned = clean_url(link)
     others = [clean_url(other) for other in alternatives if other and _is_http(other.strip())]
     others = [other for other in others if other and not is_opaque_redirect(other)]
     if cleaned is None or is_opaque_redirect(cleaned):
+        own_host = urlsplit(cleaned).hostname if cleaned else None
+        others = [other for other in others if urlsplit(other).hostname != own_host]
         return others[0] if others else cleaned
     return cleaned
 

@@ -203,3 +203,12 @@ def test_a_zone_less_item_time_uses_the_channels_offset() -> None:
 def test_a_feed_without_dates_is_held() -> None:
     heise = item("heise_rss090.rdf", "Facebook f8: Künstliche Intelligenz")
     assert heise.hold_reason == "no publication date"
+
+
+def test_an_untitled_undated_item_is_titled_by_its_first_sentence_and_held() -> None:
+    (draft,) = parsed("hebrew_windows1255_snippet.xml").drafts
+    assert draft.title == (
+        "האם תדפיס נייר של אתר אינטרנט שמוצג על מסך משתמש הוא העתק נאמן למקור של אתר האינטרנט?"
+    )
+    assert draft.summary is not None and draft.summary.startswith("האם תדפיס נייר")
+    assert draft.hold_reason == "no publication date"

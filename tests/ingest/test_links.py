@@ -127,3 +127,10 @@ def test_stored_keys_do_not_change_when_links_are_cleaned() -> None:
         "http://www.nytimes.com/2017/01/06/x.html?partner=rss&emc=rss"
     )
     assert strip_tracking(raw) == "http://www.nytimes.com/2017/01/06/x.html"
+
+
+def test_a_guid_on_the_redirectors_own_host_is_not_the_article() -> None:
+    # Google News: the link redirects to the article; the guid is Google's Full Coverage page.
+    link = "https://news.google.com/__i/rss/rd/articles/CBMiSGh0dHBz?oc=5"
+    stories = "https://news.google.com/stories/CAAqNggKIjBDQklT?oc=5"
+    assert canonical_link(link, alternatives=(stories,)) == link
