@@ -11,8 +11,10 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -44,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF|channel)[\s>]", re.IGNORECASE)
 _HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+# An empty <item/> carries nothing, but nested inside a real item (PCMag's FeedBurner feed)
+# it closes that item early for feedparser, and what follows (feedburner:origLink) is lost.
+_EMPTY_ITEM = re.compile(rb"<(?:[\w-]+:)?item\s*/>|<((?:[\w-]+:)?item)\s*>\s*</\1\s*>")
 _MRSS_PREFIX = re.compile(rb"""xmlns:([\w.-]+)\s*=\s*["']http://search\.yahoo\.com/mrss/?["']""")
 
 
@@ -72,7 +77,7 @@ def parse_feed(
         return finish_feed(parsed, hold_undated=hold_undated)
     if _HTML_START.match(prepared) and not _FEED_ROOT.search(prepared):
         raise NotAFeedError("the body is an HTML page, not a feed (is the feed URL right?)")
-    prepared = _hide_media_descriptions(prepared)
+    prepared = _EMPTY_ITEM.sub(b"", _hide_media_descriptions(prepared))
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
@@ -260,10 +265,38 @@ def _image(
         and m.get("medium") in (None, "image")
     ]
     thumbnails = [_candidate(t.get("url"), t, base) for t in entry.get("media_thumbnail") or []]
-    groups = [enclosures, media, thumbnails, *(text.images for text in texts)]
+    groups: list[Sequence[ImageCandidate | None]] = [
+        enclosures,
+        media,
+        thumbnails,
+        _named_images(entry, base),
+        *(text.images for text in texts),
+    ]
     return pick_image(
         [[c for c in group if c is not None] for group in groups], exclude=feed_images
     )
+
+
+_IMAGE_KEY = re.compile(r"(?:^|_)(?:\w*image|thumbnail|thumb|picture|photo)$")
+_SIZE_IN_PATH = re.compile(r"/(\d{2,4})x(\d{2,4})/")
+
+
+def _named_images(entry: Any, base: str | None) -> list[ImageCandidate | None]:
+    """Images in the publisher's own elements named for them, whose text is the URL.
+
+    Some CMSs list the article image in several sizes as plain elements (`<thumbnail>`,
+    `<smallimage>`, `<bigimage>`): the size written in the path ("/600x338/") ranks them.
+    """
+    found: list[ImageCandidate | None] = []
+    for key, value in entry.items():
+        if not isinstance(value, str) or not _IMAGE_KEY.search(key):
+            continue
+        href = absolute_url(value.strip(), base) if value.strip().startswith("http") else None
+        if href:
+            size = _SIZE_IN_PATH.search(urlsplit(href).path)
+            width, height = (int(size.group(1)), int(size.group(2))) if size else (None, None)
+            found.append(ImageCandidate(href, width, height))
+    return found
 
 
 def _candidate(url: str | None, attrs: Any, base: str | None) -> ImageCandidate | None:

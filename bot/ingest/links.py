@@ -34,6 +34,7 @@ _TRACKING_NAMES = frozenset(
 _TRACKING_PREFIXES = ("utm_", "wt.", "wt_", "at_", "pk_", "mtm_", "ns_", "mc_", "hmb_", "sc_")
 # `ref` is a real parameter on some sites; only its feed values are tracking.
 _REF_FEED_VALUES = re.compile(r"^(?:rss|feed|atom)[\w.-]*$", re.IGNORECASE)
+_FEED_CAMPAIGN_VALUE = re.compile(r"^[\w.-]*rss[\w.-]*$", re.IGNORECASE)
 _TRACKING_FRAGMENT = re.compile(
     r"^(?:tk\.|xtor=|utm_|ref=rss|at_medium=|Echobox=|ns_)", re.IGNORECASE
 )
@@ -63,10 +64,17 @@ _OPAQUE_REDIRECTORS = (
 
 
 def is_tracking_parameter(name: str, value: str = "") -> bool:
-    """Whether a query parameter only tracks the click (utm_*, partner, wt_mc, fbclid …)."""
+    """Whether a query parameter only tracks the click (utm_*, partner, wt_mc, fbclid …).
+
+    Besides known names, a parameter whose value is one code saying the click came from the
+    feed ("src=rss", "kc=PCRSS03079TX1K0000584") is a campaign code: the article is the same
+    page whichever way the reader arrived.
+    """
     lowered = name.strip().lower()
     if lowered == "ref":
         return bool(_REF_FEED_VALUES.match(value.strip()))
+    if _FEED_CAMPAIGN_VALUE.match(value.strip()):
+        return True
     return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
 
 

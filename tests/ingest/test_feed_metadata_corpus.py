@@ -94,6 +94,12 @@ def item(name: str, title_start: str) -> ArticleDraft:
             "SVART MÅNAD",
             "http://www.hoglandsnytt.se/svart-manad-dodsolycka-i-vetlanda/",
         ),
+        # An empty <item /> nested in every item hid feedburner:origLink; ?kc= is a campaign code.
+        (
+            "pcmag_illegally_nested.xml",
+            "Microsoft Phone: Bend, Fold",
+            "http://www.pcmag.com/article2/0,2817,2525037,00.asp",
+        ),
         (
             "nextinpact_full_content.xml",
             "OVH propose la location",
@@ -131,6 +137,11 @@ def test_a_redirector_without_the_real_url_inside_is_kept() -> None:
             "iOS 11.2: Beta 5",
             "https://images.idgesg.net/images/article/2017/11/"
             "ios-11-ipad-iphone-100740804-large.3x2.jpg",
+        ),
+        (
+            "livemint_news.xml",  # plain <thumbnail>/<smallimage>/<bigimage>: the 600x338 one
+            "Singapore dethrones US",
+            "https://images.livemint.com/img/2019/05/28/600x338/singapore_1559072663725.jpg",
         ),
         (
             "ilgiornale.xml",  # only inside the description's HTML

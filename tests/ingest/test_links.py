@@ -39,6 +39,11 @@ from bot.ingest.links import canonical_link, clean_url, strip_tracking, unwrap_r
         ("https://h.example/a?cmpid=rss&ocid=x&smid=tw&CMP=twt_gu", "https://h.example/a"),
         ("https://h.example/a?ref=rss", "https://h.example/a"),
         ("https://h.example/a?ref=homepage", "https://h.example/a?ref=homepage"),
+        (
+            "https://z.example/0,2817,25,00.asp?kc=PCRSS03079TX1K0000584",
+            "https://z.example/0,2817,25,00.asp",
+        ),
+        ("https://h.example/a?src=rss&page=2", "https://h.example/a?page=2"),
         ("https://mw.example/article/1/x.html#tk.rss_all", "https://mw.example/article/1/x.html"),
         ("https://mw.example/a.html#tk.twt", "https://mw.example/a.html"),
         ("https://h.example/a.html#section-2", "https://h.example/a.html#section-2"),
