@@ -12,6 +12,7 @@ import io
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -265,6 +266,12 @@ def _image(
         and m.get("medium") in (None, "image")
     ]
     thumbnails = [_candidate(t.get("url"), t, base) for t in entry.get("media_thumbnail") or []]
+    # A picture the item lists both as its thumbnail and as its content is its own choice.
+    chosen = {c.url for c in thumbnails if c is not None}
+    enclosures, media = (
+        [replace(c, designated=True) if c and c.url in chosen else c for c in group]
+        for group in (enclosures, media)
+    )
     groups: list[Sequence[ImageCandidate | None]] = [
         enclosures,
         media,

@@ -139,6 +139,11 @@ def test_a_redirector_without_the_real_url_inside_is_kept() -> None:
             "ios-11-ipad-iphone-100740804-large.3x2.jpg",
         ),
         (
+            "techcrunch_feedburner.xml",  # media:thumbnail = media:content: the startup's logo
+            "Womply’s New Deals",
+            "http://tctechcrunch2011.files.wordpress.com/2011/11/womply-logo.png?w=150",
+        ),
+        (
             "livemint_news.xml",  # plain <thumbnail>/<smallimage>/<bigimage>: the 600x338 one
             "Singapore dethrones US",
             "https://images.livemint.com/img/2019/05/28/600x338/singapore_1559072663725.jpg",
