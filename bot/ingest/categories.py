@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 # Last path segment of a taxonomy scheme naming people, organisations or places.
@@ -59,6 +60,7 @@ class Category:
     scheme: str | None = None
 
 
+@lru_cache(maxsize=4096)  # a feed repeats its categories and its site's name on every item
 def _slug(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in folded if not unicodedata.combining(c))
@@ -148,6 +150,7 @@ def _names_section(first: Category, names: set[str], initials: set[str]) -> bool
     )
 
 
+@lru_cache(maxsize=256)
 def _initials(name: str) -> str:
     """A name's initials from its capitals or words: "TechCrunch" -> "tc"."""
     capitals = [c for c in name if c.isupper()]
