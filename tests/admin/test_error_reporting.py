@@ -48,7 +48,7 @@ async def test_errors_are_reported_once_per_kind_per_ten_minutes(
 
         for text in ("/boom", "/boom", "/oops"):
             fake.send_text(reader, text)
-        await fake.wait_for(lambda: len(bot.domain.errors) == 3)
+        await fake.wait_for(lambda: len(bot.errors) == 3)
         await fake.wait_for(lambda: len(reports(fake)) == 2)
         now[0] += 601  # ten minutes later the same kind is reported again
         fake.send_text(reader, "/boom")
