@@ -26,6 +26,12 @@ _PREFIX = re.compile(
 )
 # A dateline after the name: "David Smith in Washington", "Jane Doe aus Berlin".
 _DATELINE = re.compile(r"\s+(?:in|aus|à|en|from|reporting from)\s+\S.*$", re.IGNORECASE)
+# A job title after the name: "Jason Burke Africa correspondent", "Julian Borger World affairs
+# editor" (an area word, lower-case words, the job).
+_JOB_TAIL = re.compile(
+    r"(?P<area>\s+\S+)?(?:\s+[^\W\d_A-Z][\w-]*)*\s+(?i:correspondent|editor|reporter|"
+    r"columnist|critic|writer|analyst|commentator|chief)$"
+)
 _CREDIT = re.compile(
     r"^(?:(?:photo|photos|photograph|photography|illustration|illustrations|graphic|graphics|"
     r"video|videos|images?|pictures?|additional reporting|reporting|editing|edited)\s+by)\b",
@@ -42,7 +48,7 @@ _OUTLET_WORDS = frozenset(
      "nachrichten", "noticias", "notícias", "nouvelles", "actualités", "новости", "contributor",
      "contributors", "writer", "writers", "correspondent", "admin", "administrator", "webmaster",
      "guest", "anonymous", "unknown", "bbc", "cnn", "tv", "radio", "channel", "podcast", "blog",
-     "network"}
+     "network", "inc", "ltd", "llc", "gmbh", "corp", "corporation", "plc", "company"}
 )  # fmt: skip
 # Endings of compound newspaper names ("Höglandsnytt", "Folkbladet", "Lokalzeitung").
 _OUTLET_ENDINGS = (
@@ -71,7 +77,18 @@ def _clean_part(part: str) -> str:
     part = part.strip(" \t\"'()[]{}-–—:.")
     part = _PREFIX.sub("", part)
     part = _DATELINE.sub("", part)
-    return " ".join(part.split())
+    return _without_job_title(" ".join(part.split()))
+
+
+def _without_job_title(part: str) -> str:
+    """The name before a trailing job title, keeping at least a first and last name."""
+    match = _JOB_TAIL.search(part)
+    if match is None:
+        return part
+    name = part[: match.start()]
+    if len(name.split()) < 2 and match.group("area"):
+        name = part[: match.start("area") + len(match.group("area"))]
+    return name if len(name.split()) >= 2 else part
 
 
 def _word_is_name_like(word: str) -> bool:

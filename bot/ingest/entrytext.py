@@ -43,7 +43,8 @@ def entry_text(
 ) -> EntryText:
     """Decide one item's title, lead (stored as its summary), body and hold reason."""
     fixed_title = repair(title)
-    title = strip_site_name(fixed_title.text, [*names, *_publisher(fixed_title.text, summary)])
+    publishers = _publisher(fixed_title.text, summary) or _publisher(fixed_title.text, body)
+    title = strip_site_name(fixed_title.text, [*names, *publishers])
     lead = choose_lead(
         summary.blocks,
         body.blocks,
@@ -78,13 +79,15 @@ def _joined(extracted: Extracted, title: str) -> str:
 def _publisher(title: str, summary: Extracted) -> list[str]:
     """The publisher an aggregator's description names after the headline, if it does.
 
-    Google News' Atom items have no <source>: their description opens with the headline as a
-    link followed by the publisher ("Manchin … bill CNN" for "Manchin … bill - CNN").
+    Google News' Atom items have no <source>: their description (or content) opens with the
+    headline as a link followed by the publisher ("Manchin … bill CNN" for "Manchin … bill -
+    CNN"), sometimes run straight into a "View Full Coverage" link in the same paragraph.
     """
     if not summary.blocks:
         return []
     first = " ".join(summary.blocks[0].text.split())
     head, _, tail = title.rpartition(" - ")
-    if head and tail and first == f"{head} {tail}":
+    named = f"{head} {tail}"
+    if head and tail and first.startswith(named):
         return [tail]
     return []

@@ -18,13 +18,19 @@ from zoneinfo import ZoneInfo
 import feedparser
 
 from bot.domain.errors import NotAFeedError
-from bot.ingest.bylines import clean_byline
-from bot.ingest.categories import Category, feed_section, pick_category
+from bot.ingest.categories import feed_section
 from bot.ingest.dates import DateReading, feed_instant, feed_zone, read_date, struct_reading
 from bot.ingest.encoding import prepare_xml
 from bot.ingest.entries import EntryFields, ParsedFeed, add_entry, finish_feed
+from bot.ingest.entrymeta import (
+    entry_byline,
+    entry_category,
+    entry_image,
+    feed_author,
+    feed_images,
+    source_title,
+)
 from bot.ingest.entrytext import entry_text
-from bot.ingest.images import ImageCandidate, pick_image, size_hint
 from bot.ingest.jsonfeed import parse_json_feed
 from bot.ingest.lead import publisher_cap
 from bot.ingest.links import canonical_link, is_opaque_redirect
@@ -33,8 +39,6 @@ from bot.ingest.normalise import (
     Extracted,
     absolute_url,
     extract_html,
-    is_image_type,
-    one_line,
     plain_text,
     title_text,
 )
@@ -44,6 +48,9 @@ logger = logging.getLogger(__name__)
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF|channel)[\s>]", re.IGNORECASE)
 _HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+# An empty <item/> carries nothing, but nested inside a real item (PCMag's FeedBurner feed)
+# it closes that item early for feedparser, and what follows (feedburner:origLink) is lost.
+_EMPTY_ITEM = re.compile(rb"<(?:[\w-]+:)?item\s*/>|<((?:[\w-]+:)?item)\s*>\s*</\1\s*>")
 _MRSS_PREFIX = re.compile(rb"""xmlns:([\w.-]+)\s*=\s*["']http://search\.yahoo\.com/mrss/?["']""")
 
 
@@ -72,7 +79,7 @@ def parse_feed(
         return finish_feed(parsed, hold_undated=hold_undated)
     if _HTML_START.match(prepared) and not _FEED_ROOT.search(prepared):
         raise NotAFeedError("the body is an HTML page, not a feed (is the feed URL right?)")
-    prepared = _hide_media_descriptions(prepared)
+    prepared = _EMPTY_ITEM.sub(b"", _hide_media_descriptions(prepared))
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
@@ -124,10 +131,11 @@ def _drafts(
     feed_title = repair(title_text(feed.get("title"), is_html=False)).text
     parsed = ParsedFeed(feed_title=feed_title or None)
     language = feed.get("language") or None
-    feed_images = _feed_images(feed, base)
+    own_images = feed_images(feed, base)
     section = feed_section(feed.get("link"), parsed.feed_title)
     feed_tags = [str(tag.get("term") or "") for tag in feed.get("tags") or []]
     outlets = [parsed.feed_title or ""]
+    inherited = feed_author(result)
     cap = publisher_cap(entry.get("summary") for entry in result.entries)
     readings = [_reading(entry) for entry in result.entries]
     zone = feed_zone([*readings, *_channel_readings(feed)], tz)
@@ -145,7 +153,7 @@ def _drafts(
             summary,
             body,
             url=link,
-            names=site_names(feed_title, _source_title(entry), url=link or base),
+            names=site_names(feed_title, source_title(entry), url=link or base),
             summary_raw_length=len((summary_html or "").strip()),
             cap=cap,
         )
@@ -158,10 +166,10 @@ def _drafts(
                 title=text.title,
                 summary=text.summary,
                 body=text.body,
-                image_url=_image(entry, link or base, (body, summary), feed_images),
+                image_url=entry_image(entry, link or base, (body, summary), own_images),
                 published=published,
-                category=category or _category(entry, link, section, feed_tags),
-                byline=_byline(entry, outlets),
+                category=category or entry_category(entry, link, section, feed_tags, outlets),
+                byline=entry_byline(entry, outlets, inherited),
                 language=title_detail.get("language") or language,
                 date_only=date_only,
                 raw_url=raw_link,
@@ -206,13 +214,6 @@ def _text(value: str | None, is_html: bool, base: str | None) -> Extracted:
     return extract_html(value, base_url=base) if is_html else plain_text(value)
 
 
-def _source_title(entry: Any) -> str | None:
-    """The publisher an aggregator names for the item (Google News' <source>), if any."""
-    source = entry.get("source") or {}
-    title = source.get("title") if isinstance(source, dict) else None
-    return title if isinstance(title, str) else None
-
-
 def _link(entry: Any, base: str | None) -> str | None:
     """The article link as the feed gives it (identity is computed from this spelling)."""
     # FeedBurner and Pheedo wrap links in trackers but keep the original beside them.
@@ -236,42 +237,6 @@ def _guid_url(entry: Any, base: str | None) -> str | None:
     return absolute_url(guid, base)
 
 
-def _feed_images(feed: Any, base: str | None) -> list[str | None]:
-    """The feed's own image, logo and icon: on an item they are never the article's photo."""
-    image = feed.get("image") or {}
-    hrefs = [image.get("href") or image.get("url"), feed.get("logo"), feed.get("icon")]
-    return [absolute_url(href, base) for href in hrefs if href]
-
-
-def _image(
-    entry: Any, base: str | None, texts: tuple[Extracted, ...], feed_images: list[str | None]
-) -> str | None:
-    """The article's photo from enclosures, media:content, media:thumbnail, then `<img>`s."""
-    enclosures = [
-        _candidate(e.get("href") or e.get("url"), e, base)
-        for e in entry.get("enclosures") or []
-        if is_image_type(e.get("type"), e.get("href") or e.get("url"))
-    ]
-    media = [
-        _candidate(m.get("url"), m, base)
-        for m in entry.get("media_content") or []
-        if (m.get("medium") == "image" or is_image_type(m.get("type"), m.get("url")))
-        and m.get("medium") in (None, "image")
-    ]
-    thumbnails = [_candidate(t.get("url"), t, base) for t in entry.get("media_thumbnail") or []]
-    groups = [enclosures, media, thumbnails, *(text.images for text in texts)]
-    return pick_image(
-        [[c for c in group if c is not None] for group in groups], exclude=feed_images
-    )
-
-
-def _candidate(url: str | None, attrs: Any, base: str | None) -> ImageCandidate | None:
-    href = absolute_url(url, base)
-    if href is None:
-        return None
-    return ImageCandidate(href, size_hint(attrs.get("width")), size_hint(attrs.get("height")))
-
-
 def _reading(entry: Any) -> DateReading | None:
     for key in ("published", "updated", "created"):
         raw = entry.get(key)
@@ -285,24 +250,3 @@ def _channel_readings(feed: Any) -> list[DateReading | None]:
     """The channel's own dates (pubDate, lastBuildDate, updated): they state its offset too."""
     # dict.get: feedparser's own get() maps a missing "updated" to "published", with a warning.
     return [read_date(dict.get(feed, key)) for key in ("published", "updated")]
-
-
-def _category(
-    entry: Any, link: str | None, section: str | None, feed_tags: list[str]
-) -> str | None:
-    categories = [
-        Category(
-            one_line(title_text(tag.get("label") or tag.get("term"), is_html=True))[:200],
-            tag.get("scheme"),
-        )
-        for tag in entry.get("tags") or []
-    ]
-    return pick_category(categories, url=link, feed_section=section, feed_categories=feed_tags)
-
-
-def _byline(entry: Any, outlets: list[str]) -> str | None:
-    detail = entry.get("author_detail") or {}
-    raw = entry.get("author") or detail.get("name")
-    if not raw:
-        return None
-    return clean_byline(title_text(raw, is_html=True), outlets=outlets)

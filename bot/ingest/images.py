@@ -59,6 +59,9 @@ class ImageCandidate:
     url: str
     width: int | None = None
     height: int | None = None
+    # The item names this image as its own twice (its thumbnail and its content): words in the
+    # file name ("womply-logo.png", the startup's logo as the story's picture) do not veto it.
+    designated: bool = False
 
 
 def size_hint(value: object) -> int | None:
@@ -67,12 +70,19 @@ def size_hint(value: object) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def is_article_image(url: str, width: int | None = None, height: int | None = None) -> bool:
-    """False for share buttons, ad-server images, pixels, icons, logos and stated tiny sizes."""
+def is_article_image(
+    url: str, width: int | None = None, height: int | None = None, *, designated: bool = False
+) -> bool:
+    """False for share buttons, ad-server images, pixels, icons, logos and stated tiny sizes.
+
+    A `designated` image (see ImageCandidate) is judged only by its host and size.
+    """
     if _AD_URL.search(url):
         return False
     if any(side is not None and side < MIN_SIDE for side in (width, height)):
         return False
+    if designated:
+        return True
     path = urlsplit(url).path.lower()
     *folders, name = path.split("/") if path else [""]
     stem = name.rsplit(".", 1)[0]
@@ -115,7 +125,8 @@ def pick_image(
         usable = [
             c
             for c in group
-            if is_article_image(c.url, c.width, c.height) and not _same_image(c.url, excluded)
+            if is_article_image(c.url, c.width, c.height, designated=c.designated)
+            and not _same_image(c.url, excluded)
         ]
         if usable:
             return max(usable, key=lambda c: (c.width or 0, c.height or 0)).url

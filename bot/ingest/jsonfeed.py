@@ -107,7 +107,7 @@ def parse_json_feed(
                 body=text.body,
                 image_url=image,
                 published=published,
-                category=category or pick_category(categories, url=link),
+                category=category or pick_category(categories, url=link, site_names=outlets),
                 byline=_authors(item, outlets) or feed_authors,
                 language=_str(item.get("language")) or feed_language,
                 date_only=date_only,

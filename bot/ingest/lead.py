@@ -25,6 +25,7 @@ from bot.rendering.text import ELLIPSIS, ends_sentence, truncate, utf16_len
 LEAD_MAX = 600  # UTF-16 units: a photo caption is 1,024 with the title and the meta line
 _SHORT_PARAGRAPH = 200  # a first paragraph shorter than this is joined by the second
 _TAGLINE_WORDS = 6  # a summary this short without a sentence stop is a subtitle
+_TEASER_STOPS = ("?", "!", "？", "！", "؟")  # how a short teaser ends when it asks or exclaims
 _PUBLISHER = 40  # characters after an echoed title that may still be a publisher's name
 _ATTRIBUTION = 80  # characters: the longest line taken for an epigraph's attribution
 _NEVER_LEAD = frozenset({"code", "caption", "table", "heading"})
@@ -95,12 +96,15 @@ def _without_echo(paragraphs: list[str], title: str) -> list[str]:
 
 
 def _is_tagline(paragraphs: list[str]) -> bool:
-    """A lone phrase of a few words with no sentence stop: a subtitle, not a summary."""
-    return (
-        len(paragraphs) == 1
-        and len(paragraphs[0].split()) <= _TAGLINE_WORDS
-        and not ends_sentence(paragraphs[0])
-    )
+    """A lone phrase of a few words that states nothing: a subtitle, not a summary.
+
+    No sentence stop ("A Journey with links"), or a question or exclamation ("Streaming music
+    all day?"): a teaser asks, a summary says what the article says.
+    """
+    if len(paragraphs) != 1 or len(paragraphs[0].split()) > _TAGLINE_WORDS:
+        return False
+    phrase = paragraphs[0].rstrip()
+    return not ends_sentence(phrase) or phrase.endswith(_TEASER_STOPS)
 
 
 def echoes(paragraph: str, title: str) -> bool:

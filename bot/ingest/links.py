@@ -34,6 +34,7 @@ _TRACKING_NAMES = frozenset(
 _TRACKING_PREFIXES = ("utm_", "wt.", "wt_", "at_", "pk_", "mtm_", "ns_", "mc_", "hmb_", "sc_")
 # `ref` is a real parameter on some sites; only its feed values are tracking.
 _REF_FEED_VALUES = re.compile(r"^(?:rss|feed|atom)[\w.-]*$", re.IGNORECASE)
+_FEED_CAMPAIGN_VALUE = re.compile(r"^[\w.-]*rss[\w.-]*$", re.IGNORECASE)
 _TRACKING_FRAGMENT = re.compile(
     r"^(?:tk\.|xtor=|utm_|ref=rss|at_medium=|Echobox=|ns_)", re.IGNORECASE
 )
@@ -63,10 +64,17 @@ _OPAQUE_REDIRECTORS = (
 
 
 def is_tracking_parameter(name: str, value: str = "") -> bool:
-    """Whether a query parameter only tracks the click (utm_*, partner, wt_mc, fbclid …)."""
+    """Whether a query parameter only tracks the click (utm_*, partner, wt_mc, fbclid …).
+
+    Besides known names, a parameter whose value is one code saying the click came from the
+    feed ("src=rss", "kc=PCRSS03079TX1K0000584") is a campaign code: the article is the same
+    page whichever way the reader arrived.
+    """
     lowered = name.strip().lower()
     if lowered == "ref":
         return bool(_REF_FEED_VALUES.match(value.strip()))
+    if _FEED_CAMPAIGN_VALUE.match(value.strip()):
+        return True
     return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
 
 
@@ -158,12 +166,16 @@ def canonical_link(link: str | None, *, alternatives: tuple[str | None, ...] = (
     `alternatives` are, in order of preference, other URLs the feed gives for the article (a
     guid that is a permalink). The link, cleaned, wins unless it is a redirector whose target is
     not written in it (FeedBurner `~r/`, news.google): then the first alternative that is a
-    real URL is the article's, and without one the redirector is kept — it still works.
+    real URL is the article's, and without one the redirector is kept — it still works. An
+    alternative on the redirector's own host is the aggregator's page (Google News'
+    `stories/…` Full Coverage guid), not the article, and is passed over.
     """
     cleaned = clean_url(link)
     others = [clean_url(other) for other in alternatives if other and _is_http(other.strip())]
     others = [other for other in others if other and not is_opaque_redirect(other)]
     if cleaned is None or is_opaque_redirect(cleaned):
+        own_host = urlsplit(cleaned).hostname if cleaned else None
+        others = [other for other in others if urlsplit(other).hostname != own_host]
         return others[0] if others else cleaned
     return cleaned
 

@@ -216,9 +216,22 @@ def is_image_type(mime: str | None, url: str | None) -> bool:
 
 
 def shorten(text: str, limit: int = 120) -> str:
-    """The first sentence or `limit` characters of `text`, cut on a word, for missing titles."""
+    """The first sentence or `limit` characters of `text`, cut on a word, for missing titles.
+
+    A sentence ends at . ! ? … (and their CJK and Arabic forms) before a space, once at least
+    `_MIN_SENTENCE` characters are in ("U.S. to …" does not end at "U.S."); a closing full
+    stop is dropped, as headlines have none, while "?" and "!" stay.
+    """
     first = one_line(text.split("\n\n", 1)[0])
+    for end in _SENTENCE_END.finditer(first):
+        if _MIN_SENTENCE <= end.end() <= limit:
+            sentence = first[: end.end()].rstrip()
+            return sentence[:-1] if sentence.endswith(".") else sentence
     if len(first) <= limit:
         return first
     cut = first[:limit].rsplit(" ", 1)[0]
     return (cut or first[:limit]).rstrip(",;:") + "…"
+
+
+_SENTENCE_END = re.compile(r"[.!?…。！？؟](?=\s|$)")
+_MIN_SENTENCE = 25

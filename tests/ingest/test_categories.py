@@ -38,7 +38,9 @@ def test_a_category_naming_the_urls_section_wins() -> None:
 
 
 def test_generic_words_are_no_category() -> None:
-    assert pick_category([Category("News"), Category("5G")], url=None) == "5G"
+    # A generic first category means the item has no section: the tags after it (5G) are
+    # keywords, not promoted into one.
+    assert pick_category([Category("News"), Category("5G")], url=None) is None
     assert pick_category([Category("Top Stories")], url=None) is None
     assert pick_category([Category("Uncategorized")], url=None, feed_categories=["News"]) is None
 
@@ -60,3 +62,17 @@ def test_the_channel_category_is_the_last_resort() -> None:
     assert pick_category([], url=None, feed_categories=["World news"]) == "World news"
     directory = ["Regional/Europe/United_Kingdom/News_and_Media/Newspapers"]
     assert pick_category([], url=None, feed_categories=directory) is None
+
+
+def test_the_first_category_is_the_section_unless_it_names_nothing() -> None:
+    wordpress = [Category("Mobile"), Category("TC"), Category("blackberry")]
+    assert pick_category(wordpress, url=None, site_names=["TechCrunch"]) == "Mobile"
+    site_first = [Category("TC"), Category("Asana")]
+    assert pick_category(site_first, url=None, site_names=["TechCrunch"]) is None
+    keywords = [Category("dconstruct"), Category("Conferences")]
+    assert pick_category(keywords, url=None) is None
+
+
+def test_a_term_listed_in_three_spellings_is_the_vertical() -> None:
+    tags = [Category(t) for t in ("Dakota Collegiate", "Living", "dakota-collegiate", "living")]
+    assert pick_category([*tags, Category("LIVING")], url=None) == "Living"

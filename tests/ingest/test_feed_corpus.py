@@ -65,9 +65,11 @@ def test_corpus_feed_parses_with_clean_titles_and_absolute_links(name: str) -> N
         assert [d.title for d in parsed.drafts] == [" ".join(i["title"].split()) for i in items]
         raw = "\n".join(str(value) for item in items for value in item.values())
     else:
-        # Every entry feedparser sees is either an article or a named rejection (the PCMag
-        # feed's illegally nested elements make ten empty entries, which are rejected).
-        assert len(parsed.drafts) + len(parsed.rejections) >= int(row["entries"])
+        # Every entry feedparser sees is either an article or a named rejection, except empty
+        # <item/> elements: the PCMag feed nests one in each item, and they are dropped before
+        # parsing because they cut the real item short (its feedburner:origLink was lost).
+        empty = len(re.findall(r"<item\s*/>", raw))
+        assert len(parsed.drafts) + len(parsed.rejections) >= int(row["entries"]) - empty
         assert len(parsed.drafts) >= int(row["with_title"])
     for draft in parsed.drafts:
         assert draft.title.strip()

@@ -94,6 +94,12 @@ def item(name: str, title_start: str) -> ArticleDraft:
             "SVART MÅNAD",
             "http://www.hoglandsnytt.se/svart-manad-dodsolycka-i-vetlanda/",
         ),
+        # An empty <item /> nested in every item hid feedburner:origLink; ?kc= is a campaign code.
+        (
+            "pcmag_illegally_nested.xml",
+            "Microsoft Phone: Bend, Fold",
+            "http://www.pcmag.com/article2/0,2817,2525037,00.asp",
+        ),
         (
             "nextinpact_full_content.xml",
             "OVH propose la location",
@@ -133,6 +139,16 @@ def test_a_redirector_without_the_real_url_inside_is_kept() -> None:
             "ios-11-ipad-iphone-100740804-large.3x2.jpg",
         ),
         (
+            "techcrunch_feedburner.xml",  # media:thumbnail = media:content: the startup's logo
+            "Womply’s New Deals",
+            "http://tctechcrunch2011.files.wordpress.com/2011/11/womply-logo.png?w=150",
+        ),
+        (
+            "livemint_news.xml",  # plain <thumbnail>/<smallimage>/<bigimage>: the 600x338 one
+            "Singapore dethrones US",
+            "https://images.livemint.com/img/2019/05/28/600x338/singapore_1559072663725.jpg",
+        ),
+        (
             "ilgiornale.xml",  # only inside the description's HTML
             "Arrestato in Pakistan",
             "https://img.ilgcdn.com/sites/default/files/styles/md/public/foto/2022/09/30/"
@@ -160,6 +176,11 @@ def test_the_photo_is_the_articles_own(name: str, title: str, photo: str | None)
         ("spiegel_podcast_de.xml", "07.02.", None),
         ("slashdot.rdf", "SpaceX Working With Cloudflare", "BeauHD"),
         ("lukedorny_escaped_uris.json", "New Font", "Luke"),
+        # ret:byline is the writer; <author> (= ret:source) is the outlet.
+        ("retriever_sv_iso8859-1.xml", "Hat-trick av Helsingborgspolisen", "Heidi Bodensjö"),
+        ("intertwingly.atom", "Hacked", "Sam Ruby"),  # Atom entries inherit the feed's author
+        ("heise_developer.atom", "Ungewisse Zukunft", None),  # feed author "heise online"
+        ("google_news_top.atom", "NASA Will Send", None),  # feed author "Google Inc."
     ],
 )
 def test_the_byline_is_people_only(name: str, title: str, byline: str | None) -> None:
@@ -173,7 +194,13 @@ def test_the_byline_is_people_only(name: str, title: str, byline: str | None) ->
         ("guardian_us.xml", "Trump State of the Union address", "#USNews"),
         ("wapo_wellness.xml", "Prince William County wellness calendar", "#Wellness"),
         ("macworld_leading_ws.xml", "iOS 11.2: Beta 5", "#iOS"),
-        ("malformed_leading_ws_decl.xml", "Japan’s plans for 5G", "#5G"),
+        # WordPress: the primary category is "News" (generic), so none; 5G and Japan are tags.
+        ("malformed_leading_ws_decl.xml", "Japan’s plans for 5G", None),
+        ("slashdot.rdf", "Amazon Sues Online Stores", "#Yro"),  # slash:section, not dc:subject
+        ("techcrunch_feedburner.xml", "Maybe BBM Music", "#Mobile"),
+        ("techcrunch_feedburner.xml", "Google Launches Native Gmail", None),  # only "TC"
+        ("huffpost_canada.xml", "Winnipeg High School", "#Living"),  # Living/living/LIVING
+        ("rue89_feedsportal.xml", "La BBC découvre", None),  # lowercase keyword tags
         ("mirror_world.xml", "Sickening video shows crocodile", "#WorldNews"),
         ("oren_ru_windows1251.xml", "В Бузулуке", None),  # "Раздел Новости/" = "News section"
     ],
@@ -192,3 +219,12 @@ def test_a_zone_less_item_time_uses_the_channels_offset() -> None:
 def test_a_feed_without_dates_is_held() -> None:
     heise = item("heise_rss090.rdf", "Facebook f8: Künstliche Intelligenz")
     assert heise.hold_reason == "no publication date"
+
+
+def test_an_untitled_undated_item_is_titled_by_its_first_sentence_and_held() -> None:
+    (draft,) = parsed("hebrew_windows1255_snippet.xml").drafts
+    assert draft.title == (
+        "האם תדפיס נייר של אתר אינטרנט שמוצג על מסך משתמש הוא העתק נאמן למקור של אתר האינטרנט?"
+    )
+    assert draft.summary is not None and draft.summary.startswith("האם תדפיס נייר")
+    assert draft.hold_reason == "no publication date"

@@ -59,6 +59,13 @@ def test_google_news_posts_no_coverage_list_and_no_publisher_suffix(name: str) -
     )
 
 
+def test_a_single_story_google_news_atom_item_loses_its_publisher_suffix() -> None:
+    # The content is "<a>headline</a> <font>The New York Times</font><strong>View Full
+    # Coverage…</strong>": the publisher runs into the coverage link with no space.
+    draft = item("google_news_top.atom", "NASA Will Send More Helicopters")
+    assert draft.title == "NASA Will Send More Helicopters to Mars"
+
+
 def test_rue89_lead_stops_before_articles_en_rapport() -> None:
     draft = item("rue89_feedsportal.xml", "La DCRI censure une page")
     assert draft.summary is not None

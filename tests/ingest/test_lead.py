@@ -73,6 +73,11 @@ def test_the_summary_wins_over_the_body_unless_it_is_a_tagline_or_an_echo() -> N
     )
     # lukedorny_escaped_uris.json: the JSON Feed summary is a subtitle.
     assert choose_lead(plain_text("A Journey with links").blocks, body).startswith("Okay. Today")
+    # …or a teaser question: it asks what the article is about instead of saying it.
+    teaser = plain_text("Streaming music all day?").blocks
+    assert choose_lead(teaser, body).startswith("Okay. Today")
+    # A short statement is a summary all the same.
+    assert choose_lead(plain_text("The mayor resigned.").blocks, body) == "The mayor resigned."
     # google_news_top.xml: the description is the headline again, with its publisher.
     echo = blocks(
         "<a href='x'>NASA Will Send More Helicopters to Mars</a>&nbsp;&nbsp;"

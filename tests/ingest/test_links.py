@@ -39,6 +39,11 @@ from bot.ingest.links import canonical_link, clean_url, strip_tracking, unwrap_r
         ("https://h.example/a?cmpid=rss&ocid=x&smid=tw&CMP=twt_gu", "https://h.example/a"),
         ("https://h.example/a?ref=rss", "https://h.example/a"),
         ("https://h.example/a?ref=homepage", "https://h.example/a?ref=homepage"),
+        (
+            "https://z.example/0,2817,25,00.asp?kc=PCRSS03079TX1K0000584",
+            "https://z.example/0,2817,25,00.asp",
+        ),
+        ("https://h.example/a?src=rss&page=2", "https://h.example/a?page=2"),
         ("https://mw.example/article/1/x.html#tk.rss_all", "https://mw.example/article/1/x.html"),
         ("https://mw.example/a.html#tk.twt", "https://mw.example/a.html"),
         ("https://h.example/a.html#section-2", "https://h.example/a.html#section-2"),
@@ -127,3 +132,10 @@ def test_stored_keys_do_not_change_when_links_are_cleaned() -> None:
         "http://www.nytimes.com/2017/01/06/x.html?partner=rss&emc=rss"
     )
     assert strip_tracking(raw) == "http://www.nytimes.com/2017/01/06/x.html"
+
+
+def test_a_guid_on_the_redirectors_own_host_is_not_the_article() -> None:
+    # Google News: the link redirects to the article; the guid is Google's Full Coverage page.
+    link = "https://news.google.com/__i/rss/rd/articles/CBMiSGh0dHBz?oc=5"
+    stories = "https://news.google.com/stories/CAAqNggKIjBDQklT?oc=5"
+    assert canonical_link(link, alternatives=(stories,)) == link
