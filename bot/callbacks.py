@@ -53,12 +53,20 @@ PAGE = Part(r"0|[1-9][0-9]{0,2}", _bounded(0, MAX_PAGE))
 # bot.subscribers.news.short_key: 6 bytes of a hash, base64url.
 KEY = Part(r"[A-Za-z0-9_-]{8}", str)
 NO_KEY_OR_KEY = Part(r"(?:[A-Za-z0-9_-]{8})?", lambda text: text or None, lambda v: v or "")
-LANGUAGE = Part(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?", str)  # the config's language tag
+LANGUAGE = Part(r"[a-z]{2}", str)  # a catalogue language: two letters, as bot.catalogue keys them
 
 
 def flag(yes: str, no: str) -> Part:
     """A bool written as one of two words."""
     return Part(f"{yes}|{no}", lambda text: text == yes, lambda value: yes if value else no)
+
+
+def _reads_back(part: Part, value: object) -> bool:
+    written = part.write(value)
+    try:
+        return bool(re.fullmatch(part.pattern, written)) and part.read(written) == value
+    except ValueError:  # a number past its bound
+        return False
 
 
 class Callback:
@@ -78,8 +86,7 @@ class Callback:
         """Refuse a value its part would not read back: such a button would be dead."""
         for field, part in zip(fields(self), self.PARTS, strict=True):
             value = getattr(self, field.name)
-            written = part.write(value)
-            if not re.fullmatch(part.pattern, written) or part.read(written) != value:
+            if not _reads_back(part, value):
                 raise ValueError(f"{type(self).__name__}.{field.name} cannot be {value!r}")
 
     @property
@@ -126,6 +133,15 @@ class SaveFavorite(Callback):
     PREFIX = "fav"
     PARTS = (ID,)
     article_id: int
+
+    @classmethod
+    def under_post(cls, article_id: int) -> str:
+        """The ⭐ data under a rendered post; `fav:0` (read by no handler) on a draft's preview.
+
+        A breaking preview shows the post as the channel will, before the article is stored
+        and has an id (drafts render with id 0): its ⭐ is there to be seen, not pressed.
+        """
+        return "fav:0" if article_id == 0 else cls(article_id).data
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,7 @@ def _lead(article: Article) -> str:
 def _buttons(
     article: Article, save_label: str, read_more_label: str
 ) -> tuple[tuple[PostButton, ...], ...]:
-    callback_data = SaveFavorite(article.id).data  # ValueError for an id SQLite cannot hold
+    callback_data = SaveFavorite.under_post(article.id)  # ValueError for an impossible id
     row = [PostButton(single_line(save_label) or "⭐", callback_data=callback_data)]
     url = safe_http_url(article.url)
     if url is not None:
