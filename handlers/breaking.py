@@ -9,8 +9,9 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.callbacks import EDITOR_BUTTONS, parse
 from bot.context import Context
-from bot.control.editors import BUTTON, EDITORS_ONLY
+from bot.control.editors import EDITORS_ONLY
 from bot.domain.errors import AdminError
 from handlers.admin import actor_of, send_reply
 
@@ -18,12 +19,12 @@ from handlers.admin import actor_of, send_reply
 async def press_admin_button(update: Update, context: Context) -> None:
     """Do what the button says, take the answered question's buttons away, report back."""
     query = update.callback_query
-    match = BUTTON.match(query.data or "") if query is not None else None
-    if query is None or match is None:
+    button = parse(query.data) if query is not None else None
+    if query is None or not isinstance(button, EDITOR_BUTTONS):
         return
     commands = context.bot_data.services.admin.commands
     try:
-        reply = await commands.press(actor_of(query.from_user), match[1], match[2], int(match[3]))
+        reply = await commands.press(actor_of(query.from_user), button)
     except AdminError:
         await query.answer(EDITORS_ONLY)
         return
@@ -39,7 +40,9 @@ async def press_admin_button(update: Update, context: Context) -> None:
 
 def breaking_handlers() -> list[BaseHandler[Update, Context, None]]:
     """The admin buttons (no filter: the service checks who pressed)."""
-    return [CallbackQueryHandler(press_admin_button, pattern=BUTTON)]
+    return [
+        CallbackQueryHandler(press_admin_button, pattern=kind.matches) for kind in EDITOR_BUTTONS
+    ]
 
 
 async def unpin_tick(context: Context) -> None:

@@ -10,9 +10,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import catalogue
+from bot.callbacks import FavoritesPage, RemoveFavorite, SaveFavorite
 from bot.context import Context
 from bot.subscribers import FavoriteOutcome, from_services, views
-from bot.subscribers.callbacks import FAVORITE, FAVORITE_REMOVE, FAVORITES_PAGE
 from handlers.news import edit_reply
 
 _TOASTS = {
@@ -25,11 +25,11 @@ _TOASTS = {
 async def save_favorite(update: Update, context: Context) -> None:
     """⭐: save the article, or remove it if already saved; answer with a toast."""
     query = update.callback_query
-    match = FAVORITE.match(query.data or "") if query is not None else None
-    if query is None or match is None:
+    pressed = SaveFavorite.parse(query.data) if query is not None else None
+    if query is None or pressed is None:
         return
     subscribers = from_services(context.bot_data.services)
-    outcome = await subscribers.favorites.toggle(query.from_user.id, int(match[1]))
+    outcome = await subscribers.favorites.toggle(query.from_user.id, pressed.article_id)
     language = subscribers.language_of(query.from_user)
     await query.answer(catalogue.text(_TOASTS[outcome], language, bot=context.bot.username))
 
@@ -46,11 +46,11 @@ async def show_favorites(update: Update, context: Context) -> None:
 async def turn_favorites_page(update: Update, context: Context) -> None:
     """Prev/Next under /favorites."""
     query = update.callback_query
-    match = FAVORITES_PAGE.match(query.data or "") if query is not None else None
-    if query is None or match is None:
+    pressed = FavoritesPage.parse(query.data) if query is not None else None
+    if query is None or pressed is None:
         return
     await edit_reply(
-        query, await _favorites_page(update, context, query.from_user.id, int(match[1]))
+        query, await _favorites_page(update, context, query.from_user.id, pressed.page)
     )
     await query.answer()
 
@@ -58,13 +58,13 @@ async def turn_favorites_page(update: Update, context: Context) -> None:
 async def remove_favorite(update: Update, context: Context) -> None:
     """✖ under /favorites: remove one story and redraw the page."""
     query = update.callback_query
-    match = FAVORITE_REMOVE.match(query.data or "") if query is not None else None
-    if query is None or match is None:
+    pressed = RemoveFavorite.parse(query.data) if query is not None else None
+    if query is None or pressed is None:
         return
     subscribers = from_services(context.bot_data.services)
-    await subscribers.favorites.remove(query.from_user.id, int(match[1]))
+    await subscribers.favorites.remove(query.from_user.id, pressed.article_id)
     await edit_reply(
-        query, await _favorites_page(update, context, query.from_user.id, int(match[2]))
+        query, await _favorites_page(update, context, query.from_user.id, pressed.page)
     )
     await query.answer(catalogue.text("toast_removed", subscribers.language_of(query.from_user)))
 
@@ -90,9 +90,9 @@ def favorites_handlers() -> list[BaseHandler[Update, Context, None]]:
     return [
         # Not blocking: a press waits for its batch's commit without holding one of the
         # Application's concurrent-update slots, so presses arriving meanwhile join the batch.
-        CallbackQueryHandler(save_favorite, pattern=FAVORITE, block=False),
+        CallbackQueryHandler(save_favorite, pattern=SaveFavorite.matches, block=False),
         # Reads need no order either; not blocking lets them overlap with the batches' commits.
         CommandHandler("favorites", show_favorites, filters=filters.ChatType.PRIVATE, block=False),
-        CallbackQueryHandler(turn_favorites_page, pattern=FAVORITES_PAGE),
-        CallbackQueryHandler(remove_favorite, pattern=FAVORITE_REMOVE),
+        CallbackQueryHandler(turn_favorites_page, pattern=FavoritesPage.matches),
+        CallbackQueryHandler(remove_favorite, pattern=RemoveFavorite.matches),
     ]

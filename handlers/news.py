@@ -7,10 +7,10 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import catalogue
+from bot.callbacks import LatestPage, SearchResults, ShowCategory
 from bot.context import Context
 from bot.rendering import escape_html
 from bot.subscribers import SubscriberServices, from_services, views
-from bot.subscribers.callbacks import CATEGORY, LATEST_PAGE, SEARCH_PAGE
 from bot.subscribers.views import ListContext, Reply
 
 # The admins' `/breaking <text>` publishes; only the bare command is the subscribers' list.
@@ -56,12 +56,14 @@ async def show_latest(update: Update, context: Context) -> None:
 async def turn_latest_page(update: Update, context: Context) -> None:
     """A Prev/Next press under /latest, or a category button from /categories (a new list)."""
     query = update.callback_query
-    data = (query.data or "") if query is not None else ""
-    paged, chosen = LATEST_PAGE.match(data), CATEGORY.match(data)
+    data = query.data if query is not None else None
+    paged, chosen = LatestPage.parse(data), ShowCategory.parse(data)
     if query is None or (paged is None and chosen is None):
         return
     subscribers, reader = _reader(update, context)
-    number, key = (int(paged[1]), paged[2]) if paged else (0, chosen[1] if chosen else None)
+    number, key = (
+        (paged.page, paged.category_key) if paged else (0, chosen.key if chosen else None)
+    )
     category = await subscribers.news.category_by_key(key) if key else None
     if key and category is None:
         await query.answer(catalogue.text("toast_expired", reader.language))
@@ -112,11 +114,11 @@ async def search_news(update: Update, context: Context) -> None:
 async def turn_search_page(update: Update, context: Context) -> None:
     """A Prev/Next press under search results."""
     query = update.callback_query
-    match = SEARCH_PAGE.match(query.data or "") if query is not None else None
-    if query is None or match is None:
+    pressed = SearchResults.parse(query.data) if query is not None else None
+    if query is None or pressed is None:
         return
     subscribers, reader = _reader(update, context)
-    result = await subscribers.news.search_page(match[2], int(match[1]))
+    result = await subscribers.news.search_page(pressed.key, pressed.page)
     if result is None:
         await query.answer(catalogue.text("toast_expired", reader.language))
         return
@@ -133,7 +135,7 @@ def news_handlers() -> list[BaseHandler[Update, Context, None]]:
         CommandHandler("breaking", show_breaking, filters=private & _BARE_BREAKING),
         CommandHandler("categories", show_categories, filters=private),
         CommandHandler("search", search_news, filters=private),
-        CallbackQueryHandler(turn_latest_page, pattern=LATEST_PAGE),
-        CallbackQueryHandler(turn_latest_page, pattern=CATEGORY),
-        CallbackQueryHandler(turn_search_page, pattern=SEARCH_PAGE),
+        CallbackQueryHandler(turn_latest_page, pattern=LatestPage.matches),
+        CallbackQueryHandler(turn_latest_page, pattern=ShowCategory.matches),
+        CallbackQueryHandler(turn_search_page, pattern=SearchResults.matches),
     ]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.callbacks import UncertainDecision
 from bot.context import Context
+from bot.domain.errors import NotAnEditorError
+from handlers.admin import actor_of
 
 logger = logging.getLogger(__name__)
-
-_PATTERN = re.compile(r"^unc:(again|done):(\d{1,18})$")
 
 
 async def decide_uncertain(update: Update, context: Context) -> None:
@@ -21,17 +21,19 @@ async def decide_uncertain(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    match = _PATTERN.match(query.data)
-    if match is None:
+    pressed = UncertainDecision.parse(query.data)
+    if pressed is None:
         await query.answer()
         return
-    post_again = match.group(1) == "again"
-    article_id = int(match.group(2))
-    publisher = context.bot_data.services.publisher
-    if query.from_user.id not in context.bot_data.services.settings.telegram.admins:
+    post_again = pressed.post_again
+    control = context.bot_data.services.admin.control
+    try:
+        done = await control.decide_uncertain(
+            actor_of(query.from_user), pressed.article_id, post_again=post_again
+        )
+    except NotAnEditorError:  # nothing changed
         await query.answer("This is for the editors.")
         return
-    done = await publisher.decide_uncertain(article_id, post_again=post_again)
     if not done:
         await query.answer("Already decided, or no longer uncertain.")
         return
@@ -55,4 +57,4 @@ async def publish_tick(context: Context) -> None:
 
 def publishing_handlers() -> list[BaseHandler[Update, Context, None]]:
     """The handlers this feature owns (callback queries carry no filters: the service checks)."""
-    return [CallbackQueryHandler(decide_uncertain, pattern=_PATTERN)]
+    return [CallbackQueryHandler(decide_uncertain, pattern=UncertainDecision.matches)]

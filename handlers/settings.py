@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import catalogue
+from bot.callbacks import ChooseLanguage, SetAlerts
 from bot.context import Context
 from bot.subscribers import from_services, views
-from bot.subscribers.callbacks import ALERTS, LANGUAGE
 from handlers.news import edit_reply
 
 _ON, _OFF = frozenset({"on", "yes", "1"}), frozenset({"off", "no", "0"})
@@ -31,13 +31,13 @@ async def change_alerts(update: Update, context: Context) -> None:
 async def press_alerts(update: Update, context: Context) -> None:
     """The On/Off buttons under the alert state."""
     query = update.callback_query
-    match = ALERTS.match(query.data or "") if query is not None else None
-    if query is None or match is None:
+    pressed = SetAlerts.parse(query.data) if query is not None else None
+    if query is None or pressed is None:
         return
     subscribers = from_services(context.bot_data.services)
-    await subscribers.users.set_alerts(query.from_user.id, match[1] == "on")
+    await subscribers.users.set_alerts(query.from_user.id, pressed.on)
     await edit_reply(
-        query, views.alerts_reply(match[1] == "on", subscribers.language_of(query.from_user))
+        query, views.alerts_reply(pressed.on, subscribers.language_of(query.from_user))
     )
     await query.answer()
 
@@ -55,11 +55,11 @@ async def choose_language(update: Update, context: Context) -> None:
 async def press_language(update: Update, context: Context) -> None:
     """A language button: store the choice and confirm in that language."""
     query = update.callback_query
-    match = LANGUAGE.match(query.data or "") if query is not None else None
-    if query is None or match is None:
+    pressed = ChooseLanguage.parse(query.data) if query is not None else None
+    if query is None or pressed is None:
         return
     subscribers = from_services(context.bot_data.services)
-    language = await subscribers.users.set_language(query.from_user.id, match[1])
+    language = await subscribers.users.set_language(query.from_user.id, pressed.code)
     await edit_reply(query, views.Reply(catalogue.text("language_set", language)))
     await query.answer()
 
@@ -70,6 +70,6 @@ def settings_handlers() -> list[BaseHandler[Update, Context, None]]:
     return [
         CommandHandler("alerts", change_alerts, filters=private),
         CommandHandler("language", choose_language, filters=private),
-        CallbackQueryHandler(press_alerts, pattern=ALERTS),
-        CallbackQueryHandler(press_language, pattern=LANGUAGE),
+        CallbackQueryHandler(press_alerts, pattern=SetAlerts.matches),
+        CallbackQueryHandler(press_language, pattern=ChooseLanguage.matches),
     ]

@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 from telegram.constants import ParseMode
 
 from bot import catalogue
+from bot.callbacks import SaveFavorite
 from bot.domain import Article, Recipient
 from bot.rendering import escape_html, truncate
 from bot.rendering.text import paragraphs, single_line
@@ -61,11 +62,8 @@ class AlertMessage:
         lead = paragraphs(article.summary) or paragraphs(article.body)
         if lead:
             story += "\n\n" + escape_html(truncate(lead[0], 700))
-        row = [
-            InlineKeyboardButton(
-                catalogue.text("save_button", language), callback_data=f"fav:{article.id}"
-            )
-        ]
+        save = SaveFavorite(article.id).data
+        row = [InlineKeyboardButton(catalogue.text("save_button", language), callback_data=save)]
         if self._post_url:
             label = catalogue.text("alert_open_post", language)
             row.append(InlineKeyboardButton(label, url=self._post_url))

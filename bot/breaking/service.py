@@ -18,6 +18,7 @@ from bot.breaking.drafts import as_article, draft_from_text, fingerprint
 from bot.breaking.photo import render_with_photo
 from bot.breaking.pins import PinService
 from bot.breaking.push import BreakingPusher, Pushed
+from bot.callbacks import BreakingAction, BreakingDecision
 from bot.clock import Clock
 from bot.config import BreakingSettings, Settings
 from bot.control.audit import AuditTrail
@@ -118,7 +119,8 @@ class BreakingService:
         post = render_with_photo(self._publisher, as_article(content), photo)
         # The post's own buttons as the channel will show them, then the editor's decision.
         decide = buttons(
-            ("✅ Publish", f"brk:pub:{preview_id}"), ("✖️ Cancel", f"brk:cancel:{preview_id}")
+            ("✅ Publish", BreakingDecision(BreakingAction.PUBLISH, preview_id)),
+            ("✖️ Cancel", BreakingDecision(BreakingAction.CANCEL, preview_id)),
         )
         own = post.reply_markup() or InlineKeyboardMarkup([])
         keyboard = InlineKeyboardMarkup((*own.inline_keyboard, *decide.inline_keyboard))
@@ -195,8 +197,11 @@ class BreakingService:
                     "⚠️ The same breaking news was published at "
                     f"{when(last, self._settings.site.tz)}. Post it again?",
                     buttons(
-                        ("🔁 Post again", f"brk:again:{preview_id}"),
-                        ("✖️ Cancel", f"brk:cancel:{preview_id}"),
+                        (
+                            "🔁 Post again",
+                            BreakingDecision(BreakingAction.PUBLISH_AGAIN, preview_id),
+                        ),
+                        ("✖️ Cancel", BreakingDecision(BreakingAction.CANCEL, preview_id)),
                     ),
                 )
         async with self._db.transaction() as conn:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.breaking.service import BreakingService
+from bot.callbacks import BreakingAction, EditorButton, HeldDecision, RetractDecision
 from bot.clock import Clock
 from bot.config import Settings
 from bot.control.audit import AuditTrail
@@ -98,28 +99,21 @@ class AdminCommands:
             return await self._control.post(actor, args.split()[0])
         return Reply(f"Usage: <code>/{esc(command.name)} &lt;article id&gt;</code>")
 
-    async def press(self, actor: Actor, feature: str, verb: str, ident: int) -> Reply:
+    async def press(self, actor: Actor, button: EditorButton) -> Reply:
         """An admin button: Publish / Post again / Cancel, retract or keep, run a held command."""
         self._editors.check(actor)
-        actions: dict[tuple[str, str], Callable[[Actor, int], Awaitable[Reply]]] = {
-            ("brk", "pub"): self._breaking.publish,
-            ("brk", "again"): self._breaking.publish_again,
-            ("brk", "cancel"): self._breaking.cancel,
-            ("rtr", "yes"): self._retraction.confirm,
-            ("rtr", "no"): self._retraction.keep,
-            ("held", "run"): self._run_held,
-            ("held", "drop"): self._drop_held,
+        if isinstance(button, HeldDecision):
+            return await self._decide_held(actor, button.held_id, run=button.run)
+        if isinstance(button, RetractDecision):
+            retraction = self._retraction
+            decide = retraction.confirm if button.confirm else retraction.keep
+            return await decide(actor, button.article_id)
+        breaking: dict[BreakingAction, Callable[[Actor, int], Awaitable[Reply]]] = {
+            BreakingAction.PUBLISH: self._breaking.publish,
+            BreakingAction.PUBLISH_AGAIN: self._breaking.publish_again,
+            BreakingAction.CANCEL: self._breaking.cancel,
         }
-        action = actions.get((feature, verb))
-        if action is None:
-            return Reply("This button no longer works.", close_question=True)
-        return await action(actor, ident)
-
-    async def _run_held(self, actor: Actor, held_id: int) -> Reply:
-        return await self._decide_held(actor, held_id, run=True)
-
-    async def _drop_held(self, actor: Actor, held_id: int) -> Reply:
-        return await self._decide_held(actor, held_id, run=False)
+        return await breaking[button.action](actor, button.preview_id)
 
     async def _hold(self, actor: Actor, command: Command) -> Reply:
         now = self._clock()
@@ -140,7 +134,8 @@ class AdminCommands:
             f"while I was offline, so I did not run it:\n<code>{esc(typed[:300])}</code>\n"
             "Run it now?",
             buttons(
-                ("▶️ Run it now", f"held:run:{held_id}"), ("✖️ Drop it", f"held:drop:{held_id}")
+                ("▶️ Run it now", HeldDecision(run=True, held_id=held_id)),
+                ("✖️ Drop it", HeldDecision(run=False, held_id=held_id)),
             ),
         )
 

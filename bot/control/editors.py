@@ -12,12 +12,11 @@ from datetime import datetime, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import Callback
 from bot.config import NEVER_ADMINS
 from bot.domain.errors import NotAnEditorError
 from bot.rendering.text import escape_html
 
-# Every admin button: `<feature>:<verb>:<id>`, well under Telegram's 64 bytes.
-BUTTON = re.compile(r"^(brk|rtr|held):(pub|again|cancel|yes|no|run|drop):([0-9]{1,18})$")
 EDITORS_ONLY = "This command is for the editors."
 
 
@@ -58,9 +57,9 @@ class Editors:
             raise NotAnEditorError(EDITORS_ONLY)
 
 
-def buttons(*row: tuple[str, str]) -> InlineKeyboardMarkup:
-    """One row of callback buttons from (label, data) pairs."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t, callback_data=d) for t, d in row]])
+def buttons(*row: tuple[str, Callback]) -> InlineKeyboardMarkup:
+    """One row of callback buttons from (label, button) pairs."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t, callback_data=b.data) for t, b in row]])
 
 
 def post_link(channel: str, chat_id: str, message_id: int) -> str:

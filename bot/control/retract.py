@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 
 from bot.alerts.service import AlertService
 from bot.breaking.pins import PinService, chat_ref
+from bot.callbacks import RetractDecision
 from bot.clock import Clock
 from bot.config import Settings
 from bot.control.audit import AuditTrail
@@ -69,7 +70,8 @@ class RetractionService:
             f"</b> ({where})?\n"
             f"{effect}, and ⭐ on it will say it is no longer available.",
             buttons(
-                ("🗑 Yes, retract", f"rtr:yes:{article_id}"), ("Keep it", f"rtr:no:{article_id}")
+                ("🗑 Yes, retract", RetractDecision(confirm=True, article_id=article_id)),
+                ("Keep it", RetractDecision(confirm=False, article_id=article_id)),
             ),
         )
 

@@ -1,4 +1,5 @@
-"""ControlService: the control room — /status, /pause, /resume, /post, /retry, /skip, /audit.
+"""ControlService: the control room — /status, /pause, /resume, /post, /retry, /skip, /audit,
+and the editors' decision on a post that may or may not have reached the channel.
 
 An editor's pause is stored (`bot_state`), kept in memory for the publisher job to read on
 every tick, and separate from the publisher's own "channel lost" pause: the publisher lifts
@@ -202,6 +203,15 @@ class ControlService:
         )
         paused = " (publishing is paused: it goes out after /resume)" if self.editor_pause else ""
         return Reply(f"🔁 Article {article_id} is queued again{paused}.")
+
+    async def decide_uncertain(self, actor: Actor, article_id: int, *, post_again: bool) -> bool:
+        """An editor's Post again / It is posted on an uncertain post; False if decided already."""
+        self._editors.check(actor)
+        done = await self._publisher.decide_uncertain(article_id, post_again=post_again)
+        verdict = "queued to post again" if post_again else "recorded as posted"
+        result = verdict if done else "refused: decided already, or no longer uncertain"
+        await self._audit.record(actor, "uncertain", f"article {article_id}", result)
+        return done
 
     async def skip(self, actor: Actor, article_id: int) -> Reply:
         """/skip <id>: the article will not be posted."""

@@ -285,7 +285,11 @@ class PublishingService:
         await self._uncertain.report(article_id, why)
 
     async def decide_uncertain(self, article_id: int, *, post_again: bool) -> bool:
-        """An editor checked the channel: requeue the article, or record it as posted."""
+        """Requeue an uncertain article, or record it as posted; False if it is not uncertain.
+
+        An editor's press goes through `ControlService.decide_uncertain`, which checks the
+        editors' gate and writes the audit trail.
+        """
         done = await self._uncertain.decide(
             article_id, post_again=post_again, chat_id=await self.chat_id()
         )

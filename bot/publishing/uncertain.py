@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import UncertainDecision
 from bot.clock import Clock
 from bot.domain import DeliveryState
 from bot.domain.errors import UnreadableArticleError
@@ -34,11 +35,13 @@ class UncertainPosts:
         except UnreadableArticleError:
             stored = None  # the site broke the row meanwhile: the alert still goes out
         title = escape_html(stored.title if stored else f"article {article_id}")
+        again = UncertainDecision(post_again=True, article_id=article_id).data
+        done = UncertainDecision(post_again=False, article_id=article_id).data
         markup = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton("Post again", callback_data=f"unc:again:{article_id}"),
-                    InlineKeyboardButton("It is posted", callback_data=f"unc:done:{article_id}"),
+                    InlineKeyboardButton("Post again", callback_data=again),
+                    InlineKeyboardButton("It is posted", callback_data=done),
                 ]
             ]
         )
@@ -58,7 +61,10 @@ class UncertainPosts:
             await self.report(article_id, why)
 
     async def decide(self, article_id: int, *, post_again: bool, chat_id: int | str) -> bool:
-        """Requeue the article, or record it as posted; False if it is not uncertain."""
+        """Requeue the article, or record it as posted; False if it is not uncertain.
+
+        Editors decide through `ControlService.decide_uncertain`, which checks and audits.
+        """
         uncertain = (DeliveryState.UNCERTAIN,)
         async with self._db.transaction() as conn:
             deliveries = DeliveryRepository(conn)

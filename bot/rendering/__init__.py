@@ -10,7 +10,6 @@ from bot.rendering.direction import RLM, is_rtl_article, is_rtl_language, is_rtl
 from bot.rendering.hashtags import hashtag
 from bot.rendering.links import safe_http_url
 from bot.rendering.post import (
-    SAVE_CALLBACK_PREFIX,
     PostButton,
     RenderedPost,
     format_published,
@@ -30,7 +29,6 @@ __all__ = [
     "CAPTION_LIMIT",
     "ELLIPSIS",
     "RLM",
-    "SAVE_CALLBACK_PREFIX",
     "TEXT_LIMIT",
     "PostButton",
     "RenderedPost",

@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import SaveFavorite
 from bot.domain import Article
 from bot.rendering.card import CAPTION_LIMIT, TEXT_LIMIT, CardParts, fit, to_html, to_plain
 from bot.rendering.direction import is_rtl_article
@@ -23,8 +24,6 @@ from bot.rendering.hashtags import hashtag
 from bot.rendering.links import safe_http_url
 from bot.rendering.text import paragraphs, single_line, truncate
 
-SAVE_CALLBACK_PREFIX = "fav:"
-_MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Arabic posts name the month in Arabic (the Levant's names, as Arabic news sites there use),
 # so the meta line of a right-to-left post has no Latin run to jumble its order.
@@ -155,9 +154,7 @@ def _lead(article: Article) -> str:
 def _buttons(
     article: Article, save_label: str, read_more_label: str
 ) -> tuple[tuple[PostButton, ...], ...]:
-    callback_data = f"{SAVE_CALLBACK_PREFIX}{article.id}"
-    if len(callback_data.encode()) > _MAX_CALLBACK_BYTES:  # only an absurd id could do this
-        raise ValueError(f"callback data for article {article.id} exceeds 64 bytes")
+    callback_data = SaveFavorite.under_post(article.id)  # ValueError for an impossible id
     row = [PostButton(single_line(save_label) or "⭐", callback_data=callback_data)]
     url = safe_http_url(article.url)
     if url is not None:

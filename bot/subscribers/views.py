@@ -14,11 +14,19 @@ from datetime import tzinfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import catalogue
+from bot.callbacks import (
+    ChooseLanguage,
+    FavoritesPage,
+    LatestPage,
+    RemoveFavorite,
+    SearchResults,
+    SetAlerts,
+    ShowCategory,
+)
 from bot.domain import Article
 from bot.rendering import escape_html, format_published, hashtag, safe_http_url, truncate
 from bot.rendering.direction import mark_rtl
 from bot.rendering.text import single_line
-from bot.subscribers import callbacks
 from bot.subscribers.news import Category, SearchPage
 from bot.subscribers.pages import PAGE_SIZE, Page
 
@@ -107,14 +115,14 @@ def favorites_reply(page: Page[Article], ctx: ListContext, channel: str) -> Repl
     first = page.number * PAGE_SIZE + 1
     title = catalogue.text("favorites_title", ctx.language, page=str(page.number + 1))
     removes = [
-        _button(f"✖ {first + index}", callbacks.favorite_remove(article.id, page.number))
+        _button(f"✖ {first + index}", RemoveFavorite(article.id, page.number).data)
         for index, article in enumerate(page.items)
     ]
     rows = [
         removes[start : start + _REMOVE_BUTTONS_PER_ROW]
         for start in range(0, len(removes), _REMOVE_BUTTONS_PER_ROW)
     ]
-    rows.append(_nav_row(page, callbacks.favorites_page, ctx.language))
+    rows.append(_nav_row(page, lambda n: FavoritesPage(n).data, ctx.language))
     return Reply(_list_text(title, page.items, first, ctx), _markup(rows))
 
 
@@ -129,7 +137,7 @@ def latest_reply(page: Page[Article], category: Category | None, ctx: ListContex
         name = escape_html(truncate(single_line(category.name), 100))
         title = catalogue.text("latest_category_title", ctx.language, category=name, page=number)
     key = category.key if category is not None else None
-    nav = _nav_row(page, lambda n: callbacks.latest_page(n, key), ctx.language)
+    nav = _nav_row(page, lambda n: LatestPage(n, key).data, ctx.language)
     first = page.number * PAGE_SIZE + 1
     return Reply(_list_text(title, page.items, first, ctx), _markup([nav]))
 
@@ -150,7 +158,7 @@ def categories_reply(categories: Sequence[Category], language: str) -> Reply:
         [
             _button(
                 f"{truncate(single_line(c.name), _CATEGORY_LABEL_UTF16)} ({c.count})",
-                callbacks.category(c.key),
+                ShowCategory(c.key).data,
             )
         ]
         for c in categories
@@ -165,7 +173,7 @@ def search_reply(result: SearchPage, ctx: ListContext) -> Reply:
     if not page.items:
         return Reply(catalogue.text("search_none", ctx.language, query=query))
     title = catalogue.text("search_title", ctx.language, query=query, page=str(page.number + 1))
-    nav = _nav_row(page, lambda n: callbacks.search_page(n, result.key), ctx.language)
+    nav = _nav_row(page, lambda n: SearchResults(n, result.key).data, ctx.language)
     first = page.number * PAGE_SIZE + 1
     return Reply(_list_text(title, page.items, first, ctx), _markup([nav]))
 
@@ -175,8 +183,8 @@ def alerts_reply(enabled: bool, language: str) -> Reply:
     state = catalogue.text("alerts_on" if enabled else "alerts_off", language)
     usage = catalogue.text("alerts_usage", language)
     buttons = [
-        _button(catalogue.text("alerts_button_on", language), callbacks.alerts(True)),
-        _button(catalogue.text("alerts_button_off", language), callbacks.alerts(False)),
+        _button(catalogue.text("alerts_button_on", language), SetAlerts(on=True).data),
+        _button(catalogue.text("alerts_button_off", language), SetAlerts(on=False).data),
     ]
     return Reply(f"{state}\n\n{usage}", _markup([buttons]))
 
@@ -184,6 +192,6 @@ def alerts_reply(enabled: bool, language: str) -> Reply:
 def language_reply(language: str) -> Reply:
     """The /language choice."""
     buttons = [
-        _button(name, callbacks.language(code)) for code, name in catalogue.LANGUAGE_NAMES.items()
+        _button(name, ChooseLanguage(code).data) for code, name in catalogue.LANGUAGE_NAMES.items()
     ]
     return Reply(catalogue.text("language_prompt", language), _markup([buttons]))
