@@ -15,7 +15,7 @@ from bot.subscribers import FavoriteOutcome, from_services, views
 from bot.subscribers.callbacks import FAVORITE, FAVORITE_REMOVE, FAVORITES_PAGE
 from handlers.news import edit_reply
 
-_TOASTS = {
+_TOASTS: dict[FavoriteOutcome, catalogue.Key] = {
     FavoriteOutcome.SAVED: "toast_saved",
     FavoriteOutcome.REMOVED: "toast_removed",
     FavoriteOutcome.UNAVAILABLE: "toast_unavailable",

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot import catalogue
 from bot.context import Context
 
 logger = logging.getLogger(__name__)
@@ -28,15 +29,17 @@ async def decide_uncertain(update: Update, context: Context) -> None:
     post_again = match.group(1) == "again"
     article_id = int(match.group(2))
     publisher = context.bot_data.services.publisher
+    language = context.bot_data.services.subscribers.language_of(query.from_user)
     if query.from_user.id not in context.bot_data.services.settings.telegram.admins:
-        await query.answer("This is for the editors.")
+        await query.answer(catalogue.text("toast_editors_only", language))
         return
     done = await publisher.decide_uncertain(article_id, post_again=post_again)
     if not done:
-        await query.answer("Already decided, or no longer uncertain.")
+        await query.answer(catalogue.text("toast_uncertain_decided", language))
         return
-    await query.answer("Queued to post again." if post_again else "Recorded as posted.")
-    verdict = "➡️ Queued to post again." if post_again else "✅ Recorded as posted."
+    toast: catalogue.Key = "toast_uncertain_again" if post_again else "toast_uncertain_done"
+    await query.answer(catalogue.text(toast, language))
+    verdict = catalogue.text("uncertain_again" if post_again else "uncertain_done", language)
     if query.message is not None:
         try:
             await query.edit_message_reply_markup(None)
