@@ -256,7 +256,7 @@ class AlertService:
                 failed=counts["failed"],
                 blocked=counts["blocked"],
                 uncertain=counts["uncertain"],
-                took=catalogue.plural("duration_seconds", language, round(took)),
+                took=catalogue.plural("duration_seconds", language, round(took), mark=False),
             )
 
         await self._notifier.send(compose)

@@ -41,6 +41,7 @@ __all__ = [
     "ReaderKey",
     "is_rtl",
     "month",
+    "phrase",
     "pick_language",
     "plural",
     "text",
@@ -96,10 +97,17 @@ def is_rtl(language: str) -> bool:
 
 def text(key: Key, language: str, **values: object) -> str:
     """The message `key` in `language` (falling back to English), with placeholders filled."""
+    return _directed(phrase(key, language, **values), language)
+
+
+def phrase(key: Key, language: str, **values: object) -> str:
+    """Like `text`, without direction marks: for a phrase that goes inside another text (a
+    time, a state, a reason); the text around it carries the marks, once, at its lines' starts.
+    """
     if language not in MESSAGES:
         language = DEFAULT_LANGUAGE
     template = MESSAGES[language].get(key) or MESSAGES[DEFAULT_LANGUAGE][key]
-    return _directed(template.format(**values), language)
+    return template.format(**values)
 
 
 def unmarked(key: Key, language: str) -> str:
@@ -109,14 +117,20 @@ def unmarked(key: Key, language: str) -> str:
     return MESSAGES[language].get(key) or MESSAGES[DEFAULT_LANGUAGE][key]
 
 
-def plural(key: PluralKey, language: str, count: float, **values: object) -> str:
-    """The form of `key` that `count` takes in `language` ("3 sources" / "3 مصادر")."""
+def plural(
+    key: PluralKey, language: str, count: float, *, mark: bool = True, **values: object
+) -> str:
+    """The form of `key` that `count` takes in `language` ("3 sources" / "3 مصادر").
+
+    `mark=False` for a phrase inside another text (see `phrase`).
+    """
     if language not in PLURALS:
         language = DEFAULT_LANGUAGE
     forms = PLURALS[language][key]
     template = forms.get(category(language, count)) or forms["other"]
     shown = f"{count:g}" if isinstance(count, float) else str(count)
-    return _directed(template.format(count=shown, **values), language)
+    message = template.format(count=shown, **values)
+    return _directed(message, language) if mark else message
 
 
 def month(language: str, number: int) -> str:
@@ -126,6 +140,6 @@ def month(language: str, number: int) -> str:
 
 def _directed(message: str, language: str) -> str:
     """In a right-to-left language, a mark before every line fixes each line's direction."""
-    if not is_rtl(language):
+    if language not in MESSAGES or not is_rtl(language):
         return message
     return "\n".join(RLM + line if line else line for line in message.split("\n"))

@@ -80,9 +80,9 @@ def esc(value: object) -> str:
 def when(value: datetime | None, tz: tzinfo, language: str = catalogue.DEFAULT_LANGUAGE) -> str:
     """A time as editors read it: 14:05 (27 Nov) in the site's zone."""
     if value is None:
-        return catalogue.text("time_never", language)
+        return catalogue.phrase("time_never", language)
     local = value.astimezone(tz)
-    return catalogue.text(
+    return catalogue.phrase(
         "time_at",
         language,
         time=f"{local:%H:%M}",
@@ -95,19 +95,19 @@ def ago(seconds: float, language: str = catalogue.DEFAULT_LANGUAGE) -> str:
     """A duration as "3 min", "2 h 5 min", "45 s" (in Arabic, with its plural forms)."""
     seconds = max(0, int(seconds))
     if seconds < 60:
-        return catalogue.plural("duration_seconds", language, seconds)
+        return catalogue.plural("duration_seconds", language, seconds, mark=False)
     minutes = seconds // 60
     if minutes < 60:
-        return catalogue.plural("duration_minutes", language, minutes)
+        return catalogue.plural("duration_minutes", language, minutes, mark=False)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return catalogue.text(
+        return catalogue.phrase(
             "duration_hours_minutes",
             language,
-            hours=catalogue.plural("duration_hours", language, hours),
-            minutes=catalogue.plural("duration_minutes", language, minutes),
+            hours=catalogue.plural("duration_hours", language, hours, mark=False),
+            minutes=catalogue.plural("duration_minutes", language, minutes, mark=False),
         )
-    return catalogue.plural("duration_days", language, hours // 24)
+    return catalogue.plural("duration_days", language, hours // 24, mark=False)
 
 
 _ARTICLE_NUMBER = re.compile(r"[0-9]{1,18}")

@@ -105,7 +105,10 @@ class ErrorReporter:
             error=escape_html(self.redact(str(error))[:500]),
             update=escape_html(self.redact(describe_update(update))),
             every=catalogue.plural(
-                "report_every", language, int(minutes) if minutes.is_integer() else minutes
+                "report_every",
+                language,
+                int(minutes) if minutes.is_integer() else minutes,
+                mark=False,
             ),
         )
         # The frames only: the error's own text is in the head already, cut to 500 characters.

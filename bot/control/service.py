@@ -98,7 +98,7 @@ class ControlService:
         # Stored and shown to every editor: in the desk's language, not the pauser's.
         desk = catalogue.pick_language(self._settings.site.language)
         at = when(self._clock(), self._settings.site.tz, desk)
-        reason = catalogue.text("pause_reason", desk, name=actor.name, when=at)
+        reason = catalogue.phrase("pause_reason", desk, name=actor.name, when=at)
         async with self._db.transaction() as conn:
             await StateRepository(conn).put(EDITOR_PAUSED_KEY, reason, now=self._clock())
         self.editor_pause = reason
@@ -270,7 +270,10 @@ _STATE_NAMES: dict[DeliveryState | None, catalogue.EditorKey] = {
 
 def state_name(state: DeliveryState | None, language: str) -> str:
     """A delivery state as editors read it ("pending", "في الانتظار")."""
-    return catalogue.text(_STATE_NAMES[state], language)
+    return catalogue.phrase(
+        _STATE_NAMES[state],
+        language,
+    )
 
 
 def _short(text: str, limit: int) -> str:

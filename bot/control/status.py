@@ -69,11 +69,16 @@ def status_text(
             skipped=counts.get(DeliveryState.SKIPPED, 0),
         )
     )
-    last = say("time_never")
+    last = catalogue.phrase("time_never", language)
     if last_post is not None:
-        last = say("time_at_ago", when=when(last_post, tz, language), ago=since(last_post))
+        last = catalogue.phrase(
+            "time_at_ago",
+            language,
+            when=when(last_post, tz, language),
+            ago=since(last_post),
+        )
     lines.append(say("status_last_post", last=last))
-    lag = since(oldest_due) if oldest_due is not None else say("status_lag_none")
+    lag = since(oldest_due) if oldest_due else catalogue.phrase("status_lag_none", language)
     lines.append(say("status_lag", lag=lag))
     for alert in alerts:
         c = alert.counts
@@ -141,8 +146,8 @@ def summary(
             break
         shown.append(short)
     rest = count - len(shown)
-    more = catalogue.plural("sources_more", language, rest) if rest else ""
-    group = catalogue.plural(key, language, count)
+    more = catalogue.plural("sources_more", language, rest, mark=False) if rest else ""
+    group = catalogue.plural(key, language, count, mark=False)
     separator = "، " if catalogue.is_rtl(language) else ", "
     return catalogue.text(
         "sources_summary", language, group=group, names=esc(separator.join(shown)), more=more

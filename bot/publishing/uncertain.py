@@ -39,9 +39,12 @@ class UncertainPosts:
             title = (
                 escape_html(stored.title)
                 if stored
-                else catalogue.text("uncertain_untitled", language, id=article_id)
+                else catalogue.phrase("uncertain_untitled", language, id=article_id)
             )
-            reason = catalogue.text(why, language)
+            reason = catalogue.phrase(
+                why,
+                language,
+            )
             return catalogue.text(
                 "notice_uncertain", language, why=reason, title=title, id=article_id
             )

@@ -84,8 +84,10 @@ def failure_alert(state: SourceState, *, now: datetime, alert_after: timedelta) 
             "source_down",
             language,
             name=state.name,
-            minutes=catalogue.plural("duration_minutes", language, minutes),
-            attempts=catalogue.plural("attempts", language, state.consecutive_failures),
+            minutes=catalogue.plural("duration_minutes", language, minutes, mark=False),
+            attempts=catalogue.plural(
+                "attempts", language, state.consecutive_failures, mark=False
+            ),
             error=state.last_error,
         )
 
@@ -100,7 +102,7 @@ def recovery_notice(before: SourceState, *, now: datetime) -> Compose | None:
     minutes = int((now - since).total_seconds() // 60)
 
     def compose(language: str) -> str:
-        spent = catalogue.plural("duration_minutes", language, minutes)
+        spent = catalogue.plural("duration_minutes", language, minutes, mark=False)
         return catalogue.text("source_back", language, name=before.name, minutes=spent)
 
     return compose
