@@ -80,7 +80,7 @@ async def ours(feeds: list[Path], bodies: list[bytes]) -> tuple[float, float, fl
         db = await Database.open(settings.storage.path)
         fetcher = Fetcher(settings.fetching)
 
-        async def notify(_message: str) -> None:
+        async def notify(_message: object) -> None:
             return None
 
         try:

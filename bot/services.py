@@ -144,7 +144,13 @@ async def open_services(
         await db.close()  # a lease we took dies with this process: it is taken over at once
         raise
     started_at = clock()
-    notifier = AdminNotifier(bot, settings.telegram.admins)
+    users = subscribers.users
+    notifier = AdminNotifier(
+        bot,
+        settings.telegram.admins,
+        # Each editor reads notices in their own language; one never seen, in the site's.
+        languages=lambda admin: users.known_language(admin, settings.site.language),
+    )
     fetcher = Fetcher(settings.fetching)
     # Started on the first page read, killed on a page that overruns, closed in `close()`.
     pages = PageReader(settings.fetching.extract_timeout_seconds)

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from telegram import Bot, LinkPreviewOptions, Message, Update, User
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from bot import catalogue
 from bot.context import Context
 from bot.control.commands import ADMIN_COMMANDS, Command
-from bot.control.editors import EDITORS_ONLY, Actor, Reply
+from bot.control.editors import Actor, Reply
 from bot.domain.errors import AdminError
 from bot.rendering import CAPTION_LIMIT, TEXT_LIMIT
 from bot.rendering.fitting import fit_html
@@ -23,9 +24,14 @@ _WITH_ARGS = ("breaking",)
 _OTHERS = tuple(name for name in ADMIN_COMMANDS if name not in _WITH_ARGS)
 
 
-def actor_of(user: User) -> Actor:
-    """The audit log's name for a Telegram user."""
-    return Actor(user.id, user.full_name + (f" (@{user.username})" if user.username else ""))
+def actor_of(user: User, context: Context) -> Actor:
+    """Who acts: the audit log's name for a Telegram user, and the language to answer in.
+
+    Editors get their language the way subscribers do: their /language choice, else their
+    Telegram app's language.
+    """
+    name = user.full_name + (f" (@{user.username})" if user.username else "")
+    return Actor(user.id, name, context.bot_data.services.subscribers.language_of(user))
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> Message:
@@ -60,7 +66,8 @@ async def run_admin_command(update: Update, context: Context) -> None:
     photo = replied.photo[-1].file_id if replied is not None and replied.photo else None
     command = Command(name, rest[0] if rest else "", photo, message.date)
     try:
-        reply = await context.bot_data.services.admin.commands.handle(actor_of(user), command)
+        actor = actor_of(user, context)
+        reply = await context.bot_data.services.admin.commands.handle(actor, command)
     except AdminError as exc:
         reply = Reply(str(exc))
     await send_reply(context.bot, message.chat_id, reply)
@@ -70,7 +77,8 @@ async def refuse_command(update: Update, context: Context) -> None:
     """Anyone who is not an editor: one polite line, nothing changes."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(EDITORS_ONLY)
+        language = context.bot_data.services.subscribers.language_of(update.effective_user)
+        await message.reply_text(catalogue.text("editors_only", language))
 
 
 def admin_handlers(admins: Sequence[int]) -> list[BaseHandler[Update, Context, None]]:

@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot import catalogue
 from bot.callbacks import EDITOR_BUTTONS, parse
 from bot.context import Context
-from bot.control.editors import EDITORS_ONLY
 from bot.domain.errors import AdminError
 from handlers.admin import actor_of, send_reply
 
@@ -23,10 +23,11 @@ async def press_admin_button(update: Update, context: Context) -> None:
     if query is None or not isinstance(button, EDITOR_BUTTONS):
         return
     commands = context.bot_data.services.admin.commands
+    actor = actor_of(query.from_user, context)
     try:
-        reply = await commands.press(actor_of(query.from_user), button)
+        reply = await commands.press(actor, button)
     except AdminError:
-        await query.answer(EDITORS_ONLY)
+        await query.answer(catalogue.text("editors_only", actor.language))
         return
     await query.answer()
     if reply.close_question and query.message is not None:

@@ -71,7 +71,7 @@ async def hint_unknown(update: Update, context: Context) -> None:
                 catalogue.text("group_hint", language, bot=context.bot.username)
             )
         return
-    key = "unknown_command" if (message.text or "").startswith("/") else "text_hint"
+    key: catalogue.Key = "unknown_command" if (message.text or "").startswith("/") else "text_hint"
     await message.reply_text(catalogue.text(key, language))
 
 

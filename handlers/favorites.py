@@ -15,7 +15,7 @@ from bot.context import Context
 from bot.subscribers import FavoriteOutcome, from_services, views
 from handlers.news import edit_reply
 
-_TOASTS = {
+_TOASTS: dict[FavoriteOutcome, catalogue.Key] = {
     FavoriteOutcome.SAVED: "toast_saved",
     FavoriteOutcome.REMOVED: "toast_removed",
     FavoriteOutcome.UNAVAILABLE: "toast_unavailable",

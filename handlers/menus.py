@@ -22,7 +22,7 @@ from handlers.settings import settings_handlers
 
 logger = logging.getLogger(__name__)
 
-SUBSCRIBER_COMMANDS = (
+SUBSCRIBER_COMMANDS: tuple[tuple[str, catalogue.Key], ...] = (
     ("latest", "cmd_latest"),
     ("breaking", "cmd_breaking"),
     ("search", "cmd_search"),
@@ -34,7 +34,7 @@ SUBSCRIBER_COMMANDS = (
     ("start", "cmd_start"),
 )
 # /breaking is in both lists: for an admin its description says it can also publish.
-ADMIN_COMMANDS = (
+ADMIN_COMMANDS: tuple[tuple[str, catalogue.Key], ...] = (
     ("breaking", "cmd_admin_breaking"),
     ("retract", "cmd_retract"),
     ("status", "cmd_status"),
@@ -49,7 +49,7 @@ ADMIN_COMMANDS = (
 
 def command_list(admin: bool, language: str) -> list[BotCommand]:
     """The menu for a subscriber or an admin, in one language."""
-    chosen: dict[str, str] = dict(SUBSCRIBER_COMMANDS)
+    chosen: dict[str, catalogue.Key] = dict(SUBSCRIBER_COMMANDS)
     if admin:
         chosen.update(ADMIN_COMMANDS)
     return [BotCommand(name, catalogue.text(key, language)) for name, key in chosen.items()]

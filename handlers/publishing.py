@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot import catalogue
 from bot.callbacks import UncertainDecision
 from bot.context import Context
 from bot.domain.errors import NotAnEditorError
@@ -27,18 +28,19 @@ async def decide_uncertain(update: Update, context: Context) -> None:
         return
     post_again = pressed.post_again
     control = context.bot_data.services.admin.control
+    actor = actor_of(query.from_user, context)
+    language = actor.language
     try:
-        done = await control.decide_uncertain(
-            actor_of(query.from_user), pressed.article_id, post_again=post_again
-        )
+        done = await control.decide_uncertain(actor, pressed.article_id, post_again=post_again)
     except NotAnEditorError:  # nothing changed
-        await query.answer("This is for the editors.")
+        await query.answer(catalogue.text("toast_editors_only", language))
         return
     if not done:
-        await query.answer("Already decided, or no longer uncertain.")
+        await query.answer(catalogue.text("toast_uncertain_decided", language))
         return
-    await query.answer("Queued to post again." if post_again else "Recorded as posted.")
-    verdict = "➡️ Queued to post again." if post_again else "✅ Recorded as posted."
+    toast: catalogue.Key = "toast_uncertain_again" if post_again else "toast_uncertain_done"
+    await query.answer(catalogue.text(toast, language))
+    verdict = catalogue.text("uncertain_again" if post_again else "uncertain_done", language)
     if query.message is not None:
         try:
             await query.edit_message_reply_markup(None)

@@ -26,6 +26,7 @@ from datetime import datetime
 
 from telegram import Bot
 
+from bot import catalogue
 from bot.alerts.message import AlertMessage
 from bot.alerts.sender import AlertSender, RatePacer, concurrency_for, open_sender
 from bot.config import AlertSettings
@@ -242,12 +243,23 @@ class AlertService:
     async def _summarise(self, alert: Alert, title: str) -> None:
         counts = await AlertRepository(self._db.conn).counts(alert.id)
         took = (self._clock() - alert.created_at).total_seconds()
-        uncertain = f" · uncertain {counts['uncertain']}" if counts["uncertain"] else ""
-        await self._notifier.send(
-            f"🔔 <b>Alert finished</b>: “{escape_html(title)}”\n"
-            f"sent {counts['sent']} · failed {counts['failed']} · "
-            f"blocked {counts['blocked']}{uncertain} · in {took:.0f} s"
+        key: catalogue.EditorKey = (
+            "alert_finished_uncertain" if counts["uncertain"] else "alert_finished"
         )
+
+        def compose(language: str) -> str:
+            return catalogue.text(
+                key,
+                language,
+                title=escape_html(title),
+                sent=counts["sent"],
+                failed=counts["failed"],
+                blocked=counts["blocked"],
+                uncertain=counts["uncertain"],
+                took=catalogue.plural("duration_seconds", language, round(took), mark=False),
+            )
+
+        await self._notifier.send(compose)
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:

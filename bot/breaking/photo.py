@@ -74,9 +74,7 @@ class PhotoPoster:
                         article.id, f"breaking push failed: {exc}", now=self._clock()
                     )
             if exc.failure.kind is FailureKind.AMBIGUOUS:
-                await self._publisher.report_uncertain(
-                    article.id, "Telegram did not answer in time"
-                )
+                await self._publisher.report_uncertain(article.id, "uncertain_timeout")
             raise
         async with self._db.transaction() as conn:
             await DeliveryRepository(conn).mark_posted(

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot import catalogue
 from bot.clock import Clock
 from bot.config import BreakingSettings
 from bot.control.editors import esc, when
@@ -40,7 +41,9 @@ class PinService:
         self._clock = clock
         self._tz = tz
 
-    async def pin(self, chat_id: str, message_id: int) -> tuple[bool, datetime | None, str]:
+    async def pin(
+        self, chat_id: str, message_id: int, language: str = catalogue.DEFAULT_LANGUAGE
+    ) -> tuple[bool, datetime | None, str]:
         """Pin (silently: the post itself rang already); return pinned, unpin time, a line."""
         if not self._breaking.pin:
             return False, None, ""
@@ -50,12 +53,13 @@ class PinService:
             )
         except TelegramError as exc:
             logger.warning("could not pin breaking post %s: %s", message_id, exc.message)
-            return False, None, f"⚠️ Not pinned: {esc(exc.message)}"
+            return False, None, catalogue.text("pin_failed", language, error=esc(exc.message))
         hours = self._breaking.unpin_after_hours
         if hours <= 0:
-            return True, None, "📌 Pinned."
+            return True, None, catalogue.text("pinned", language)
         unpin_at = self._clock() + timedelta(hours=hours)
-        return True, unpin_at, f"📌 Pinned until {when(unpin_at, self._tz)}."
+        until = when(unpin_at, self._tz, language)
+        return True, unpin_at, catalogue.text("pinned_until", language, when=until)
 
     async def unpin(self, chat_id: str, message_id: int) -> None:
         """Take a pin off now; a message already gone counts as unpinned."""

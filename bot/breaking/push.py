@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from telegram import Bot
 
+from bot import catalogue
 from bot.alerts.service import AlertService
 from bot.breaking.photo import PhotoPoster
 from bot.breaking.pins import PinService
@@ -70,14 +71,13 @@ class BreakingPusher:
             if isinstance(exc, DeliveryError) and exc.failure.kind is FailureKind.AMBIGUOUS:
                 # Telegram may have posted it: retrying blindly could post breaking news twice.
                 return Reply(
-                    f"⚠️ Not sure it reached the channel ({esc(exc)}). Check the channel "
-                    f"before doing anything: article {article_id} is marked uncertain, and "
-                    "the alert below lets you post it again or record it as posted.",
+                    catalogue.text(
+                        "breaking_uncertain", actor.language, error=esc(exc), id=article_id
+                    ),
                     close_question=True,
                 )
             return Reply(
-                f"❌ Not posted: {esc(exc)}\nIt is article {article_id}: "
-                f"<code>/breaking {article_id}</code> tries again.",
+                catalogue.text("breaking_failed", actor.language, error=esc(exc), id=article_id),
                 close_question=True,
             )
         async with self._db.transaction() as conn:
@@ -104,8 +104,10 @@ class BreakingPusher:
 
     async def _after_post(self, actor: Actor, target: str, pushed: Pushed) -> Reply:
         link = post_link(self._settings.telegram.channel, pushed.chat_id, pushed.message_id)
-        lines = [f"✅ Published: {link}"]
-        pinned, unpin_at, line = await self._pins.pin(pushed.chat_id, pushed.message_id)
+        lines = [catalogue.text("breaking_published", actor.language, link=link)]
+        pinned, unpin_at, line = await self._pins.pin(
+            pushed.chat_id, pushed.message_id, actor.language
+        )
         if line:
             lines.append(line)
         async with self._db.transaction() as conn:
@@ -120,6 +122,6 @@ class BreakingPusher:
             )
         if self._alerts.enabled:
             count = await self._alerts.enqueue(pushed.article_id, link)
-            lines.append(f"🔔 Alert going out to {count} subscribers (see /status).")
+            lines.append(catalogue.plural("alert_going_out", actor.language, count))
         await self._audit.record(actor, "breaking", target, f"published {link}")
         return Reply("\n".join(lines), close_question=True)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardMarkup
 
+from bot import catalogue
 from bot.alerts.service import AlertService
 from bot.breaking.drafts import as_article, draft_from_text, fingerprint
 from bot.breaking.photo import render_with_photo
@@ -33,10 +34,6 @@ logger = logging.getLogger(__name__)
 
 REPEAT_WINDOW = timedelta(minutes=10)
 MAX_TEXT = 3500  # leaves the card's label, meta line and buttons room within 4096
-USAGE = (
-    "Send <code>/breaking your text</code> (a link in it becomes the Read more button; reply "
-    "to a photo to post the photo), or <code>/breaking 123</code> to push article 123."
-)
 
 
 class BreakingService:
@@ -77,9 +74,13 @@ class BreakingService:
         self._editors.check(actor)
         text = text.strip()
         if not text:
-            return Reply(USAGE)
+            return Reply(catalogue.text("breaking_usage", actor.language))
         if len(text) > MAX_TEXT:
-            return Reply(f"That is {len(text)} characters; a post holds at most {MAX_TEXT}.")
+            return Reply(
+                catalogue.text(
+                    "breaking_too_long", actor.language, length=len(text), limit=MAX_TEXT
+                )
+            )
         now = self._clock()
         draft = draft_from_text(text, now=now, language=self._settings.site.language)
         return await self._preview(actor, draft, text, photo_file_id, fingerprint(text))
@@ -89,9 +90,9 @@ class BreakingService:
         self._editors.check(actor)
         article = await ArticleRepository(self._db.conn).get(article_id)
         if article is None:
-            return Reply(f"There is no article {article_id}.")
+            return Reply(catalogue.text("no_article", actor.language, id=article_id))
         if await BreakingPostRepository(self._db.conn).retracted_at(article_id) is not None:
-            return Reply(f"Article {article_id} was retracted; it cannot be pushed.")
+            return Reply(catalogue.text("breaking_retracted", actor.language, id=article_id))
         return await self._preview(actor, article, None, None, f"article:{article_id}")
 
     async def _preview(
@@ -119,8 +120,14 @@ class BreakingService:
         post = render_with_photo(self._publisher, as_article(content), photo)
         # The post's own buttons as the channel will show them, then the editor's decision.
         decide = buttons(
-            ("✅ Publish", BreakingDecision(BreakingAction.PUBLISH, preview_id)),
-            ("✖️ Cancel", BreakingDecision(BreakingAction.CANCEL, preview_id)),
+            (
+                catalogue.text("button_publish", actor.language),
+                BreakingDecision(BreakingAction.PUBLISH, preview_id),
+            ),
+            (
+                catalogue.text("button_cancel", actor.language),
+                BreakingDecision(BreakingAction.CANCEL, preview_id),
+            ),
         )
         own = post.reply_markup() or InlineKeyboardMarkup([])
         keyboard = InlineKeyboardMarkup((*own.inline_keyboard, *decide.inline_keyboard))
@@ -144,8 +151,8 @@ class BreakingService:
             "cancelled" if cancelled else "was not open",
         )
         if not cancelled:
-            return await self._already(preview_id)
-        return Reply("✖️ Cancelled. Nothing was posted.", close_question=True)
+            return await self._already(preview_id, actor.language)
+        return Reply(catalogue.text("breaking_cancelled", actor.language), close_question=True)
 
     async def expire_stale(self) -> int:
         """Close `/breaking <id>` previews nobody decided on, so their articles rejoin the queue.
@@ -172,41 +179,43 @@ class BreakingService:
     async def publish(self, actor: Actor, preview_id: int, *, again: bool = False) -> Reply:
         """Publish (or "post again"): loud, pinned, stored, alerts queued; the link comes back."""
         self._editors.check(actor)
+        language = actor.language
         now = self._clock()
         preview = await PreviewRepository(self._db.conn).get(preview_id)
         if preview is None or preview.state != "open":
-            return await self._already(preview_id)
+            return await self._already(preview_id, language)
         timeout = timedelta(minutes=self._breaking.confirm_timeout_minutes)
         if now - preview.created_at > timeout:
             await self._drop(preview_id)
             await self._audit.record(
                 actor, "breaking", f"preview {preview_id}", "refused: stale preview"
             )
-            minutes = f"{self._breaking.confirm_timeout_minutes:g}"
+            minutes = self._breaking.confirm_timeout_minutes
             return Reply(
-                f"⌛ This preview is older than {minutes} minutes and was not published. "
-                "Send /breaking again if it is still news.",
-                close_question=True,
+                catalogue.plural("preview_stale", language, _whole(minutes)), close_question=True
             )
         if not again:
             last = await PreviewRepository(self._db.conn).published_since(
                 preview.fingerprint, now - REPEAT_WINDOW
             )
             if last is not None:
+                at = when(last, self._settings.site.tz, language)
                 return Reply(
-                    "⚠️ The same breaking news was published at "
-                    f"{when(last, self._settings.site.tz)}. Post it again?",
+                    catalogue.text("breaking_repeat", language, when=at),
                     buttons(
                         (
-                            "🔁 Post again",
+                            catalogue.text("button_post_again", language),
                             BreakingDecision(BreakingAction.PUBLISH_AGAIN, preview_id),
                         ),
-                        ("✖️ Cancel", BreakingDecision(BreakingAction.CANCEL, preview_id)),
+                        (
+                            catalogue.text("button_cancel", language),
+                            BreakingDecision(BreakingAction.CANCEL, preview_id),
+                        ),
                     ),
                 )
         async with self._db.transaction() as conn:
             if not await PreviewRepository(conn).decide(preview_id, "publishing", now=now):
-                return await self._already(preview_id)
+                return await self._already(preview_id, language)
             article_id = await self._store(
                 conn_article_repo=ArticleRepository(conn), preview=preview, now=now
             )
@@ -226,10 +235,22 @@ class BreakingService:
         """Post a held article loud, ahead of the queue (the photo path for an editor's photo)."""
         return await self._pusher.push(article_id, photo_file_id)
 
-    async def _already(self, preview_id: int) -> Reply:
+    async def _already(self, preview_id: int, language: str) -> Reply:
+        """The answer to a press on a preview that was decided already."""
         preview = await PreviewRepository(self._db.conn).get(preview_id)
         if preview is None:
-            return Reply("This preview no longer exists.", close_question=True)
+            return Reply(catalogue.text("preview_gone", language), close_question=True)
         if preview.state in ("published", "publishing"):
-            return Reply("Already published — nothing was posted twice.", close_question=True)
-        return Reply(f"This preview was {preview.state}; nothing was posted.", close_question=True)
+            said = catalogue.text("preview_published", language)
+        elif preview.state == "cancelled":
+            said = catalogue.text("preview_cancelled", language)
+        elif preview.state == "failed":
+            said = catalogue.text("preview_failed", language)
+        else:
+            said = catalogue.text("preview_closed", language, state=preview.state)
+        return Reply(said, close_question=True)
+
+
+def _whole(value: float) -> float | int:
+    """A configured number as it reads: 10.0 minutes is "10", 1.5 stays 1.5 (plural "other")."""
+    return int(value) if float(value).is_integer() else value

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import catalogue
 from bot.breaking.service import BreakingService
 from bot.callbacks import BreakingAction, EditorButton, HeldDecision, RetractDecision
 from bot.clock import Clock
@@ -97,7 +98,7 @@ class AdminCommands:
             return await self._breaking.prepare(actor, args, command.photo_file_id)
         if command.name == "post" and args:
             return await self._control.post(actor, args.split()[0])
-        return Reply(f"Usage: <code>/{esc(command.name)} &lt;article id&gt;</code>")
+        return Reply(catalogue.text("usage_article_id", actor.language, command=esc(command.name)))
 
     async def press(self, actor: Actor, button: EditorButton) -> Reply:
         """An admin button: Publish / Post again / Cancel, retract or keep, run a held command."""
@@ -126,16 +127,29 @@ class AdminCommands:
                 sent_at=command.sent_at,
                 now=now,
             )
-        late = ago((now - command.sent_at).total_seconds())
+        late = (now - command.sent_at).total_seconds()
         typed = f"/{command.name} {command.args}".strip()
-        await self._audit.record(actor, command.name, command.args, f"held: arrived {late} late")
+        await self._audit.record(
+            actor, command.name, command.args, f"held: arrived {ago(late)} late"
+        )
+        language = actor.language
         return Reply(
-            f"⏳ You sent this at {when(command.sent_at, self._settings.site.tz)}, {late} ago, "
-            f"while I was offline, so I did not run it:\n<code>{esc(typed[:300])}</code>\n"
-            "Run it now?",
+            catalogue.text(
+                "held_ask",
+                language,
+                at=when(command.sent_at, self._settings.site.tz, language),
+                late=ago(late, language),
+                typed=esc(typed[:300]),
+            ),
             buttons(
-                ("▶️ Run it now", HeldDecision(run=True, held_id=held_id)),
-                ("✖️ Drop it", HeldDecision(run=False, held_id=held_id)),
+                (
+                    catalogue.text("button_run_held", language),
+                    HeldDecision(run=True, held_id=held_id),
+                ),
+                (
+                    catalogue.text("button_drop_held", language),
+                    HeldDecision(run=False, held_id=held_id),
+                ),
             ),
         )
 
@@ -145,13 +159,13 @@ class AdminCommands:
                 held_id, actor_id=actor.id, state="run" if run else "dropped"
             )
         if held is None:
-            return Reply("That command was decided already.", close_question=True)
+            return Reply(catalogue.text("held_decided", actor.language), close_question=True)
         if not run:
             await self._audit.record(actor, held.command, held.args, "held command dropped")
-            return Reply("✖️ Dropped; nothing was done.", close_question=True)
+            return Reply(catalogue.text("held_dropped", actor.language), close_question=True)
         if self._clock() - held.held_at > HELD_VALID:
             await self._audit.record(actor, held.command, held.args, "held command expired")
-            return Reply("⌛ Too late to run it now; send the command again.", close_question=True)
+            return Reply(catalogue.text("held_expired", actor.language), close_question=True)
         command = Command(held.command, held.args, held.photo_file_id, self._clock())
         reply = await self.run(actor, command)
         return Reply(reply.text, reply.markup, reply.photo, close_question=True)

@@ -12,20 +12,20 @@ from datetime import datetime, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import catalogue
 from bot.callbacks import Callback
 from bot.config import NEVER_ADMINS
 from bot.domain.errors import NotAnEditorError
 from bot.rendering.text import escape_html
 
-EDITORS_ONLY = "This command is for the editors."
-
 
 @dataclass(frozen=True)
 class Actor:
-    """Who asked: a Telegram user id and a name for the audit log."""
+    """Who asked: a Telegram user id, a name for the audit log, the language to answer in."""
 
     id: int
     name: str
+    language: str = catalogue.DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Editors:
     def check(self, actor: Actor) -> None:
         """Raise `NotAnEditorError` unless the actor is an admin (the service-side check)."""
         if not self.is_editor(actor.id):
-            raise NotAnEditorError(EDITORS_ONLY)
+            raise NotAnEditorError(catalogue.text("editors_only", actor.language))
 
 
 def buttons(*row: tuple[str, Callback]) -> InlineKeyboardMarkup:
@@ -75,26 +75,37 @@ def esc(value: object) -> str:
     return escape_html(str(value))
 
 
-def when(value: datetime | None, tz: tzinfo) -> str:
+def when(value: datetime | None, tz: tzinfo, language: str = catalogue.DEFAULT_LANGUAGE) -> str:
     """A time as editors read it: 14:05 (27 Nov) in the site's zone."""
     if value is None:
-        return "never"
+        return catalogue.phrase("time_never", language)
     local = value.astimezone(tz)
-    return f"{local:%H:%M} ({local.day} {local:%b})"
+    return catalogue.phrase(
+        "time_at",
+        language,
+        time=f"{local:%H:%M}",
+        day=local.day,
+        month=catalogue.month(language, local.month),
+    )
 
 
-def ago(seconds: float) -> str:
-    """A duration as "3 min", "2 h 5 min", "45 s"."""
+def ago(seconds: float, language: str = catalogue.DEFAULT_LANGUAGE) -> str:
+    """A duration as "3 min", "2 h 5 min", "45 s" (in Arabic, with its plural forms)."""
     seconds = max(0, int(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return catalogue.plural("duration_seconds", language, seconds, mark=False)
     minutes = seconds // 60
     if minutes < 60:
-        return f"{minutes} min"
+        return catalogue.plural("duration_minutes", language, minutes, mark=False)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes} min"
-    return f"{hours // 24} days"
+        return catalogue.phrase(
+            "duration_hours_minutes",
+            language,
+            hours=catalogue.plural("duration_hours", language, hours, mark=False),
+            minutes=catalogue.plural("duration_minutes", language, minutes, mark=False),
+        )
+    return catalogue.plural("duration_days", language, hours // 24, mark=False)
 
 
 _ARTICLE_NUMBER = re.compile(r"[0-9]{1,18}")

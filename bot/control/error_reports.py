@@ -17,6 +17,7 @@ from pathlib import Path
 
 from telegram import Update
 
+from bot import catalogue
 from bot.notify import AdminNotifier
 from bot.rendering.text import escape_html
 
@@ -81,17 +82,34 @@ class ErrorReporter:
             logger.info("not telling the admins again about %s", kind)
             return False
         self._last[kind] = now
-        await self._notifier.send(self.message(update, error, kind))
+        await self._notifier.send(lambda language: self.message(update, error, kind, language))
         return True
 
-    def message(self, update: object, error: BaseException, kind: str) -> str:
-        """The report as HTML, shortest traceback tail first to go, under the limit."""
-        head = (
-            f"⚠️ <b>Unexpected error</b>: <code>{escape_html(self.redact(kind))}</code>\n"
-            f"{escape_html(self.redact(str(error))[:500])}\n"
-            f"While handling: {escape_html(self.redact(describe_update(update)))}\n"
-            "(The full traceback is in the log. The same error is reported at most every "
-            f"{self._every / 60:g} minutes.)"
+    def message(
+        self,
+        update: object,
+        error: BaseException,
+        kind: str,
+        language: str = catalogue.DEFAULT_LANGUAGE,
+    ) -> str:
+        """The report as HTML, shortest traceback tail first to go, under the limit.
+
+        The frame is in the editor's language; what it reports (the error, the update, the
+        traceback) is the program's own text and stays as Python wrote it.
+        """
+        minutes = self._every / 60
+        head = catalogue.text(
+            "error_report",
+            language,
+            kind=escape_html(self.redact(kind)),
+            error=escape_html(self.redact(str(error))[:500]),
+            update=escape_html(self.redact(describe_update(update))),
+            every=catalogue.plural(
+                "report_every",
+                language,
+                int(minutes) if minutes.is_integer() else minutes,
+                mark=False,
+            ),
         )
         # The frames only: the error's own text is in the head already, cut to 500 characters.
         trace = self.redact("".join(traceback.format_tb(error.__traceback__)))

@@ -12,6 +12,7 @@ import logging
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot import catalogue
 from bot.alerts.service import AlertService
 from bot.breaking.pins import PinService, chat_ref
 from bot.callbacks import RetractDecision
@@ -27,6 +28,9 @@ from storage.database import Database
 from storage.deliveries import DeliveryRepository
 
 logger = logging.getLogger(__name__)
+
+# A line of the retraction's report, as a catalogue key and its values.
+Outcome = tuple[catalogue.EditorKey, dict[str, object]]
 
 
 class RetractionService:
@@ -51,72 +55,88 @@ class RetractionService:
     async def ask(self, actor: Actor, article_id: int) -> Reply:
         """The confirmation question, with what would be deleted."""
         self._editors.check(actor)
+        language = actor.language
         article = await ArticleRepository(self._db.conn).get(article_id)
         if article is None:
-            return Reply(f"There is no article {article_id}.")
+            return Reply(catalogue.text("no_article", language, id=article_id))
         if await BreakingPostRepository(self._db.conn).retracted_at(article_id) is not None:
-            return Reply(f"Article {article_id} is retracted already.")
+            return Reply(catalogue.text("retract_already", language, id=article_id))
         delivery = await DeliveryRepository(self._db.conn).get(article_id)
         if delivery is not None and delivery.state is DeliveryState.SENDING:
-            return Reply(f"Article {article_id} is being sent right now: try again in a moment.")
+            return Reply(catalogue.text("article_sending_later", language, id=article_id))
+        title = esc(truncate(single_line(article.title), 200))
         if delivery is not None and delivery.state is DeliveryState.POSTED:
-            where = f"posted at {when(delivery.posted_at, self._settings.site.tz)}"
-            effect = "This deletes the channel post"
+            at = when(delivery.posted_at, self._settings.site.tz, language)
+            question = catalogue.text(
+                "retract_ask_posted", language, id=article_id, title=title, when=at
+            )
         else:
-            where = "not posted"
-            effect = "It will never be posted"
+            question = catalogue.text("retract_ask_unposted", language, id=article_id, title=title)
         return Reply(
-            f"🗑 Retract article {article_id}, <b>{esc(truncate(single_line(article.title), 200))}"
-            f"</b> ({where})?\n"
-            f"{effect}, and ⭐ on it will say it is no longer available.",
+            question,
             buttons(
-                ("🗑 Yes, retract", RetractDecision(confirm=True, article_id=article_id)),
-                ("Keep it", RetractDecision(confirm=False, article_id=article_id)),
+                (
+                    catalogue.text("button_retract", language),
+                    RetractDecision(confirm=True, article_id=article_id),
+                ),
+                (
+                    catalogue.text("button_keep", language),
+                    RetractDecision(confirm=False, article_id=article_id),
+                ),
             ),
         )
 
     async def keep(self, actor: Actor, article_id: int) -> Reply:
         """The editor changed their mind."""
         self._editors.check(actor)
-        return Reply(f"Kept: article {article_id} was not retracted.", close_question=True)
+        return Reply(
+            catalogue.text("retract_kept", actor.language, id=article_id), close_question=True
+        )
 
     async def confirm(self, actor: Actor, article_id: int) -> Reply:
         """Mark retracted, stop its alerts, unpin and delete the channel post."""
         self._editors.check(actor)
+        language = actor.language
         delivery = await DeliveryRepository(self._db.conn).get(article_id)
         if delivery is not None and delivery.state is DeliveryState.SENDING:
             # The post may land any moment: retracting now would leave it in the channel.
-            return Reply(f"Article {article_id} is being sent right now: try again in a moment.")
+            return Reply(catalogue.text("article_sending_later", language, id=article_id))
         pinned = await BreakingPostRepository(self._db.conn).get(article_id)
         async with self._db.transaction() as conn:
             done = await BreakingPostRepository(conn).retract(
                 article_id, reason=f"retracted by {actor.name}", now=self._clock()
             )
         if not done:
-            return Reply(f"Article {article_id} is retracted already.", close_question=True)
+            return Reply(
+                catalogue.text("retract_already", language, id=article_id), close_question=True
+            )
         await self._alerts.cancel_for_article(article_id)
-        lines = [f"🗑 Article {article_id} retracted."]
+        outcomes: list[Outcome] = [("retract_done", {"id": article_id})]
         posted = delivery is not None and delivery.state is DeliveryState.POSTED
         if posted and delivery is not None and delivery.message_id:
             chat_id = delivery.chat_id or str(self._settings.telegram.chat_id)
-            lines.append(await self._delete(chat_id, delivery.message_id, pinned is not None))
+            outcomes.append(await self._delete(chat_id, delivery.message_id, pinned is not None))
         elif posted:
-            lines.append("⚠️ I do not know which channel post it is: delete it by hand.")
+            outcomes.append(("retract_post_unknown", {}))
         for chat_id, message_id in await DeliveryRepository(self._db.conn).superseded_posts(
             article_id
         ):
-            lines.append(await self._delete(chat_id, message_id, was_pinned=False))
-        await self._audit.record(actor, "retract", f"article {article_id}", " ".join(lines))
+            outcomes.append(await self._delete(chat_id, message_id, was_pinned=False))
+        # The audit log is one record for every reader: English; the editor reads their own.
+        logged = [catalogue.text(key, catalogue.DEFAULT_LANGUAGE, **v) for key, v in outcomes]
+        await self._audit.record(actor, "retract", f"article {article_id}", " ".join(logged))
+        lines = [catalogue.text(key, language, **values) for key, values in outcomes]
         return Reply("\n".join(lines), close_question=True)
 
-    async def _delete(self, chat_id: str, message_id: int, was_pinned: bool) -> str:
+    async def _delete(self, chat_id: str, message_id: int, was_pinned: bool) -> Outcome:
+        """Unpin and delete one channel post; the text that tells the editor how it went."""
         try:
             if was_pinned:
                 await self._pins.unpin(chat_id, message_id)
             await self._bot.delete_message(chat_ref(chat_id), message_id)
         except TelegramError as exc:
             if "not found" in exc.message.lower():
-                return "The channel post was already gone."
+                return "retract_post_gone", {}
             logger.warning("could not delete post %s: %s", message_id, exc.message)
-            return f"⚠️ Could not delete the channel post ({esc(exc.message)}): delete it by hand."
-        return "The channel post is deleted."
+            return "retract_delete_failed", {"error": esc(exc.message)}
+        return "retract_post_deleted", {}

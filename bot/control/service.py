@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from bot import catalogue
 from bot.alerts.service import AlertService
 from bot.clock import Clock
 from bot.config import Settings
@@ -84,6 +85,7 @@ class ControlService:
             channel_pause=await self._publisher.paused_reason(),
             alerts=await self._alerts.progress(),
             sources=await self._sources.states(),
+            language=actor.language,
         )
         return Reply(text)
 
@@ -91,63 +93,65 @@ class ControlService:
         """/pause: automatic publishing stops after the post in flight."""
         self._editors.check(actor)
         if self.editor_pause:
-            return Reply(f"Already paused ({esc(self.editor_pause)}). /resume to go on.")
-        reason = f"by {actor.name} at {when(self._clock(), self._settings.site.tz)}"
+            return Reply(
+                catalogue.text("pause_already", actor.language, reason=esc(self.editor_pause))
+            )
+        # Stored and shown to every editor: in the desk's language, not the pauser's.
+        desk = catalogue.pick_language(self._settings.site.language)
+        at = when(self._clock(), self._settings.site.tz, desk)
+        reason = catalogue.phrase("pause_reason", desk, name=actor.name, when=at)
         async with self._db.transaction() as conn:
             await StateRepository(conn).put(EDITOR_PAUSED_KEY, reason, now=self._clock())
         self.editor_pause = reason
         await self._audit.record(actor, "pause", "publishing", "paused")
-        return Reply(
-            "⏸ Automatic publishing paused. Breaking news and /post still work. /resume to go on."
-        )
+        return Reply(catalogue.text("paused", actor.language))
 
     async def resume(self, actor: Actor) -> Reply:
         """/resume: automatic publishing goes on at once."""
         self._editors.check(actor)
         if not self.editor_pause:
-            return Reply("Publishing is not paused.")
+            return Reply(catalogue.text("resume_not_paused", actor.language))
         async with self._db.transaction() as conn:
             await StateRepository(conn).delete(EDITOR_PAUSED_KEY)
         self.editor_pause = None
         self._publisher.kick()
         await self._audit.record(actor, "resume", "publishing", "resumed")
-        return Reply("▶️ Automatic publishing resumed.")
+        return Reply(catalogue.text("resumed", actor.language))
 
     async def post(self, actor: Actor, arg: str) -> Reply:
         """/post <id> or /post <url>: post one article now, ahead of the queue (not breaking)."""
         self._editors.check(actor)
+        language = actor.language
         if "://" in arg or arg.lower().startswith("http"):
             try:
                 url = check_url(arg)
             except InvalidURLError as exc:  # refused at the door: nothing was fetched
                 await self._audit.record(actor, "post", arg, f"refused: {exc}")
-                return Reply(
-                    f"❌ That link cannot be fetched: {esc(exc)}. "
-                    "Send the article's full <code>https://…</code> address."
-                )
+                return Reply(catalogue.text("post_bad_link", language, error=esc(exc)))
             try:
                 article_id = await self._fetch(url)
             except ExtractTimeoutError as exc:
                 await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
-                return Reply(f"❌ {esc(str(exc).capitalize())}.")
+                error = str(exc) if catalogue.is_rtl(language) else str(exc).capitalize()
+                return Reply(catalogue.text("post_timeout", language, error=esc(error)))
             except IngestError as exc:
                 await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
-                return Reply(f"❌ Could not read that page: {esc(exc)}")
+                return Reply(catalogue.text("post_unreadable", language, error=esc(exc)))
         elif (number := article_number(arg)) is not None:
             article_id = number
         else:
-            return Reply("Send <code>/post 123</code> or <code>/post https://…</code>.")
-        refusal = await self._ready_to_post(article_id)
+            return Reply(catalogue.text("post_usage", language))
+        refusal = await self._ready_to_post(article_id, language)
         if refusal is None:
             try:
                 sent = await self._publisher.publish_now(article_id, breaking=False)
             except (DeliveryError, LookupError) as exc:
-                refusal = f"❌ Not posted: {esc(exc)}"
+                refusal = catalogue.text("not_posted", language, error=esc(exc))
             else:
                 chat_id = str(await self._publisher.chat_id())
                 link = post_link(self._settings.telegram.channel, chat_id, sent.message_id)
                 await self._audit.record(actor, "post", f"article {article_id}", f"posted {link}")
-                return Reply(f"✅ Posted article {article_id}: {link}")
+                return Reply(catalogue.text("post_done", language, id=article_id, link=link))
         await self._audit.record(actor, "post", f"article {article_id}", f"refused: {refusal}")
         return Reply(refusal)
 
@@ -158,22 +162,19 @@ class ControlService:
         async with self._db.transaction() as conn:
             return (await ArticleRepository(conn).upsert(draft, now=self._clock())).article.id
 
-    async def _ready_to_post(self, article_id: int) -> str | None:
-        """None when the article can be pushed now; else why not."""
+    async def _ready_to_post(self, article_id: int, language: str) -> str | None:
+        """None when the article can be pushed now; else why not (in the editor's language)."""
         if await ArticleRepository(self._db.conn).get(article_id) is None:
-            return f"There is no article {article_id}."
+            return catalogue.text("no_article", language, id=article_id)
         async with self._db.transaction() as conn:
             if await BreakingPostRepository(conn).retracted_at(article_id) is not None:
-                return f"Article {article_id} was retracted."
+                return catalogue.text("post_retracted", language, id=article_id)
             deliveries = DeliveryRepository(conn)
             delivery = await deliveries.get(article_id)
             if delivery is not None and delivery.state is DeliveryState.POSTED:
-                return (
-                    f"Article {article_id} is posted already "
-                    f"(<code>/breaking {article_id}</code> pushes it again)."
-                )
+                return catalogue.text("post_posted_already", language, id=article_id)
             if delivery is not None and delivery.state is DeliveryState.SENDING:
-                return f"Article {article_id} is being sent right now."
+                return catalogue.text("article_sending", language, id=article_id)
             if delivery is not None and delivery.state in (
                 DeliveryState.SKIPPED,
                 DeliveryState.UNCERTAIN,
@@ -193,16 +194,19 @@ class ControlService:
         if state not in (DeliveryState.FAILED, DeliveryState.UNCERTAIN):
             shown = state.value if state else "not in the queue"
             await self._audit.record(actor, "retry", f"article {article_id}", f"refused: {shown}")
+            named = state_name(state, actor.language)
             return Reply(
-                f"Article {article_id} is {shown}: only failed or uncertain ones are retried."
+                catalogue.text("retry_refused", actor.language, id=article_id, state=named)
             )
         if not self.editor_pause:
             self._publisher.kick()
         await self._audit.record(
             actor, "retry", f"article {article_id}", f"requeued (was {state})"
         )
-        paused = " (publishing is paused: it goes out after /resume)" if self.editor_pause else ""
-        return Reply(f"🔁 Article {article_id} is queued again{paused}.")
+        queued: catalogue.EditorKey = (
+            "retry_queued_paused" if self.editor_pause else "retry_queued"
+        )
+        return Reply(catalogue.text(queued, actor.language, id=article_id))
 
     async def decide_uncertain(self, actor: Actor, article_id: int, *, post_again: bool) -> bool:
         """An editor's Post again / It is posted on an uncertain post; False if decided already."""
@@ -217,7 +221,7 @@ class ControlService:
         """/skip <id>: the article will not be posted."""
         self._editors.check(actor)
         if await ArticleRepository(self._db.conn).get(article_id) is None:
-            return Reply(f"There is no article {article_id}.")
+            return Reply(catalogue.text("no_article", actor.language, id=article_id))
         reason = f"skipped by {actor.name}"
         async with self._db.transaction() as conn:
             deliveries = DeliveryRepository(conn)
@@ -229,25 +233,28 @@ class ControlService:
                 await deliveries.skip(article_id, reason, now=self._clock())
         if state in (DeliveryState.POSTED, DeliveryState.SENDING, DeliveryState.SKIPPED):
             await self._audit.record(actor, "skip", f"article {article_id}", f"refused: {state}")
-            extra = " (/retract takes it down)" if state is DeliveryState.POSTED else ""
-            return Reply(f"Article {article_id} is {state.value}; nothing changed{extra}.")
+            refused: catalogue.EditorKey = (
+                "skip_refused_posted" if state is DeliveryState.POSTED else "skip_refused"
+            )
+            named = state_name(state, actor.language)
+            return Reply(catalogue.text(refused, actor.language, id=article_id, state=named))
         await self._audit.record(actor, "skip", f"article {article_id}", "skipped")
-        return Reply(f"⏭ Article {article_id} will not be posted.")
+        return Reply(catalogue.text("skip_done", actor.language, id=article_id))
 
     async def audit(self, actor: Actor) -> Reply:
         """/audit: the last 20 admin actions."""
         self._editors.check(actor)
         entries = await self._audit.latest(20)
         if not entries:
-            return Reply("No admin actions recorded yet.")
+            return Reply(catalogue.text("audit_empty", actor.language))
         tz = self._settings.site.tz
-        lines = ["🧾 <b>Last admin actions</b> (newest first)"]
+        lines = [catalogue.text("audit_title", actor.language)]
         size = utf16_len(lines[0])
         for e in entries:
             # Names and arguments are whatever people typed: each is cut, and the list stops
             # before Telegram's 4096 UTF-16 units (emoji count double).
             line = (
-                f"{when(e.at, tz)} · {esc(_short(e.actor, 40))} · {esc(e.action)} "
+                f"{when(e.at, tz, actor.language)} · {esc(_short(e.actor, 40))} · {esc(e.action)} "
                 f"{esc(_short(e.target, 120))} → {esc(_short(e.result, 200))}"
             )
             size += utf16_len(line) + 1
@@ -259,6 +266,24 @@ class ControlService:
 
 
 AUDIT_LIMIT = 4000
+
+_STATE_NAMES: dict[DeliveryState | None, catalogue.EditorKey] = {
+    DeliveryState.PENDING: "state_pending",
+    DeliveryState.SENDING: "state_sending",
+    DeliveryState.POSTED: "state_posted",
+    DeliveryState.FAILED: "state_failed",
+    DeliveryState.SKIPPED: "state_skipped",
+    DeliveryState.UNCERTAIN: "state_uncertain",
+    None: "state_not_queued",
+}
+
+
+def state_name(state: DeliveryState | None, language: str) -> str:
+    """A delivery state as editors read it ("pending", "في الانتظار")."""
+    return catalogue.phrase(
+        _STATE_NAMES[state],
+        language,
+    )
 
 
 def _short(text: str, limit: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from importlib import metadata
 
+from bot import catalogue
 from bot.alerts.service import AlertProgress
 from bot.config import Settings
 from bot.control.editors import ago, esc, when
@@ -40,38 +41,62 @@ def status_text(
     channel_pause: str | None,
     alerts: list[AlertProgress],
     sources: list[SourceState],
+    language: str = catalogue.DEFAULT_LANGUAGE,
 ) -> str:
-    """Everything an editor on duty needs at a glance, as HTML."""
+    """Everything an editor on duty needs at a glance, as HTML, in the editor's language."""
     tz = settings.site.tz
-    lines = ["📊 <b>Status</b>"]
+
+    def say(key: catalogue.Key, **values: object) -> str:
+        return catalogue.text(key, language, **values)
+
+    def since(moment: datetime) -> str:
+        return ago((now - moment).total_seconds(), language)
+
+    lines = [say("status_title")]
     if editor_pause:
-        lines.append(f"⏸ Automatic publishing paused by an editor ({esc(editor_pause)}).")
+        lines.append(say("status_paused", reason=esc(editor_pause)))
     if channel_pause:
-        lines.append(f"⛔ Publishing blocked: {esc(channel_pause)}")
+        lines.append(say("status_blocked", reason=esc(channel_pause)))
     if not editor_pause and not channel_pause:
-        lines.append("▶️ Publishing is running.")
+        lines.append(say("status_running"))
     lines.append(
-        f"Queue: pending {counts.get(DeliveryState.PENDING, 0)} · "
-        f"posted today {posted_today} · failed {counts.get(DeliveryState.FAILED, 0)} · "
-        f"uncertain {counts.get(DeliveryState.UNCERTAIN, 0)} · "
-        f"skipped {counts.get(DeliveryState.SKIPPED, 0)}"
+        say(
+            "status_queue",
+            pending=counts.get(DeliveryState.PENDING, 0),
+            today=posted_today,
+            failed=counts.get(DeliveryState.FAILED, 0),
+            uncertain=counts.get(DeliveryState.UNCERTAIN, 0),
+            skipped=counts.get(DeliveryState.SKIPPED, 0),
+        )
     )
-    last = "never"
+    last = catalogue.phrase("time_never", language)
     if last_post is not None:
-        last = f"{when(last_post, tz)}, {ago((now - last_post).total_seconds())} ago"
-    lines.append(f"Last post: {last}")
-    lag = ago((now - oldest_due).total_seconds()) if oldest_due is not None else "none"
-    lines.append(f"Lag (oldest waiting): {lag}")
+        last = catalogue.phrase(
+            "time_at_ago",
+            language,
+            when=when(last_post, tz, language),
+            ago=since(last_post),
+        )
+    lines.append(say("status_last_post", last=last))
+    lag = since(oldest_due) if oldest_due else catalogue.phrase("status_lag_none", language)
+    lines.append(say("status_lag", lag=lag))
     for alert in alerts:
         c = alert.counts
         lines.append(
-            f"🔔 Alert “{esc(alert.title[:80])}”: {alert.done}/{alert.total} done · "
-            f"sent {c['sent']} · failed {c['failed']} · blocked {c['blocked']}"
+            say(
+                "status_alert",
+                title=esc(alert.title[:80]),
+                done=alert.done,
+                total=alert.total,
+                sent=c["sent"],
+                failed=c["failed"],
+                blocked=c["blocked"],
+            )
         )
     if not alerts:
-        lines.append("🔔 No alerts going out.")
-    lines.extend(source_lines(sources, now))
-    lines.append(f"Up {ago((now - started_at).total_seconds())} · newsdesk {esc(version())}")
+        lines.append(say("status_no_alerts"))
+    lines.extend(source_lines(sources, now, language))
+    lines.append(say("status_uptime", uptime=since(started_at), version=esc(version())))
     return "\n".join(lines)
 
 
@@ -83,25 +108,34 @@ NAME_UNITS = 40
 ERROR_UNITS = 120
 
 
-def source_lines(sources: list[SourceState], now: datetime) -> list[str]:
+def source_lines(
+    sources: list[SourceState], now: datetime, language: str = catalogue.DEFAULT_LANGUAGE
+) -> list[str]:
     """Failing sources first, then unfetched, then healthy; a line each or one summary."""
     failing = [s for s in sources if s.failing_since is not None]
     waiting = [s for s in sources if s.failing_since is None and s.last_success_at is None]
     healthy = [s for s in sources if s.failing_since is None and s.last_success_at is not None]
     lines: list[str] = []
-    for group, icon, label in (
-        (failing, "🔴", "failing"),
-        (waiting, "⚪", "not fetched yet"),
-        (healthy, "🟢", "ok"),
-    ):
+    groups: tuple[tuple[list[SourceState], str, catalogue.PluralKey], ...] = (
+        (failing, "🔴", "sources_failing"),
+        (waiting, "⚪", "sources_waiting"),
+        (healthy, "🟢", "sources_ok"),
+    )
+    for group, icon, key in groups:
         if len(group) > DETAILED_SOURCES:
-            lines.append(f"{icon} {summary(len(group), label, [s.name for s in group])}")
+            names = [s.name for s in group]
+            lines.append(f"{icon} {summary(len(group), key, names, language)}")
         else:
-            lines.extend(_source_line(state, now) for state in group)
+            lines.extend(_source_line(state, now, language) for state in group)
     return lines
 
 
-def summary(count: int, label: str, names: list[str]) -> str:
+def summary(
+    count: int,
+    key: catalogue.PluralKey,
+    names: list[str],
+    language: str = catalogue.DEFAULT_LANGUAGE,
+) -> str:
     """One HTML line: "12 sources failing: a, b, c … and 9 more", names up to SUMMARY_UNITS."""
     shown: list[str] = []
     size = 0
@@ -112,20 +146,25 @@ def summary(count: int, label: str, names: list[str]) -> str:
             break
         shown.append(short)
     rest = count - len(shown)
-    more = f" … and {rest} more" if rest else ""
-    return f"<b>{count} sources {label}</b>: {esc(', '.join(shown))}{more}"
+    more = catalogue.plural("sources_more", language, rest, mark=False) if rest else ""
+    group = catalogue.plural(key, language, count, mark=False)
+    separator = "، " if catalogue.is_rtl(language) else ", "
+    return catalogue.text(
+        "sources_summary", language, group=group, names=esc(separator.join(shown)), more=more
+    )
 
 
 def _short(text: str, units: int) -> str:
     return truncate(single_line(text), units)
 
 
-def _source_line(state: SourceState, now: datetime) -> str:
+def _source_line(state: SourceState, now: datetime, language: str) -> str:
     name = esc(_short(state.name, NAME_UNITS))
     if state.failing_since is not None:
-        since = ago((now - state.failing_since).total_seconds())
+        since = ago((now - state.failing_since).total_seconds(), language)
         error = esc(_short(state.last_error or "", ERROR_UNITS))
-        return f"🔴 {name}: failing for {since} ({error})"
+        return catalogue.text("source_failing", language, name=name, since=since, error=error)
     if state.last_success_at is None:
-        return f"⚪ {name}: not fetched yet"
-    return f"🟢 {name}: ok, {ago((now - state.last_success_at).total_seconds())} ago"
+        return catalogue.text("source_waiting", language, name=name)
+    since = ago((now - state.last_success_at).total_seconds(), language)
+    return catalogue.text("source_ok", language, name=name, ago=since)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+from bot import catalogue
 from bot.clock import Clock
 from bot.notify import AdminNotifier
 from bot.rendering.text import escape_html
@@ -56,12 +57,16 @@ class Quarantine:
         unreported = await ArticleProblemRepository(self._db.conn).unreported()
         if not unreported:
             return
-        lines = [
-            f"⚠️ <b>{len(unreported)} article(s) set aside</b>: the site's row cannot be used. "
-            "The others are posted as usual; a row the site fixes is posted by itself."
-        ]
-        lines += [f"• article {n}: {escape_html(reason)}" for n, reason in unreported]
-        if await self._notifier.send("\n".join(lines)):
+
+        def compose(language: str) -> str:
+            lines = [catalogue.plural("set_aside", language, len(unreported))]
+            lines += [
+                catalogue.text("set_aside_line", language, id=n, reason=escape_html(reason))
+                for n, reason in unreported
+            ]
+            return "\n".join(lines)
+
+        if await self._notifier.send(compose):
             async with self._db.transaction() as conn:
                 await ArticleProblemRepository(conn).mark_reported(
                     [n for n, _ in unreported], now=self._clock()

@@ -14,6 +14,7 @@ import logging
 import random
 from datetime import timedelta
 
+from bot import catalogue
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Article, DeliveryState
@@ -32,7 +33,6 @@ INLINE_RETRIES = 4
 BACKOFF_MAX_SECONDS = 300.0
 PAUSED_KEY = "publishing.paused_reason"
 CHANNEL_KEY = "publishing.channel_id"
-BREAKING_LABELS = {"ar": "🔴 عاجل"}
 
 
 def backoff(attempt: int, base: float) -> float:
@@ -87,7 +87,7 @@ class ArticleSender:
     def render(self, article: Article, *, breaking: bool = False) -> RenderedPost:
         """The channel post for an article, in the site's zone and language."""
         site = self._settings.site
-        label = BREAKING_LABELS.get(site.language.split("-")[0], "🔴 BREAKING")
+        label = catalogue.unmarked("breaking_label", catalogue.pick_language(site.language))
         return render_post(article, tz=site.tz, breaking=breaking, breaking_label=label)
 
     # --- one send --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from telegram import Bot
 
+from bot import catalogue
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Article, Delivery
@@ -89,7 +90,7 @@ class PublishingService:
         async with self._db.transaction() as conn:
             await DeliveryRepository(conn).interrupted_to_uncertain(now=self._clock())
         # Also repeats alerts that a crash or a refused message kept from the editors.
-        await self._uncertain.report_unreported("the bot stopped while sending it")
+        await self._uncertain.report_unreported("uncertain_stopped")
 
     def kick(self) -> None:
         """Start a pass in the background unless one is running (the JobQueue calls this)."""
@@ -187,7 +188,7 @@ class PublishingService:
         report.posted.append(article.id)
         if was_paused:
             await self._articles.set_paused(None)
-            await self._notifier.send("✅ Publishing resumed: the channel accepts posts again.")
+            await self._notifier.send(lambda language: catalogue.text("notice_resumed", language))
         return True
 
     async def publish_now(self, article_id: int, *, breaking: bool = True) -> SentPost:
@@ -220,7 +221,7 @@ class PublishingService:
                     await DeliveryRepository(conn).mark_uncertain(
                         article_id, error=str(exc), now=self._clock()
                     )
-                await self._uncertain.report(article_id, "Telegram did not answer in time")
+                await self._uncertain.report(article_id, "uncertain_timeout")
             elif breaking:
                 # A failed push must not go out later, silently, as a routine post: the editor
                 # who pushed it sees the error and decides (/retry).
@@ -252,7 +253,7 @@ class PublishingService:
             async with self._db.transaction() as conn:
                 await DeliveryRepository(conn).mark_uncertain(article.id, error=error, now=now)
             report.uncertain.append(article.id)
-            await self._uncertain.report(article.id, "Telegram did not answer in time")
+            await self._uncertain.report(article.id, "uncertain_timeout")
             return True
         if kind is FailureKind.CHANNEL_LOST:
             await self._requeue(article.id, report)
@@ -260,9 +261,9 @@ class PublishingService:
                 await self._articles.set_paused(error)
                 channel = escape_html(str(await self.chat_id()))
                 await self._notifier.send(
-                    f"⛔ <b>Publishing paused</b>: the bot cannot post to {channel} "
-                    f"({escape_html(error)}).\nMake the bot an admin of the channel with the "
-                    "right to post; I keep trying and resume by myself. Nothing is lost."
+                    lambda language: catalogue.text(
+                        "notice_channel_lost", language, channel=channel, error=escape_html(error)
+                    )
                 )
             return False
         attempts = delivery.attempts + 1
@@ -280,7 +281,7 @@ class PublishingService:
         # A transient failure that outlived the inline retries: the channel is down, stop here.
         return kind is FailureKind.PERMANENT
 
-    async def report_uncertain(self, article_id: int, why: str) -> None:
+    async def report_uncertain(self, article_id: int, why: catalogue.EditorKey) -> None:
         """Tell the editors a post may or may not exist (also for the breaking photo path)."""
         await self._uncertain.report(article_id, why)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import catalogue
 from bot.callbacks import UncertainDecision
 from bot.clock import Clock
 from bot.domain import DeliveryState
@@ -28,34 +29,55 @@ class UncertainPosts:
         self._notifier = notifier
         self._clock = clock
 
-    async def report(self, article_id: int, why: str) -> None:
+    async def report(self, article_id: int, why: catalogue.EditorKey) -> None:
         """Tell the editors, with buttons to decide; remember that they were told."""
         try:
             stored = await ArticleRepository(self._db.conn).get(article_id)
         except UnreadableArticleError:
             stored = None  # the site broke the row meanwhile: the alert still goes out
-        title = escape_html(stored.title if stored else f"article {article_id}")
-        again = UncertainDecision(post_again=True, article_id=article_id).data
-        done = UncertainDecision(post_again=False, article_id=article_id).data
-        markup = InlineKeyboardMarkup(
-            [
+
+        def compose(language: str) -> str:
+            title = (
+                escape_html(stored.title)
+                if stored
+                else catalogue.phrase("uncertain_untitled", language, id=article_id)
+            )
+            reason = catalogue.phrase(
+                why,
+                language,
+            )
+            return catalogue.text(
+                "notice_uncertain", language, why=reason, title=title, id=article_id
+            )
+
+        def markup(language: str) -> InlineKeyboardMarkup:
+            again = catalogue.text("button_uncertain_again", language)
+            done = catalogue.text("button_uncertain_done", language)
+            return InlineKeyboardMarkup(
                 [
-                    InlineKeyboardButton("Post again", callback_data=again),
-                    InlineKeyboardButton("It is posted", callback_data=done),
+                    [
+                        InlineKeyboardButton(
+                            again,
+                            callback_data=UncertainDecision(
+                                post_again=True, article_id=article_id
+                            ).data,
+                        ),
+                        InlineKeyboardButton(
+                            done,
+                            callback_data=UncertainDecision(
+                                post_again=False, article_id=article_id
+                            ).data,
+                        ),
+                    ]
                 ]
-            ]
-        )
-        told = await self._notifier.send(
-            f"⚠️ <b>Not sure this reached the channel</b> ({escape_html(why)}):\n<b>{title}</b> "
-            f"(article {article_id}).\nCheck the channel, then choose. I will not repost it "
-            "on my own.",
-            markup=markup,
-        )
+            )
+
+        told = await self._notifier.send(compose, markup=markup)
         if told:
             async with self._db.transaction() as conn:
                 await DeliveryRepository(conn).mark_reported(article_id, now=self._clock())
 
-    async def report_unreported(self, why: str) -> None:
+    async def report_unreported(self, why: catalogue.EditorKey) -> None:
         """Repeat alerts that a crash or a refused message kept from the editors."""
         for article_id in await DeliveryRepository(self._db.conn).unreported_uncertain():
             await self.report(article_id, why)

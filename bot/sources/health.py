@@ -13,6 +13,8 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot import catalogue
+from bot.catalogue import Compose
 from bot.domain import SourceState
 
 MAX_BACKOFF = timedelta(hours=6)
@@ -68,21 +70,39 @@ def after_failure(
     )
 
 
-def failure_alert(state: SourceState, *, now: datetime, alert_after: timedelta) -> str | None:
-    """The admin message due for a failing source, if one is due now (only once per outage)."""
+def failure_alert(state: SourceState, *, now: datetime, alert_after: timedelta) -> Compose | None:
+    """The admin message due for a failing source, if one is due now (only once per outage).
+
+    Plain text, in each editor's language: a function of the language.
+    """
     if state.alerted or state.failing_since is None or now - state.failing_since < alert_after:
         return None
     minutes = int((now - state.failing_since).total_seconds() // 60)
-    return (
-        f"Source {state.name} has been failing for {minutes} min "
-        f"({state.consecutive_failures} attempts). Last error: {state.last_error}"
-    )
+
+    def compose(language: str) -> str:
+        return catalogue.text(
+            "source_down",
+            language,
+            name=state.name,
+            minutes=catalogue.plural("duration_minutes", language, minutes, mark=False),
+            attempts=catalogue.plural(
+                "attempts", language, state.consecutive_failures, mark=False
+            ),
+            error=state.last_error,
+        )
+
+    return compose
 
 
-def recovery_notice(before: SourceState, *, now: datetime) -> str | None:
+def recovery_notice(before: SourceState, *, now: datetime) -> Compose | None:
     """The admin message due when a source we alerted about works again."""
     if not before.alerted:
         return None
     since = before.failing_since or now
     minutes = int((now - since).total_seconds() // 60)
-    return f"Source {before.name} works again after {minutes} min of failures."
+
+    def compose(language: str) -> str:
+        spent = catalogue.plural("duration_minutes", language, minutes, mark=False)
+        return catalogue.text("source_back", language, name=before.name, minutes=spent)
+
+    return compose

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.catalogue import DEFAULT_LANGUAGE, Compose
 from bot.config import Settings, SourceSettings
 from bot.domain import SourceState, UpsertOutcome
 from bot.domain.errors import IngestError
@@ -43,7 +44,8 @@ from storage.sources import SourceStateRepository
 
 logger = logging.getLogger(__name__)
 
-Notify = Callable[[str], Awaitable[None]]
+# Tells the editors a plain-text message, written per language (`bot.notify.Compose`).
+Notify = Callable[[Compose], Awaitable[None]]
 DEFAULT_CONCURRENCY = 4
 
 
@@ -283,12 +285,12 @@ class SourceService:
             await SourceStateRepository(conn).save(failed)
         return report
 
-    async def _tell(self, message: str) -> bool:
+    async def _tell(self, message: Compose) -> bool:
         if self._notify is None:
             return False  # no bot here (the CLI): leave the alert for the running bot to send
         try:
             await self._notify(message)
         except Exception:
-            logger.exception("could not notify the admins: %s", message)
+            logger.exception("could not notify the admins: %s", message(DEFAULT_LANGUAGE))
             return False
         return True

@@ -49,6 +49,20 @@ class UserService:
                 return chosen
         return catalogue.pick_language(language_code)
 
+    async def known_language(self, user_id: int, fallback: str) -> str:
+        """The language of someone we did not just hear from (an editor told of a problem).
+
+        Their /language choice, else the Telegram language they were last seen with, else
+        `fallback` (the site's language) for someone never seen.
+        """
+        chosen = self._overrides.get(user_id)
+        if chosen is not None:
+            return chosen
+        record = await UserRepository(self._db.conn).get(user_id)
+        if record is not None and record.language_code:
+            return catalogue.pick_language(record.language_code)
+        return catalogue.pick_language(fallback)
+
     def seen(self, user_id: int, language_code: str | None, *, private: bool) -> None:
         """Note that the user did something (written later, with the next batch)."""
         self._writer.seen(Sighting(user_id, language_code, self._clock(), private))

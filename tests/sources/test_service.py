@@ -60,8 +60,8 @@ class Desk:
             db, settings, fetcher, clock=self.clock, notify_admins=self.notify, rng=rng
         )
 
-    async def notify(self, message: str) -> None:
-        self.notices.append(message)
+    async def notify(self, message: Callable[[str], str]) -> None:
+        self.notices.append(message("en"))
 
     async def delivery(self, guid: str) -> str | None:
         article = await ArticleRepository(self.db.conn).get_by_guid(guid)

@@ -1,20 +1,14 @@
-"""Every sentence a user reads, in every language newsdesk speaks.
+"""The subscribers' texts in English and Arabic: /start, /help, the lists, toasts, menus.
 
-Texts are Telegram HTML (the parse mode is set once, in the app's `Defaults`); placeholders are
-filled with already-escaped values by the caller. Keys starting with `toast_` or `cmd_` are shown
-as plain text (callback toasts, command menus), so they hold no markup. English is the fallback
-for any language we do not have, and a test fails if a key or a placeholder exists in one
-language but not another.
+Keys starting with `toast_`, `cmd_`, `nav_` or `alerts_button_` are plain text (callback
+toasts, command menus, buttons), so they hold no markup; the rest is Telegram HTML.
 """
 
 from __future__ import annotations
 
-DEFAULT_LANGUAGE = "en"
+from bot.catalogue.keys import ReaderKey
 
-# Each language named in itself, for the /language buttons.
-LANGUAGE_NAMES = {"en": "English", "ar": "العربية"}
-
-_EN: dict[str, str] = {
+EN: dict[ReaderKey, str] = {
     "start": (
         "👋 This is the <b>{site}</b> news bot.\n\n"
         "Every new story appears in our channel. Press ⭐ under any post there to save it "
@@ -101,7 +95,7 @@ _EN: dict[str, str] = {
     "cmd_audit": "Recent editor actions",
 }
 
-_AR: dict[str, str] = {
+AR: dict[ReaderKey, str] = {
     "start": (
         "👋 هذا بوت أخبار <b>{site}</b>.\n\n"
         "تظهر كل الأخبار الجديدة في قناتنا. اضغط ⭐ تحت أي منشور هناك لحفظه لوقت لاحق، "
@@ -183,34 +177,3 @@ _AR: dict[str, str] = {
     "cmd_skip": "عدم نشر مقال",
     "cmd_audit": "آخر إجراءات المحررين",
 }
-
-MESSAGES: dict[str, dict[str, str]] = {"en": _EN, "ar": _AR}
-
-# Right-to-left languages get a right-to-left mark before each line that starts with a neutral
-# or left-to-right token (a command, an emoji), so clients lay the message out right-to-left.
-_RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
-_RLM = "\u200f"
-
-
-def pick_language(code: str | None) -> str:
-    """The catalogue language for a Telegram `language_code` such as 'ar-EG'."""
-    if code:
-        base = code.split("-", 1)[0].lower()
-        if base in MESSAGES:
-            return base
-    return DEFAULT_LANGUAGE
-
-
-def is_rtl(language: str) -> bool:
-    """Whether replies in this catalogue language read right to left."""
-    return language in _RTL_LANGUAGES
-
-
-def text(key: str, language: str, **values: str) -> str:
-    """The message `key` in `language` (falling back to English), with placeholders filled."""
-    table = MESSAGES.get(language, MESSAGES[DEFAULT_LANGUAGE])
-    template = table.get(key) or MESSAGES[DEFAULT_LANGUAGE][key]
-    message = template.format(**values)
-    if language in _RTL_LANGUAGES:
-        message = "\n".join(_RLM + line if line else line for line in message.split("\n"))
-    return message
