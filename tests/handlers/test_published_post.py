@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import ArticleDraft
-from tests.support import CHANNEL_ID
+from bot.domain import ArticleDraft, DeliveryState
+from storage.deliveries import DeliveryRepository
+from tests.support import CHANNEL_ID, wait_until
 
 from .conftest import Bot
 
@@ -34,6 +35,15 @@ async def test_press_under_a_published_post(bot: Bot) -> None:
     button = post.params["reply_markup"]["inline_keyboard"][0][0]
     assert button["callback_data"] == f"fav:{stored.article.id}"
 
+    # The fake answers before the publisher commits "posted": wait for the store, as a reader's
+    # press always comes after the post is recorded.
+    deliveries = DeliveryRepository(bot.app.bot_data.services.db.conn)
+
+    async def posted() -> bool:
+        delivery = await deliveries.get(stored.article.id)
+        return delivery is not None and delivery.state is DeliveryState.POSTED
+
+    await wait_until(posted, what="the post recorded as posted")
     reader = bot.fake.user(1400)
     message_id = post.result_or_error["message_id"]
     saved = await bot.press(reader, message_id, button["callback_data"])
