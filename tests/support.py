@@ -21,6 +21,17 @@ from bot.desk import AdminServices
 from sandbox.fakeapi import FakeTelegram, FakeUser, RecordedCall
 
 TOKEN = "123456:TEST-token-not-real"
+
+
+def token_shaped(bot_id: int, fill: str) -> str:
+    """A token of Telegram's real shape (10 digits, 35 characters) made at run time from an
+    obvious filler, so the repository never holds a string that passes for a real token."""
+    return f"{bot_id}:AA{fill * 33}"[: len(str(bot_id)) + 36]
+
+
+# The configured token of the redaction tests, and another token-shaped string that is not it.
+REALISTIC_TOKEN = token_shaped(7712345678, "x")
+OTHER_TOKEN = token_shaped(5550001112, "q")
 CHANNEL = "@example_news"
 CHANNEL_ID = -1001234567890
 CHANNEL_TITLE = "Example News"

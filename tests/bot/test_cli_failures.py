@@ -25,9 +25,9 @@ import pytest
 from sandbox.fakeapi import FakeTelegram
 from tests import processes
 from tests.processes import CHANNEL, newsdesk
-from tests.support import CHANNEL_ID
+from tests.support import CHANNEL_ID, OTHER_TOKEN, REALISTIC_TOKEN, token_shaped
 
-TOKEN = "7712345678:AAHx9kQ2mZpL0vR3tYw8sN5bC1dE6fG7hJk"  # realistic: 10 digits, 35 characters
+TOKEN = REALISTIC_TOKEN
 SECRET = TOKEN.split(":", 1)[1]
 TOKEN_REJECTED = "Telegram rejected the bot token — check telegram.token or $NEWSDESK_TOKEN"
 
@@ -121,7 +121,7 @@ class SilentServer:
 @pytest.fixture
 def rejecting() -> Iterator[FakeTelegram]:
     """The fake Bot API, accepting only another bot's token: ours is rejected (401)."""
-    api = FakeTelegram(token="1111111111:ZZZz9zZ9zZ9zZ9zZ9zZ9zZ9zZ9zZ9zZ9zZ9").start()
+    api = FakeTelegram(token=token_shaped(1111111111, "z")).start()
     yield api
     api.stop()
 
@@ -295,7 +295,7 @@ async def test_full_disk_is_one_line_exit_2_and_the_store_untouched(
 async def test_token_shaped_text_never_reaches_stdout_or_the_logs(tmp_path: Path) -> None:
     # A feed URL carrying another bot's token (a site's webhook relay, say): the failing
     # fetch's report line and the DEBUG logs name the source, never the token.
-    other = "5550001112:BBQz1yX2wV3uT4sR5qP6oN7mL8kJ9iH0gFe"
+    other = OTHER_TOKEN
     path = config(tmp_path, closed_port_url())
     feed = f"{closed_port_url().removesuffix('/bot')}/feed.xml?relay={other}"
     path.write_text(

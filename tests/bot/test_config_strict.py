@@ -11,10 +11,10 @@ import pytest
 
 from bot.cli import main
 from bot.config import NEVER_ADMINS
+from tests.support import OTHER_TOKEN, REALISTIC_TOKEN
 
-TOKEN = "7712345678:AAHx9kQ2mZpL0vR3tYw8sN5bC1dE6fG7hJk"  # realistic shape: 10 digits, 35 chars
+TOKEN = REALISTIC_TOKEN
 SECRET = TOKEN.split(":", 1)[1]
-OTHER_TOKEN = "5550001112:BBQz1yX2wV3uT4sR5qP6oN7mL8kJ9iH0gFe"  # token-shaped, not the configured
 GOOD = f"""
 [telegram]
 token = "{TOKEN}"

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from bot.logs import setup_logging
+from tests.support import OTHER_TOKEN
 
 CONFIGURED = "123456:TEST-token-not-real"  # short: only known because it is configured
-OTHER = "5550001112:BBQz1yX2wV3uT4sR5qP6oN7mL8kJ9iH0gFe"  # token-shaped, not configured
+OTHER = OTHER_TOKEN
 
 
 @pytest.fixture
