@@ -9,7 +9,6 @@ that repeats on every update is one message, not a flood; the message stays unde
 from __future__ import annotations
 
 import logging
-import re
 import time
 import traceback
 from collections.abc import Callable
@@ -19,13 +18,13 @@ from telegram import Update
 
 from bot import catalogue
 from bot.notify import AdminNotifier
+from bot.redaction import redact
 from bot.rendering.text import escape_html
 
 logger = logging.getLogger(__name__)
 
 EVERY_SECONDS = 600.0
 MAX_MESSAGE = 4000  # under Telegram's 4096, after escaping
-_TOKEN = re.compile(r"\b\d{5,20}:[A-Za-z0-9_-]{30,}")
 _OURS = ("bot", "handlers", "storage")
 
 
@@ -68,10 +67,8 @@ class ErrorReporter:
         self._last: dict[str, float] = {}
 
     def redact(self, text: str) -> str:
-        """Remove the token, ours and anything shaped like one."""
-        if self._secret:
-            text = text.replace(self._secret, "<token>")
-        return _TOKEN.sub("<token>", text)
+        """Remove the token, ours and anything shaped like one (the CLI's and logs' rule)."""
+        return redact(text, (self._secret,))
 
     async def report(self, update: object, error: BaseException) -> bool:
         """Tell the admins unless this kind was reported in the last 10 minutes."""
