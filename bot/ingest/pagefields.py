@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from bot.ingest import links
 from bot.ingest.normalise import absolute_url
 from bot.ingest.pagemeta import Image, PageMeta
+from bot.ingest.titles import strip_site_name
 
 # A site's name is set off from the headline by one of these ("ㅣ" is the Hangul letter
 # Korean sites use as a bar, "：" the full-width colon of Japanese ones).
@@ -63,17 +64,11 @@ def site_names(meta: PageMeta, page_title: str) -> list[str]:
 
 def strip_site(text: str, names: list[str]) -> str:
     """`text` without a site name set off by a separator at its end (or its start)."""
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(names, key=len, reverse=True):
-            escaped = re.escape(name)
-            seps = re.escape(SEPARATORS)
-            for pattern in (rf"\s*[{seps}]\s*{escaped}\s*$", rf"^\s*{escaped}\s*[{seps}]\s*"):
-                stripped = re.sub(pattern, "", text, flags=re.IGNORECASE)
-                if stripped != text and stripped.strip():
-                    text, changed = stripped, True
-    return text.strip()
+    while True:
+        stripped = strip_site_name(text, names)
+        if stripped == text:
+            return text.strip()
+        text = stripped
 
 
 def choose_title(meta: PageMeta, extracted: str, names: list[str], source: str) -> str:
