@@ -1,8 +1,10 @@
 """HTTP plumbing: a stdlib threaded server speaking keep-alive HTTP/1.1 on a loopback port.
 
 The server runs in its own thread so it keeps answering while a test's event loop is busy or
-blocked, and it owns nothing but sockets: every decision is the dispatcher's. Two details
-matter for tests: the request line contains the bot token, so logging is redacted, and
+blocked; that is why it stays on the standard library's threaded server rather than aiohttp.web
+(the project's HTTP library, which the demo page uses), whose server lives in an event loop and
+would stop answering with it. It owns nothing but sockets: every decision is the dispatcher's.
+Two details matter for tests: the request line contains the bot token, so logging is redacted, and
 ``stop()`` must not hang on idle keep-alive connections or held answers, so open connections
 are tracked and shut down and every wait observes the ``stopping`` event. Requests from web
 pages (a wrong Host, an Origin, browser fetch metadata) are refused first: see ``guard``.
