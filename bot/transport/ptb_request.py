@@ -8,7 +8,9 @@ waiters in a queue and wakes one per freed connection, so a queue costs nothing 
 
 python-telegram-bot takes any `BaseRequest`; this one keeps PTB's contract (status and body
 bytes back, `TimedOut` / `NetworkError` for transport failures) and sends parameters as JSON, or
-as multipart form data when a file is uploaded, as the Bot API accepts both.
+as multipart form data when a file is uploaded, as the Bot API accepts both. Each transport
+failure carries, as its cause, whether the request may have reached Telegram (`MaybeSentError`)
+or surely did not (`NotSentError`): the publisher's exactly-once rests on that distinction.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.domain.errors import MaybeSentError, NotSentError
 
 _JSON = {"Content-Type": "application/json"}
 
@@ -91,11 +95,12 @@ class AiohttpRequest(BaseRequest):
                 )
             async with response:
                 return response.status, await response.read()
-        except TimeoutError as error:
-            raise TimedOut from error
-        except aiohttp.ClientError as error:
-            # The class name helps when the message is empty (a reset connection).
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
+            # Never connected: nothing reached Telegram, trying again is safe.
+            raise _transport_error(error) from NotSentError(_name(error))
+        except (TimeoutError, aiohttp.ClientError) as error:
+            # Written, with no complete answer: Telegram may have acted on it.
+            raise _transport_error(error) from MaybeSentError(_name(error))
 
     def _timeouts(
         self,
@@ -117,6 +122,18 @@ class AiohttpRequest(BaseRequest):
             sock_connect=self._timeout if isinstance(connect, DefaultValue) else connect,
             sock_read=read_s,
         )
+
+
+def _name(error: BaseException) -> str:
+    """The class name helps when the message is empty (a reset connection)."""
+    return f"aiohttp.{type(error).__name__}: {error}".rstrip(": ")
+
+
+def _transport_error(error: BaseException) -> NetworkError:
+    """python-telegram-bot's kind; the cause (`NotSentError` / `MaybeSentError`) says which."""
+    if isinstance(error, TimeoutError):
+        return TimedOut(_name(error))
+    return NetworkError(_name(error))
 
 
 def _form(request_data: RequestData) -> aiohttp.FormData:
