@@ -24,6 +24,8 @@ from typing import Any
 
 import aiohttp
 
+from bot.transport.proxy import proxy_for
+
 logger = logging.getLogger(__name__)
 
 RawUpdate = dict[str, Any]
@@ -46,6 +48,7 @@ class UpdatePoller:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._url = f"{api_url}/getUpdates"
+        self._proxy = proxy_for(api_url)
         self._deliver = deliver
         self._allowed = list(allowed_updates)
         self._poll_timeout = poll_timeout
@@ -60,9 +63,7 @@ class UpdatePoller:
 
     async def start(self) -> None:
         # Connections are not shared with anything else: a long poll holds its one for seconds.
-        self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=2), trust_env=True
-        )
+        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=2))
         self._task = asyncio.create_task(self._loop(), name="getUpdates")
 
     async def stop(self) -> None:
@@ -134,7 +135,11 @@ class UpdatePoller:
             body["offset"] = self._offset
         limit_s = aiohttp.ClientTimeout(total=wait + 10)
         async with self._session.post(
-            self._url, data=json.dumps(body).encode(), headers=_JSON, timeout=limit_s
+            self._url,
+            data=json.dumps(body).encode(),
+            headers=_JSON,
+            timeout=limit_s,
+            proxy=self._proxy,
         ) as response:
             answer = json.loads(await response.read())
             return response.status, answer if isinstance(answer, dict) else {}

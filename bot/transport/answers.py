@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
+from bot.transport.proxy import proxy_for
+
 logger = logging.getLogger("bot.intake")
 
 ANSWER_DEADLINE_SECONDS = 5.0
@@ -78,6 +80,7 @@ class AnswerLane:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._url = f"{api_url}/answerCallbackQuery"
+        self._proxy = proxy_for(api_url)
         self._in_flight = in_flight
         self._max_queued = max_queued
         self._timeout = aiohttp.ClientTimeout(total=timeout)
@@ -98,7 +101,6 @@ class AnswerLane:
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self._in_flight),
             timeout=self._timeout,
-            trust_env=True,
             skip_auto_headers=("User-Agent",),
         )
         self._workers = [asyncio.create_task(self._work()) for _ in range(self._in_flight)]
@@ -172,7 +174,9 @@ class AnswerLane:
     async def _send(self, item: _Answer) -> None:
         assert self._session is not None
         try:
-            async with self._session.post(self._url, data=item.body, headers=_JSON) as response:
+            async with self._session.post(
+                self._url, data=item.body, headers=_JSON, proxy=self._proxy
+            ) as response:
                 if response.status == 200:
                     self.counts.answered += 1
                     return

@@ -22,6 +22,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.domain.errors import MaybeSentError, NotSentError
+from bot.transport.proxy import proxy_for
 
 _JSON = {"Content-Type": "application/json"}
 
@@ -40,6 +41,7 @@ class AiohttpRequest(BaseRequest):
         self._timeout = timeout
         self._media_timeout = max(media_write_timeout, timeout)
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}  # per API host, looked up once
         # One timeout object per kind, not one per request: building them shows in profiles.
         self._default = aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout)
 
@@ -52,9 +54,6 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300),
                 headers={"User-Agent": self.USER_AGENT},
-                # Proxies from the environment, as httpx did for python-telegram-bot.
-                trust_env=True,
-                auto_decompress=True,
             )
 
     async def shutdown(self) -> None:
@@ -83,15 +82,22 @@ class AiohttpRequest(BaseRequest):
             files=request_data is not None and request_data.contains_files,
         )
         try:
+            # Proxies from the environment, as httpx did for python-telegram-bot.
+            proxy = self._proxies.setdefault(url.partition("/bot")[0], proxy_for(url))
             if request_data is None:
-                response = await session.request(method, url, timeout=timeout)
+                response = await session.request(method, url, timeout=timeout, proxy=proxy)
             elif request_data.contains_files:
                 response = await session.request(
-                    method, url, data=_form(request_data), timeout=timeout
+                    method, url, data=_form(request_data), timeout=timeout, proxy=proxy
                 )
             else:
                 response = await session.request(
-                    method, url, data=request_data.json_payload, headers=_JSON, timeout=timeout
+                    method,
+                    url,
+                    data=request_data.json_payload,
+                    headers=_JSON,
+                    timeout=timeout,
+                    proxy=proxy,
                 )
             async with response:
                 return response.status, await response.read()
