@@ -1,11 +1,15 @@
 """Throughput of the subscriber handlers with the store versus the same handlers without it.
 
-20,000 updates — ⭐ presses from 5,000 users, /latest and /favorites — go through the real
+20,000 updates — /latest and /favorites from 5,000 users — go through the real
 `Application` (its Defaults, rate limiter and concurrency) with an in-memory request object, so
 no sockets are involved. The "store" variant runs the real handlers on a real SQLite file; the
 "bare" variant runs handlers that render the same views and make the same Bot API calls from
 in-memory data. Each variant runs in its own process (clean peak memory); the ratio store/bare
 is the figure that matters (target ≥ 0.8: the store is not the bottleneck).
+
+⭐ presses no longer go through python-telegram-bot's handlers (`bot.serving.Intake` answers
+them from the raw update through the answer lane, over real HTTP); `bench/burst.py` measures
+them, with their store, against a bare aiogram bot.
 
     .venv/bin/python bench/updates.py [--updates 20000] [--rounds 2]
 
@@ -28,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
+from telegram.ext import CommandHandler, TypeHandler
 from telegram.request import BaseRequest, RequestData
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +51,6 @@ from handlers.fallback import GATE_GROUP  # noqa: E402
 from storage.articles import to_db_time  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
-CHANNEL_ID = -1001234567890
 BOT = {"id": 123456, "is_bot": True, "first_name": "Newsdesk", "username": "newsdesk_bot"}
 ARTICLES = 200
 USERS = 5_000
@@ -94,37 +97,23 @@ class InMemoryRequest(BaseRequest):
 
 
 def make_updates(count: int, seed: int = 7) -> list[dict[str, Any]]:
-    """⭐ presses (70%), /latest (15%), /favorites (15%) from USERS users, in random order."""
+    """/latest (50%) and /favorites (50%) from USERS users, in random order."""
     rng = random.Random(seed)
     updates: list[dict[str, Any]] = []
-    channel = {"id": CHANNEL_ID, "type": "channel", "title": "Example", "username": "example_news"}
     for update_id in range(1, count + 1):
         user = {"id": 100_000 + rng.randrange(USERS), "is_bot": False, "first_name": "U"}
         user["language_code"] = rng.choice(["en", "ar"])
-        roll = rng.random()
-        if roll < 0.70:
-            article = rng.randrange(1, ARTICLES + 1)
-            post = {"message_id": article, "date": 0, "chat": channel, "sender_chat": channel}
-            query = {
-                "id": str(update_id),
-                "from": user,
-                "message": post,
-                "chat_instance": "1",
-                "data": f"fav:{article}",
-            }
-            updates.append({"update_id": update_id, "callback_query": query})
-        else:
-            command = "/latest" if roll < 0.85 else "/favorites"
-            chat = {"id": user["id"], "type": "private", "first_name": "U"}
-            message = {
-                "message_id": update_id,
-                "date": int(time.time()),
-                "chat": chat,
-                "from": user,
-                "text": command,
-                "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
-            }
-            updates.append({"update_id": update_id, "message": message})
+        command = "/latest" if rng.random() < 0.5 else "/favorites"
+        chat = {"id": user["id"], "type": "private", "first_name": "U"}
+        message = {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            "text": command,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+        }
+        updates.append({"update_id": update_id, "message": message})
     return updates
 
 
@@ -154,12 +143,6 @@ def bare_handlers(guard: FloodGuard) -> list[Any]:
         if update.effective_user is not None:
             guard.check(update.effective_user.id)
 
-    async def press(update: Update, context: Context) -> None:
-        assert update.callback_query is not None
-        await update.callback_query.answer(
-            "Saved to your favorites — open @newsdesk_bot to see them"
-        )
-
     async def listing(update: Update, context: Context) -> None:
         assert update.effective_message is not None
         ctx = views.ListContext("en", UTC, "newsdesk_bot")
@@ -171,7 +154,6 @@ def bare_handlers(guard: FloodGuard) -> list[Any]:
 
     return [
         (TypeHandler(Update, gate), GATE_GROUP),
-        (CallbackQueryHandler(press, block=False), 0),
         (CommandHandler(["latest", "favorites"], listing, block=False), 0),
     ]
 

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -22,6 +22,8 @@ from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
 from bot.domain.errors import LeaseLostError
 from bot.services import heartbeat_seconds, open_services
+from bot.serving import Intake, stop_serving
+from bot.transport.ptb_request import AiohttpRequest
 from handlers.admin import admin_handlers
 from handlers.breaking import breaking_handlers, unpin_tick
 from handlers.errors import report_error
@@ -82,18 +84,14 @@ def build_application(
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
-    if request is None:
-        builder = (
-            builder.connection_pool_size(CONNECTION_POOL)
-            .connect_timeout(timeout)
-            .read_timeout(timeout)
-            .write_timeout(timeout)
-            .pool_timeout(timeout)
-        )
-    else:
-        builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    # aiohttp under python-telegram-bot (bot.transport.ptb_request says why not httpx). No
+    # `Updater`: updates come in through `bot.serving.Intake`.
+    builder = builder.updater(None).request(
+        request or AiohttpRequest(connection_pool_size=CONNECTION_POOL, timeout=timeout)
+    )
+    builder = builder.get_updates_request(
+        get_updates_request or AiohttpRequest(connection_pool_size=1, timeout=timeout)
+    )
     app: NewsdeskApp = builder.build()  # type: ignore[assignment]  # builder loses our generics
 
     # Handler order. Group GATE_GROUP runs before everything: the flood guard and "who was
@@ -206,24 +204,19 @@ async def _poll_sources(context: Context) -> None:
 
 
 @asynccontextmanager
-async def running(app: NewsdeskApp) -> AsyncIterator[NewsdeskApp]:
-    """Run the bot inside an existing event loop (tests, the demo); `run_polling` does the same."""
+async def running(app: NewsdeskApp, *, poll_timeout: int = 1) -> AsyncIterator[NewsdeskApp]:
+    """Run the bot inside an existing event loop (tests, the demo), as `serve_forever` does."""
     await app.initialize()
     try:
         if app.post_init is not None:
             await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=1)
+        intake = Intake(app, poll_timeout=poll_timeout)
+        await intake.start()
         await app.start()
         try:
             yield app
         finally:
-            if app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            if app.post_stop is not None:
-                await app.post_stop(app)
+            await stop_serving(app, intake)
     finally:
         if app.post_shutdown is not None:
             await app.post_shutdown(app)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -33,6 +32,7 @@ from bot.logs import setup_logging
 from bot.redaction import RedactingStream, redact
 from bot.rendering import render_preview_text
 from bot.services import Services, open_services
+from bot.serving import serve_forever
 
 logger = logging.getLogger(__name__)
 EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
@@ -235,20 +235,18 @@ async def _import(settings: Settings, files: list[Path], now: datetime | None) -
 def _run(settings: Settings, _args: argparse.Namespace, _path: Path) -> int:
     app = build_application(settings)
     loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)  # run_polling runs on this loop, where the bot met Telegram
+    asyncio.set_event_loop(loop)  # serve_forever runs on this loop, where the bot met Telegram
     try:
         # Meet Telegram (getMe) ourselves first: a rejected token or a Bot API that cannot be
         # reached is then one classified error, not python-telegram-bot's logged traceback.
         loop.run_until_complete(app.bot.initialize())
     except BaseException:
+        loop.run_until_complete(app.bot.shutdown())  # close the HTTP sessions it opened
         loop.close()
         asyncio.set_event_loop(None)
         raise
     try:
-        app.run_polling(
-            allowed_updates=["message", "callback_query", "my_chat_member", "channel_post"],
-            stop_signals=(signal.SIGINT, signal.SIGTERM),
-        )
+        serve_forever(app)
     except Exception:
         # After a lost lease, whatever failed while stopping (a request timed out during the
         # pause) matters less than the reason to stop.

@@ -1,7 +1,7 @@
-"""⭐ presses under channel posts, and /favorites in private chat with its buttons.
+"""/favorites in private chat with its buttons.
 
-A ⭐ press may come from anyone reading the channel, including people who never started the
-bot: everything needed is in the callback query (the presser's id and language).
+⭐ presses under channel posts are answered in `handlers.presses`, from the raw update, before
+python-telegram-bot sees them (`bot.serving.Intake`).
 """
 
 from __future__ import annotations
@@ -10,28 +10,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import catalogue
-from bot.callbacks import FavoritesPage, RemoveFavorite, SaveFavorite
+from bot.callbacks import FavoritesPage, RemoveFavorite
 from bot.context import Context
-from bot.subscribers import FavoriteOutcome, from_services, views
+from bot.subscribers import from_services, views
 from handlers.news import edit_reply
-
-_TOASTS: dict[FavoriteOutcome, catalogue.Key] = {
-    FavoriteOutcome.SAVED: "toast_saved",
-    FavoriteOutcome.REMOVED: "toast_removed",
-    FavoriteOutcome.UNAVAILABLE: "toast_unavailable",
-}
-
-
-async def save_favorite(update: Update, context: Context) -> None:
-    """⭐: save the article, or remove it if already saved; answer with a toast."""
-    query = update.callback_query
-    pressed = SaveFavorite.parse(query.data) if query is not None else None
-    if query is None or pressed is None:
-        return
-    subscribers = from_services(context.bot_data.services)
-    outcome = await subscribers.favorites.toggle(query.from_user.id, pressed.article_id)
-    language = subscribers.language_of(query.from_user)
-    await query.answer(catalogue.text(_TOASTS[outcome], language, bot=context.bot.username))
 
 
 async def show_favorites(update: Update, context: Context) -> None:
@@ -88,10 +70,7 @@ async def _favorites_page(
 def favorites_handlers() -> list[BaseHandler[Update, Context, None]]:
     """The handlers this feature owns."""
     return [
-        # Not blocking: a press waits for its batch's commit without holding one of the
-        # Application's concurrent-update slots, so presses arriving meanwhile join the batch.
-        CallbackQueryHandler(save_favorite, pattern=SaveFavorite.matches, block=False),
-        # Reads need no order either; not blocking lets them overlap with the batches' commits.
+        # Reads need no order; not blocking lets them overlap with the batches' commits.
         CommandHandler("favorites", show_favorites, filters=filters.ChatType.PRIVATE, block=False),
         CallbackQueryHandler(turn_favorites_page, pattern=FavoritesPage.matches),
         CallbackQueryHandler(remove_favorite, pattern=RemoveFavorite.matches),

@@ -28,6 +28,7 @@ _NAMED = {
     "bot.cli": "entry",
     "bot.__main__": "entry",
     "bot.app": "wiring",
+    "bot.serving": "wiring",
     "bot.services": "services",
     "bot.context": "services",
     "bot.desk": "services",

@@ -61,6 +61,7 @@ from bot.domain.errors import (
     NotSentError,
 )
 from bot.publishing.failures import classify, retry_after_seconds
+from bot.transport.ptb_request import AiohttpRequest
 
 SHARE = 0.97  # the even pace, as a share of max_per_second
 CAP = 0.985  # never more than this share counted in any one second (see RatePacer)
@@ -149,7 +150,7 @@ class AlertSender(Protocol):
 
 def open_sender(bot: Bot, max_connections: int) -> AlertSender:
     """The lean sender when the bot talks plain HTTP(S) with its default transport."""
-    if type(bot.request) is HTTPXRequest and not proxied(bot.base_url):
+    if type(bot.request) in {HTTPXRequest, AiohttpRequest} and not proxied(bot.base_url):
         timeout = bot.request.read_timeout or 10.0
         poster = JsonPoster(
             f"{bot.base_url}/sendMessage", max_connections=max_connections, timeout=timeout

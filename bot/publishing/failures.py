@@ -23,6 +23,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain.deliveries import Failure, FailureKind
+from bot.domain.errors import MaybeSentError
 
 _PHOTO_ERRORS = (
     "wrong file identifier",
@@ -45,8 +46,10 @@ _CHANNEL_LOST = (
     "chat_write_forbidden",
     "channel_private",
 )
-# httpx errors raised after the request may have reached Telegram.
+# Transport errors raised after the request may have reached Telegram: ours (the aiohttp
+# transport says so), and httpx's for a bot given python-telegram-bot's own transport.
 _AFTER_SENDING = (
+    MaybeSentError,
     httpx.ReadTimeout,
     httpx.WriteTimeout,
     httpx.RemoteProtocolError,

@@ -6,15 +6,19 @@ over 127.0.0.1, exactly as an operator starts it. Every wait is a condition with
 
 from __future__ import annotations
 
+import json
 import signal
 import time
 from pathlib import Path
 
 from sandbox.fakeapi import FakeTelegram
+from storage.database import Database
+from storage.favorites import FavoriteRepository
 from tests import processes
 from tests.processes import DEADLINE, TOKEN, newsdesk
 
 SECRET = TOKEN.split(":", 1)[1]
+STORM = 3_000
 
 
 def write_config(tmp_path: Path, fake: FakeTelegram) -> Path:
@@ -78,3 +82,50 @@ async def test_second_run_on_the_same_database_is_refused(
         assert first.proc.returncode is None  # the first bot is untouched and keeps going
         first.proc.send_signal(signal.SIGTERM)
         assert await first.exit_code(within=10) == 0, first.output()
+
+
+async def test_sigterm_in_a_storm_stops_in_time_and_keeps_every_press(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """Presses pour in; SIGTERM; the bot is gone within 10 s and every press it took is stored.
+
+    Presses it never fetched stay with Telegram (here: the fake) for the next start: not lost.
+    """
+    config = processes.write_config(
+        tmp_path, fake.base_url, "enabled = true\ninterval_seconds = 1"
+    )
+    story = tmp_path / "story.jsonl"
+    story.write_text(
+        json.dumps({"guid": "s-1", "url": "https://news.example/s-1", "title": "Dam holds"}),
+        encoding="utf-8",
+    )
+    async with newsdesk(tmp_path, config, "import", str(story), name="import") as setup:
+        assert await setup.exit_code() == 0, setup.output()
+    readers = [fake.user(30_000 + n, f"P{n}", "en") for n in range(STORM)]
+    async with newsdesk(tmp_path, config, "run", name="run") as bot:
+        post = await bot.wait_until(
+            lambda: next((c for c in fake.calls_of("sendMessage") if c.ok), None),
+            "the story's channel post",
+            within=10,
+        )
+        chat, message_id = post.params["chat_id"], post.result_or_error["message_id"]
+        for reader in readers:
+            fake.press_button(reader, chat, message_id, "fav:1")
+        await bot.wait_until(
+            lambda: fake.pending_update_count < STORM // 2 or None, "the bot to take presses"
+        )
+        started = time.monotonic()
+        bot.proc.send_signal(signal.SIGTERM)
+        code = await bot.exit_code(within=10)
+        stopped_in = time.monotonic() - started
+    assert code == 0, bot.output()
+    assert stopped_in < 10
+    taken = STORM - fake.pending_update_count
+    db = await Database.open(tmp_path / "newsdesk.sqlite3")
+    try:
+        favorites = FavoriteRepository(db.conn)
+        saved = [reader.id for reader in readers if await favorites.saved_ids(reader.id) == [1]]
+    finally:
+        await db.close()
+    assert len(saved) == taken  # every press the bot took is stored, none twice
+    assert "press answers: answered=" in bot.output()

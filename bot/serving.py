@@ -1,0 +1,147 @@
+"""Updates in and answers out around one Application: the intake and the process's run loop.
+
+Updates come from our own getUpdates loop (`bot.intake.poller`), not python-telegram-bot's
+`Updater`: each batch is sorted here. ⭐ presses go to the lean press path (`handlers.presses`,
+answered through the deadline-aware `AnswerLane`); everything else becomes an `Update` for
+python-telegram-bot's handlers, editors' updates first. When the handlers fall behind, polling
+waits (Telegram keeps undelivered updates for a day), so the queue in front of them stays bounded
+and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+
+from telegram import Update
+
+from bot.context import NewsdeskApp
+from bot.intake.poller import RawUpdate, UpdatePoller
+from bot.transport.answers import AnswerLane
+from handlers.presses import Press, PressDesk, read_press
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member", "channel_post")
+# Updates waiting for python-telegram-bot's handlers before polling pauses.
+MAX_PENDING_UPDATES = 1_000
+
+
+class Intake:
+    """The poller, the press path and the answer lane of one running bot."""
+
+    def __init__(self, app: NewsdeskApp, *, poll_timeout: int) -> None:
+        self._app = app
+        self._admins: frozenset[int] = frozenset()
+        api_url = app.bot.base_url
+        self.lane = AnswerLane(api_url, timeout=app.bot.request.read_timeout or 10.0)
+        self._presses = PressDesk(lambda: app.bot_data.services, self.lane, app.bot.username)
+        self._poller = UpdatePoller(
+            api_url, self.deliver, allowed_updates=ALLOWED_UPDATES, poll_timeout=poll_timeout
+        )
+
+    async def start(self) -> None:
+        """Start after `post_init`: the services (and the editors' ids) are there then."""
+        self._admins = frozenset(self._app.bot_data.services.settings.telegram.admins)
+        await self.lane.start()
+        await self._poller.start()
+
+    async def stop_polling(self) -> None:
+        """No new updates; the presses in hand reach the store's writer."""
+        await self._poller.stop()
+        await self._presses.drain()
+
+    async def close(self) -> None:
+        """Answer what can still be answered in a moment; drop the rest (saves are stored)."""
+        await self.lane.close()
+
+    async def deliver(self, batch: list[RawUpdate], received_at: float) -> None:
+        """Sort one batch: presses to the lean path, the rest to the handlers, editors first."""
+        presses: list[Press] = []
+        others: list[RawUpdate] = []
+        for raw in batch:
+            press = read_press(raw)
+            if press is None:
+                others.append(raw)
+            else:
+                presses.append(press)
+        others.sort(key=lambda raw: _sender(raw) not in self._admins)
+        queue = self._app.update_queue
+        for raw in others:
+            try:
+                update = Update.de_json(raw, self._app.bot)
+            except Exception:  # a malformed update must not stop the others
+                logger.warning("skipped an unreadable update: %r", raw.get("update_id"))
+                continue
+            queue.put_nowait(update)
+        if presses:
+            self._presses.take(presses, received_at)
+        # python-telegram-bot's queue has no "below N" event to wait for; a short nap is enough.
+        while queue.qsize() > MAX_PENDING_UPDATES:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+
+
+def _sender(raw: RawUpdate) -> int | None:
+    for kind in ("message", "callback_query", "edited_message"):
+        body = raw.get(kind)
+        if isinstance(body, dict):
+            user = body.get("from")
+            if isinstance(user, dict) and isinstance(user.get("id"), int):
+                return int(user["id"])
+    return None
+
+
+def serve_forever(app: NewsdeskApp, *, poll_timeout: int = 10) -> None:
+    """Run until SIGINT/SIGTERM or `app.stop_running()`, as `Application.run_polling` does.
+
+    The loop runs with `run_forever` so that `stop_running` (a lost lease) works as it does
+    under python-telegram-bot's own runner; the steps are those of `bot.app.running`.
+    """
+    loop = asyncio.get_event_loop()
+
+    def _exit() -> None:
+        raise SystemExit(0)
+
+    _on_signals(loop, _exit)
+    intake: Intake | None = None
+    try:
+        loop.run_until_complete(app.initialize())
+        if app.post_init is not None:
+            loop.run_until_complete(app.post_init(app))
+        if app.bot_data.lease_lost is None:
+            intake = Intake(app, poll_timeout=poll_timeout)
+            loop.run_until_complete(intake.start())
+            loop.run_until_complete(app.start())
+            loop.run_forever()
+    except (KeyboardInterrupt, SystemExit):
+        logger.info("stopping")
+    finally:
+        # A second signal must not cut the stop short: presses are still being written.
+        _on_signals(loop, lambda: logger.info("already stopping"))
+        try:
+            loop.run_until_complete(stop_serving(app, intake))
+        finally:
+            if app.post_shutdown is not None:
+                loop.run_until_complete(app.post_shutdown(app))
+            loop.run_until_complete(app.shutdown())
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+
+
+def _on_signals(loop: asyncio.AbstractEventLoop, handler: Callable[[], None]) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, handler)
+
+
+async def stop_serving(app: NewsdeskApp, intake: Intake | None) -> None:
+    """Polling first (no new updates), then the handlers, then the answers still due."""
+    if intake is not None:
+        await intake.stop_polling()
+    if app.running:
+        await app.stop()
+    if intake is not None:
+        await intake.close()
+    if app.post_stop is not None:
+        await app.post_stop(app)

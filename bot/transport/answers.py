@@ -1,0 +1,217 @@
+"""The answer lane: toasts for ⭐ presses, in time or not at all.
+
+Telegram refuses an answer to a callback query some seconds after the press ("query is too old
+and response timeout expired"), and a toast that comes late is worth nothing to the reader, whose
+save is stored either way. So answers wait in a bounded queue with a deadline each; a few workers
+send them, earliest deadline first, and an answer whose deadline has passed
+by the time a worker takes it is dropped, counted, never sent. Under overload the lane therefore
+keeps answering at its full rate the presses that can still be answered, instead of answering a
+growing backlog that Telegram would refuse.
+
+The wire is lean on purpose (JSON bytes in, three fields of the answer read): the lane's
+requests do not pass through python-telegram-bot's `Bot`, which would build and parse objects
+nobody reads (~1 ms of CPU per answer at storm rates). Only `in_flight` requests are ever inside
+aiohttp's pool, so nothing queues there either.
+
+Callback answers are not messages: they do not count against the ~30 messages/s broadcast limit,
+so the lane does not pass through the bot's rate limiter; a 429 still holds the whole lane for its
+`retry_after`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import aiohttp
+
+from bot.transport.proxy import proxy_for
+
+logger = logging.getLogger("bot.intake")
+
+ANSWER_DEADLINE_SECONDS = 5.0
+IN_FLIGHT = 16
+MAX_QUEUED = 20_000
+REPORT_EVERY_SECONDS = 10.0
+_JSON = {"Content-Type": "application/json"}
+_TOO_OLD = "query is too old"
+
+
+@dataclass
+class AnswerCounts:
+    """What became of the answers: logged now, exported as metrics later."""
+
+    answered: int = 0
+    late: int = 0  # sent, and refused by Telegram as too old
+    dropped: int = 0  # past the deadline (or the queue full): never sent on purpose
+    failed: int = 0  # refused for another reason, or the network failed
+
+    def line(self) -> str:
+        return (
+            f"press answers: answered={self.answered} late={self.late} "
+            f"dropped={self.dropped} failed={self.failed}"
+        )
+
+
+@dataclass(order=True)
+class _Answer:
+    deadline: float
+    seq: int
+    body: bytes = field(compare=False)
+
+
+class AnswerLane:
+    """Bounded, prioritised, deadline-aware `answerCallbackQuery` sender."""
+
+    def __init__(
+        self,
+        api_url: str,
+        *,
+        in_flight: int = IN_FLIGHT,
+        max_queued: int = MAX_QUEUED,
+        timeout: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._url = f"{api_url}/answerCallbackQuery"
+        self._proxy = proxy_for(api_url)
+        self._in_flight = in_flight
+        self._max_queued = max_queued
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._clock = clock
+        self._heap: list[_Answer] = []
+        self._seq = itertools.count()
+        self._ready = asyncio.Event()
+        self._idle = asyncio.Event()  # nothing queued and nothing in flight
+        self._busy = 0
+        self._resume_at = 0.0  # a 429 holds the lane until then
+        self._session: aiohttp.ClientSession | None = None
+        self._workers: list[asyncio.Task[None]] = []
+        self._reporter: asyncio.Task[None] | None = None
+        self.counts = AnswerCounts()
+        self._reported = ""
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._in_flight),
+            timeout=self._timeout,
+            skip_auto_headers=("User-Agent",),
+        )
+        self._workers = [asyncio.create_task(self._work()) for _ in range(self._in_flight)]
+        self._reporter = asyncio.create_task(self._report())
+
+    def answer(
+        self,
+        query_id: str,
+        text: str | None = None,
+        *,
+        received_at: float,
+    ) -> None:
+        """Queue an answer due `ANSWER_DEADLINE_SECONDS` after the press reached the bot."""
+        if self._session is None or len(self._heap) >= self._max_queued:
+            self.counts.dropped += 1
+            return
+        payload: dict[str, object] = {"callback_query_id": query_id}
+        if text:
+            payload["text"] = text
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        deadline = received_at + ANSWER_DEADLINE_SECONDS
+        heapq.heappush(self._heap, _Answer(deadline, next(self._seq), body))
+        self._idle.clear()
+        self._ready.set()
+
+    @property
+    def queued(self) -> int:
+        return len(self._heap)
+
+    async def close(self, grace_seconds: float = 1.0) -> None:
+        """Send what can still go within `grace_seconds`, drop the rest, log the counts."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(grace_seconds):
+                await self._idle.wait()
+        self.counts.dropped += len(self._heap)
+        self._heap.clear()
+        for task in [*self._workers, *([self._reporter] if self._reporter else [])]:
+            task.cancel()
+        for task in [*self._workers, *([self._reporter] if self._reporter else [])]:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._workers = []
+        self._reporter = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        logger.info(self.counts.line())
+
+    async def _work(self) -> None:
+        while True:
+            if not self._heap:
+                if self._busy == 0:
+                    self._idle.set()
+                self._ready.clear()
+                await self._ready.wait()
+                continue
+            wait = self._resume_at - self._clock()
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            item = heapq.heappop(self._heap)
+            if item.deadline <= self._clock():
+                self.counts.dropped += 1
+                continue
+            self._busy += 1
+            try:
+                await self._send(item)
+            finally:
+                self._busy -= 1
+
+    async def _send(self, item: _Answer) -> None:
+        assert self._session is not None
+        try:
+            async with self._session.post(
+                self._url, data=item.body, headers=_JSON, proxy=self._proxy
+            ) as response:
+                if response.status == 200:
+                    self.counts.answered += 1
+                    return
+                answer = await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            self.counts.failed += 1
+            logger.debug("answerCallbackQuery failed: %s", type(error).__name__)
+            return
+        description = str(answer.get("description", "")) if isinstance(answer, dict) else ""
+        retry_after = _retry_after(answer)
+        if retry_after is not None:
+            self._resume_at = max(self._resume_at, self._clock() + retry_after)
+            if item.deadline > self._resume_at:  # it can still make it after the pause
+                heapq.heappush(self._heap, item)
+            else:
+                self.counts.dropped += 1
+        elif _TOO_OLD in description:
+            self.counts.late += 1
+        else:
+            self.counts.failed += 1
+            logger.debug("answerCallbackQuery refused: %s", description)
+
+    async def _report(self) -> None:
+        """A line every few seconds while anything changes, so storms show in the log."""
+        while True:
+            await asyncio.sleep(REPORT_EVERY_SECONDS)
+            line = self.counts.line()
+            if line != self._reported:
+                self._reported = line
+                logger.info("%s queued=%d", line, len(self._heap))
+
+
+def _retry_after(answer: object) -> float | None:
+    if not isinstance(answer, dict) or answer.get("error_code") != 429:
+        return None
+    parameters = answer.get("parameters")
+    value = parameters.get("retry_after") if isinstance(parameters, dict) else None
+    return float(value) if isinstance(value, int | float) else 1.0
