@@ -37,7 +37,9 @@ _CONTENT_FIELDS = (
     "hold_reason",
 )
 _COLUMNS = ("id", "guid", *_CONTENT_FIELDS, "created_at", "updated_at")
-SELECT_ARTICLE = "SELECT " + ", ".join(f"a.{c}" for c in _COLUMNS) + " FROM articles a"
+# The article columns on the alias `a`, for queries that join articles to something first.
+ARTICLE_COLUMNS = ", ".join(f"a.{c}" for c in _COLUMNS)
+SELECT_ARTICLE = f"SELECT {ARTICLE_COLUMNS} FROM articles a"
 
 
 def to_db_time(value: datetime) -> str:

@@ -12,6 +12,8 @@ strings, so `"`, `*`, `-`, `NEAR`, `AND` and parentheses are searched as words, 
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -20,7 +22,8 @@ import aiosqlite
 import regex  # type: ignore[import-untyped, unused-ignore]
 
 from bot.domain import Article, CategoryCount
-from storage.articles import SELECT_ARTICLE, readable_articles, to_db_time
+from storage.articles import ARTICLE_COLUMNS, SELECT_ARTICLE, readable_articles, to_db_time
+from storage.search_scores import count_terms, estimated_scores, exact_is_cheap, quoted
 
 # Harakat and tanwin (U+064B–U+0652), the superscript alef and tatweel vanish; hamza-carrying and
 # wasla alefs become a bare alef; alef maksura becomes ya. Keep in step with the migration's view.
@@ -42,10 +45,10 @@ _BM25 = "bm25(articles_fts, 10.0, 4.0, 1.0)"
 # Relevance halves for every week of age: readers of a news channel want the recent story.
 _RECENCY_DAYS = 7.0
 _UNKNOWN_AGE_DAYS = 365.0
-# Only the newest matches are ranked. FTS5 walks a term's matches newest id first and stops
-# here, so a word found in half the archive costs as little as a rare one (p99 stays in
-# milliseconds on 100,000 articles); with relevance halving weekly, an older match would
-# rarely reach the first pages anyway.
+# Only the newest matches are ranked: FTS5 walks a term's matches newest id first and stops
+# here; with relevance halving weekly, an older match would rarely reach the first pages anyway.
+# That alone does not bound the cost: bm25 still reads every match of every term (see
+# storage.search_scores, which ranks queries of common words instead).
 SEARCH_CANDIDATES = 500
 
 
@@ -71,8 +74,20 @@ def search_terms(query: str) -> list[str]:
 
 def match_expression(terms: list[str], *, any_term: bool = False) -> str:
     """An FTS5 query that treats every term as a quoted string (all terms, or any of them)."""
-    quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
-    return (" OR " if any_term else " ").join(quoted)
+    return (" OR " if any_term else " ").join(quoted(term) for term in terms)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A reader's search: its words, and whether any of them may match rather than all."""
+
+    terms: tuple[str, ...]
+    any_term: bool = False
+
+    @property
+    def match(self) -> str:
+        """The FTS5 expression."""
+        return match_expression(list(self.terms), any_term=self.any_term)
 
 
 _AVAILABLE = "a.retracted_at IS NULL"
@@ -128,17 +143,40 @@ class NewsRepository:
         )
         return [CategoryCount(str(row[0]), int(row[1])) for row in rows]
 
-    async def search(self, match: str, *, now: datetime, offset: int, limit: int) -> list[Article]:
-        """Listed articles matching an FTS5 expression, by relevance weighted by recency.
+    async def search(
+        self, query: SearchQuery, *, now: datetime, offset: int, limit: int
+    ) -> list[Article]:
+        """Listed articles matching the query, by relevance weighted by recency.
 
-        Ranked among the SEARCH_CANDIDATES newest matches (see there).
+        Ranked among the SEARCH_CANDIDATES newest matches (see there): by bm25 when its terms
+        are rare enough for its full scan to be cheap, else by storage.search_scores' estimate.
         """
         age = f"coalesce(julianday(?) - julianday(a.published_at), {_UNKNOWN_AGE_DAYS})"
-        return await self._articles(
-            f"WITH hits AS (SELECT rowid AS id, {_BM25} AS score FROM articles_fts "
-            "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
-            f"{SELECT_ARTICLE} JOIN hits ON hits.id = a.id WHERE {LISTED} "
+        order = (
             f"ORDER BY hits.score / (1.0 + max(0.0, {age}) / {_RECENCY_DAYS}), a.id DESC "
-            "LIMIT ? OFFSET ?",
-            (match, SEARCH_CANDIDATES, to_db_time(now), limit, offset),
+            "LIMIT ? OFFSET ?"
+        )
+        counts = await count_terms(self._conn, query.terms)
+        if exact_is_cheap(counts):
+            return await self._articles(
+                f"WITH hits AS (SELECT rowid AS id, {_BM25} AS score FROM articles_fts "
+                "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
+                f"{SELECT_ARTICLE} JOIN hits ON hits.id = a.id WHERE {LISTED} {order}",
+                (query.match, SEARCH_CANDIDATES, to_db_time(now), limit, offset),
+            )
+        scores = await estimated_scores(
+            self._conn,
+            query.match,
+            query.terms,
+            counts,
+            SEARCH_CANDIDATES,
+            any_term=query.any_term,
+        )
+        # CROSS JOIN keeps the 500 scored ids outside: joined the other way round, SQLite would
+        # scan every article and look each up in the JSON.
+        return await self._articles(
+            "WITH hits AS (SELECT value ->> 0 AS id, value ->> 1 AS score FROM json_each(?)) "
+            f"SELECT {ARTICLE_COLUMNS} FROM hits CROSS JOIN articles a ON a.id = hits.id "
+            f"WHERE {LISTED} {order}",
+            (json.dumps(scores), to_db_time(now), limit, offset),
         )

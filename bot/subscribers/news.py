@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from bot.domain import Article
 from bot.subscribers.pages import PAGE_SIZE, Page, clamp_page
 from storage.database import Database
-from storage.search import NewsRepository, match_expression, search_terms
+from storage.search import NewsRepository, SearchQuery, search_terms
 
 BREAKING_WINDOW = timedelta(hours=24)
 BREAKING_LIMIT = 10
@@ -84,7 +84,7 @@ class NewsQueryService:
         self._db = db
         self._clock = clock
         self._categories: tuple[datetime, list[Category]] | None = None
-        self._searches: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._searches: OrderedDict[str, tuple[str, SearchQuery]] = OrderedDict()
         self._latest: dict[tuple[str | None, int], tuple[datetime, Page[Article]]] = {}
         self._latest_loads: dict[tuple[str | None, int], asyncio.Task[Page[Article]]] = {}
         self._categories_load: asyncio.Task[list[Category]] | None = None
@@ -167,9 +167,9 @@ class NewsQueryService:
         if not terms:
             return None
         shown = " ".join(query.split())
-        result = await self._search_page(shown, match_expression(terms), 0)
+        result = await self._search_page(shown, SearchQuery(tuple(terms)), 0)
         if not result.page.items and len(terms) > 1:
-            any_match = match_expression(terms, any_term=True)
+            any_match = SearchQuery(tuple(terms), any_term=True)
             result = await self._search_page(shown, any_match, 0)
         return result
 
@@ -181,8 +181,8 @@ class NewsQueryService:
         query, match = remembered
         return await self._search_page(query, match, clamp_page(number))
 
-    async def _search_page(self, query: str, match: str, number: int) -> SearchPage:
-        key = short_key(match)
+    async def _search_page(self, query: str, match: SearchQuery, number: int) -> SearchPage:
+        key = short_key(match.match)
         self._searches[key] = (query, match)
         self._searches.move_to_end(key)
         while len(self._searches) > MAX_REMEMBERED_SEARCHES:

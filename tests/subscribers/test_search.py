@@ -9,11 +9,13 @@ import aiosqlite
 import pytest
 
 from bot.subscribers import SubscriberServices
+from storage.articles import to_db_time
 from storage.database import Database
 from storage.migrate import migrate
 from storage.search import MAX_TERMS, fold_arabic, match_expression, search_terms
+from storage.search_scores import SAMPLE, count_terms, exact_is_cheap
 
-from .conftest import add_article
+from .conftest import NOW, add_article
 
 FOLDED_CHARACTERS = "".join(chr(c) for c in range(0x0621, 0x0672)) + " café Ελλάδα 漢字 ١٢٣"
 
@@ -106,3 +108,41 @@ async def test_search_service_ranks_title_and_recent_first(
     # A title match outranks a body match; half a year of age outweighs both.
     assert [a.id for a in result.page.items] == [title_hit, body_hit, old_title]
     assert await subscribers.news.search("*") is None
+
+
+async def test_a_common_word_ranks_without_bm25s_full_scan(
+    db: Database, subscribers: SubscriberServices
+) -> None:
+    # More matches than bm25 may scan: ranked from bounded reads (storage.search_scores).
+    bulk = SAMPLE + 100
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO articles (id, guid, title, body, published_at) VALUES (?, ?, ?, ?, ?)",
+            [
+                (n, f"bulk-{n}", f"Market report {n}", "the harbour was quiet today",
+                 to_db_time(NOW - timedelta(hours=2, minutes=bulk - n)))
+                for n in range(1, bulk + 1)
+            ],
+        )  # fmt: skip
+        await conn.executemany(
+            "INSERT INTO deliveries (article_id, state, updated_at) VALUES (?, 'posted', ?)",
+            [(n, to_db_time(NOW)) for n in range(1, bulk + 1)],
+        )
+    title_hit = await add_article(db, "Harbour strike ends", age=timedelta(hours=5))
+    summary_hit = await add_article(
+        db, "Ferry times", summary="harbour closed", age=timedelta(hours=5)
+    )
+    await add_article(db, "Harbour unposted", posted=False)
+    counts = await count_terms(db.conn, ["harbour"])
+    assert not exact_is_cheap(counts)
+    result = await subscribers.news.search("harbour")
+    assert result is not None
+    # Title, then summary, then body matches newest first: what bm25 answers for this store.
+    newest_body = list(range(bulk, bulk - 8, -1))
+    assert [a.id for a in result.page.items] == [title_hit, summary_hit, *newest_body]
+    rows = await db.conn.execute_fetchall(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'harbour' AND rowid <= ? "
+        "ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0), rowid DESC LIMIT 2",
+        (summary_hit,),
+    )
+    assert [int(r[0]) for r in rows] == [title_hit, summary_hit]
