@@ -63,6 +63,17 @@ class RecordingMixin:
         with self._state.cond:
             return list(self._state.calls)
 
+    def calls_since(self, index: int) -> list[RecordedCall]:
+        """Calls from number ``index`` on: cheap to poll while a long log keeps growing."""
+        with self._state.cond:
+            return self._state.calls[index:]
+
+    @property
+    def call_count(self) -> int:
+        """How many calls were recorded so far (an ``index`` for :meth:`calls_since`)."""
+        with self._state.cond:
+            return len(self._state.calls)
+
     def calls_of(self, method: str) -> list[RecordedCall]:
         """Calls of one method (case-insensitive)."""
         wanted = method.lower()
