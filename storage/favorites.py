@@ -97,3 +97,11 @@ class FavoriteRepository:
             (user_id,),
         )
         return [int(row[0]) for row in rows]
+
+    async def savers(self, article_id: int) -> list[int]:
+        """Who has the article saved now, in user id order (for checks and benchmarks)."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT user_id FROM favorites WHERE article_id = ? AND saved = 1 ORDER BY user_id",
+            (article_id,),
+        )
+        return [int(row[0]) for row in rows]

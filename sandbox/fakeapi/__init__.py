@@ -9,8 +9,9 @@ from sandbox.fakeapi.decode import UploadedFile
 from sandbox.fakeapi.fake import FakeTelegram
 from sandbox.fakeapi.faults import NOT_MODIFIED, ApiError, Fault
 from sandbox.fakeapi.html import HtmlParseError, parse_html, utf16_len
-from sandbox.fakeapi.models import FakeChat, FakeUser, RecordedCall, StoredMessage
+from sandbox.fakeapi.models import FakeChat, FakeUser, PressRecord, RecordedCall, StoredMessage
 from sandbox.fakeapi.server import redact
+from sandbox.fakeapi.storm import PressStorm
 
 __all__ = [
     "NOT_MODIFIED",
@@ -20,6 +21,8 @@ __all__ = [
     "FakeUser",
     "Fault",
     "HtmlParseError",
+    "PressRecord",
+    "PressStorm",
     "RecordedCall",
     "StoredMessage",
     "UploadedFile",

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sandbox.fakeapi.html import utf16_len
-from sandbox.fakeapi.models import FakeChat, FakeUser, JsonDict, StoredMessage
+from sandbox.fakeapi.models import FakeChat, FakeUser, JsonDict, PressRecord, StoredMessage
 from sandbox.fakeapi.state import State
 
 _USER_PHOTO = ((90, 90), (320, 320), (1280, 1280))
@@ -147,15 +147,24 @@ def press_button(st: State, user: FakeUser, chat: int | str, message_id: int, da
     message = st.messages.get((found.id, message_id)) if found is not None else None
     if found is None or message is None:
         raise ValueError(f"no message {message_id} in chat {chat!r}")
+    return press(st, user.to_api(), found, st.message_api(message), data)
+
+
+def press(st: State, user: JsonDict, chat: FakeChat, message: JsonDict, data: str) -> str:
+    """Enqueue one press by ``user`` (a Bot API User) on ``message``; return the query id.
+
+    The press's time is recorded with it, so toast latency and late answers can be read later.
+    """
     st.query_counter += 1
     query_id = f"{4_000_000_000_000_000 + st.query_counter * 7919}"
     query: JsonDict = {
         "id": query_id,
-        "from": user.to_api(),
-        "message": st.message_api(message),
-        "chat_instance": str(abs(found.id) * 31 + 17),
+        "from": user,
+        "message": message,
+        "chat_instance": str(abs(chat.id) * 31 + 17),
         "data": data,
     }
     st.callback_queries[query_id] = query
+    st.presses[query_id] = PressRecord(user["id"], time.monotonic())
     st.enqueue_update("callback_query", query)
     return query_id

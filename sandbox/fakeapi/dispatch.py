@@ -79,7 +79,7 @@ class Dispatcher:
                 return Outcome(401, error.payload())
             bot_id = int(token_match["id"])
             self.state.last_bot_id = bot_id
-            call = Call(self.state, bot_id, method, request.params, request.files)
+            call = Call(self.state, bot_id, method, request.params, request.files, stamp[0])
             fault = self.state.faults.take(method)
             return self._answer(call, fault, params, stamp)
 

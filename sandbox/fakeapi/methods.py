@@ -30,6 +30,7 @@ class Call:
     method: str
     params: JsonDict
     files: dict[str, UploadedFile] = field(default_factory=dict)
+    arrived: float = 0.0  # time.monotonic() when the request arrived (0: now)
 
 
 Handler = Callable[[Call], Any]

@@ -18,6 +18,7 @@ from sandbox.fakeapi.methods import Call, Handler
 from sandbox.fakeapi.models import FakeChat, JsonDict
 
 MAX_CALLBACK_ANSWER = 200
+_QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _CHAT_ACTIONS = frozenset(
     {
@@ -207,13 +208,22 @@ def send_chat_action(call: Call) -> bool:
 
 
 def answer_callback_query(call: Call) -> bool:
-    """answerCallbackQuery (each query may be answered once)."""
+    """answerCallbackQuery: once per query, and only while the query is young enough.
+
+    Telegram refuses an answer that comes after its deadline with the same error as for an
+    unknown id; the double does too, and notes on the press record that the answer came late.
+    """
     st = call.state
     query_id = call.params.get("callback_query_id")
     if not isinstance(query_id, str) or query_id not in st.callback_queries:
-        raise bad_request("query is too old and response timeout expired or query ID is invalid")
-    if query_id in st.callback_answers:
-        raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        raise bad_request(_QUERY_TOO_OLD)
+    record = st.presses.get(query_id)
+    now = call.arrived or time.monotonic()
+    late = record is not None and now - record.created > st.callback_max_age
+    if record is not None and record.answered is None:
+        record.answered, record.refused = now, late
+    if late or query_id in st.callback_answers:
+        raise bad_request(_QUERY_TOO_OLD)
     text = call.params.get("text")
     if isinstance(text, str) and utf16_len(text) > MAX_CALLBACK_ANSWER:
         raise bad_request("MESSAGE_TOO_LONG")

@@ -177,3 +177,24 @@ class RecordedCall:
     def ok(self) -> bool:
         """Whether the call was answered with ``ok: true``."""
         return self.status == 200
+
+
+@dataclass
+class PressRecord:
+    """When a button press was made and when (and how) the bot's answer reached the double.
+
+    Toast latency and late answers are what a reader feels in a storm of presses, so the double
+    keeps them per query id for tests and benchmarks to read, instead of leaving them to be
+    recovered from the call log. Times are ``time.monotonic()``, one clock across processes.
+    """
+
+    user_id: int
+    created: float  # when the press was made (its update enqueued)
+    answered: float | None = None  # when the first answer for it arrived, accepted or not
+    refused: bool = False  # that answer came too late (Telegram's "query is too old")
+    confirmed: bool = False  # the bot confirmed its update (a getUpdates offset past it)
+
+    @property
+    def latency(self) -> float | None:
+        """Seconds from the press to its first answer, or None if unanswered."""
+        return None if self.answered is None else self.answered - self.created

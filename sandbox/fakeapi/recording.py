@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Iterable
 
 from sandbox.fakeapi.faults import Fault
 from sandbox.fakeapi.methods_chat import scope_key
-from sandbox.fakeapi.models import ChatRef, JsonDict, RecordedCall, StoredMessage
+from sandbox.fakeapi.models import ChatRef, JsonDict, PressRecord, RecordedCall, StoredMessage
 from sandbox.fakeapi.state import State
 
 
@@ -43,6 +44,11 @@ class RecordingMixin:
         with self._state.cond:
             self._state.rates.global_second = per_second
 
+    def limit_callback_age(self, seconds: float) -> None:
+        """Refuse answerCallbackQuery for a query older than ``seconds`` (default 15)."""
+        with self._state.cond:
+            self._state.callback_max_age = seconds
+
     @property
     def count_429(self) -> int:
         """How many 429 answers were given (injected or by flood control)."""
@@ -56,6 +62,17 @@ class RecordingMixin:
         """Every call so far, oldest first."""
         with self._state.cond:
             return list(self._state.calls)
+
+    def calls_since(self, index: int) -> list[RecordedCall]:
+        """Calls from number ``index`` on: cheap to poll while a long log keeps growing."""
+        with self._state.cond:
+            return self._state.calls[index:]
+
+    @property
+    def call_count(self) -> int:
+        """How many calls were recorded so far (an ``index`` for :meth:`calls_since`)."""
+        with self._state.cond:
+            return len(self._state.calls)
 
     def calls_of(self, method: str) -> list[RecordedCall]:
         """Calls of one method (case-insensitive)."""
@@ -84,6 +101,19 @@ class RecordingMixin:
         with self._state.cond:
             answer = self._state.callback_answers.get(query_id)
             return dict(answer) if answer is not None else None
+
+    def press_record(self, query_id: str) -> PressRecord | None:
+        """When a press was made and when its answer arrived (refused or not), if it exists."""
+        with self._state.cond:
+            record = self._state.presses.get(query_id)
+            return copy.copy(record) if record is not None else None
+
+    def press_records(self, query_ids: Iterable[str] | None = None) -> dict[str, PressRecord]:
+        """Press records by query id: those named, or all of them."""
+        with self._state.cond:
+            presses = self._state.presses
+            wanted = presses.keys() if query_ids is None else query_ids
+            return {q: copy.copy(presses[q]) for q in wanted if q in presses}
 
     def commands(self, scope: JsonDict | None = None, language_code: str = "") -> list[JsonDict]:
         """Commands stored by setMyCommands for a scope and language."""

@@ -11,12 +11,23 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from itertools import islice
 from typing import Any
 
 from sandbox.fakeapi.faults import FaultQueue, RateLimiter, bad_request, forbidden
-from sandbox.fakeapi.models import FakeChat, FakeUser, JsonDict, RecordedCall, StoredMessage
+from sandbox.fakeapi.models import (
+    FakeChat,
+    FakeUser,
+    JsonDict,
+    PressRecord,
+    RecordedCall,
+    StoredMessage,
+)
 
 BOT_FIRST_NAME = "Newsdesk"
+# Telegram refuses answerCallbackQuery some seconds after the press (reports say 5-15 s); the
+# double's default is the lenient end, and tests or benchmarks set their own.
+CALLBACK_MAX_AGE = 15.0
 
 
 class State:
@@ -35,6 +46,8 @@ class State:
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.callback_queries: dict[str, JsonDict] = {}
         self.callback_answers: dict[str, JsonDict] = {}
+        self.presses: dict[str, PressRecord] = {}
+        self.callback_max_age = CALLBACK_MAX_AGE
         self.calls: list[RecordedCall] = []
         self.faults = FaultQueue()
         self.rates = RateLimiter()
@@ -147,17 +160,17 @@ class State:
     def pending_updates(self, offset: int | None, limit: int) -> list[JsonDict]:
         """Confirm updates below ``offset`` and return up to ``limit`` deliverable ones."""
         if offset is not None:
-            if offset < 0:  # Telegram: negative offset keeps only the last -offset updates
-                keep = -offset
-                while len(self.updates) > keep:
-                    self.updates.popleft()
-            else:
-                while self.updates and self.updates[0][0] < offset:
-                    self.updates.popleft()
+            keep = -offset if offset < 0 else None  # negative: keep only the last -offset
+            while self.updates and (
+                len(self.updates) > keep if keep is not None else self.updates[0][0] < offset
+            ):
+                _, kind, body = self.updates.popleft()
+                if kind == "callback_query" and (press := self.presses.get(body["id"])):
+                    press.confirmed = True
         if self.allowed_updates:
             for entry in [u for u in self.updates if u[1] not in self.allowed_updates]:
                 self.updates.remove(entry)
-        return [{"update_id": uid, kind: body} for uid, kind, body in list(self.updates)[:limit]]
+        return [{"update_id": uid, kind: body} for uid, kind, body in islice(self.updates, limit)]
 
     # -- observation -------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from sandbox.fakeapi import actors
 from sandbox.fakeapi.models import ChatRef, FakeChat, FakeUser, StoredMessage
 from sandbox.fakeapi.state import State
+from sandbox.fakeapi.storm import PressStorm
 
 
 class WorldMixin:
@@ -124,6 +125,35 @@ class WorldMixin:
         """Enqueue a callback_query on a stored message; return the query id."""
         with self._state.cond:
             return actors.press_button(self._state, self._own(user), chat, message_id, data)
+
+    def press_storm(
+        self,
+        chat: ChatRef,
+        message_id: int,
+        data: str,
+        *,
+        rate: float,
+        seconds: float,
+        first_user: int,
+    ) -> PressStorm:
+        """Start presses on one message at ``rate``/s for ``seconds``, each by a new user.
+
+        Users are ``first_user``, ``first_user + 1``…; read ``query_ids`` for their records.
+        """
+        with self._state.cond:
+            found = self._state.find_chat(chat)
+            if found is None or (found.id, message_id) not in self._state.messages:
+                raise ValueError(f"no message {message_id} in chat {chat!r}")
+        storm = PressStorm(
+            self._state,
+            found.id,
+            message_id,
+            data,
+            rate=rate,
+            seconds=seconds,
+            first_user=first_user,
+        )
+        return storm.start()
 
     def _own(self, user: FakeUser) -> FakeUser:
         return self._state.users.get(user.id) or self.user(

@@ -1,0 +1,141 @@
+"""The fake Bot API in a child process for bench/burst.py, steered over a pipe.
+
+The fake must not be the bottleneck of a ⭐ storm, so it gets a process (and an interpreter lock)
+of its own: the presses are made there by `PressStorm`, and only summaries cross the pipe —
+press timings as plain tuples, probe replies as one timestamp. Its CPU is read from /proc by
+the driver, like the bot's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import threading
+import time
+from typing import Any
+
+from sandbox.fakeapi import FakeTelegram, PressStorm
+
+# (user id, created, answered or None, refused, confirmed): one press, cheap to pickle.
+PressRow = tuple[int, float, float | None, bool, bool]
+
+
+class RemoteFake:
+    """A `FakeTelegram` serving from a spawned child; calls are forwarded by name."""
+
+    def __init__(self, token: str, channel_id: int, channel: str, callback_age: float) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child, token, channel_id, channel, callback_age), daemon=True
+        )
+        self._process.start()
+        self._lock = threading.Lock()
+        self.pid: int = self._process.pid or 0
+        self.url: str = self.call("url")
+
+    def call(self, name: str, *args: Any) -> Any:
+        """Run command `name` in the child and return its result (errors re-raised here)."""
+        with self._lock:
+            self._conn.send((name, args))
+            ok, value = self._conn.recv()
+        if not ok:
+            raise RuntimeError(f"fake: {name}: {value}")
+        return value
+
+    def close(self) -> None:
+        """Stop the fake and its process."""
+        if self._process.is_alive():
+            with contextlib.suppress(OSError, EOFError, RuntimeError):
+                self.call("stop")
+            self._process.join(5)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+class _Commands:
+    """What the driver may ask of the fake; runs in the child."""
+
+    def __init__(self, fake: FakeTelegram, channel_id: int) -> None:
+        self.fake = fake
+        self.channel_id = channel_id
+        self.storms: list[PressStorm] = []
+
+    def url(self) -> str:
+        return self.fake.url
+
+    def post_with_button(self) -> tuple[int, str] | None:
+        """The channel post carrying the ⭐ button: (message id, callback data)."""
+        for message in self.fake.messages(self.channel_id):
+            for row in (message.reply_markup or {}).get("inline_keyboard", []):
+                for button in row:
+                    if str(button.get("callback_data", "")).startswith("fav:"):
+                        return message.message_id, str(button["callback_data"])
+        return None
+
+    def storm(self, message_id: int, data: str, rate: float, seconds: float, first: int) -> int:
+        storm = self.fake.press_storm(
+            self.channel_id, message_id, data, rate=rate, seconds=seconds, first_user=first
+        )
+        self.storms.append(storm)
+        return len(self.storms) - 1
+
+    def storm_done(self, number: int) -> bool:
+        return self.storms[number].join(0)
+
+    def storm_stop(self, number: int) -> int:
+        self.storms[number].stop()
+        self.storms[number].join(5)
+        return self.storms[number].presses
+
+    def presses(self, number: int) -> list[PressRow]:
+        records = self.fake.press_records(self.storms[number].query_ids)
+        return [
+            (r.user_id, r.created, r.answered, r.refused, r.confirmed) for r in records.values()
+        ]
+
+    def unresolved(self, number: int) -> int:
+        """Presses of a storm with no answer yet."""
+        records = self.fake.press_records(self.storms[number].query_ids)
+        return sum(1 for r in records.values() if r.answered is None)
+
+    def send(self, user_id: int, text: str) -> tuple[int, float]:
+        """A user's message; returns (call index to search from, when it was enqueued)."""
+        mark = self.fake.call_count
+        user = self.fake.user(user_id, "Probe")
+        self.fake.send_text(user, text)
+        return mark, time.monotonic()
+
+    def reply_at(self, mark: int, chat_id: int) -> float | None:
+        """When the first reply to `chat_id` after call `mark` arrived, if one did."""
+        for call in self.fake.calls_since(mark):
+            if call.method == "sendMessage" and call.ok and call.params.get("chat_id") == chat_id:
+                return call.at
+        return None
+
+    def long_polls(self) -> int:
+        return self.fake.long_polls_waiting
+
+    def stop(self) -> None:
+        for storm in self.storms:
+            storm.stop()
+        self.fake.stop()
+
+
+def _serve(conn: Any, token: str, channel_id: int, channel: str, callback_age: float) -> None:
+    fake = FakeTelegram(token=token).start()
+    fake.add_channel(username=channel.removeprefix("@"), chat_id=channel_id)
+    fake.limit_callback_age(callback_age)
+    commands = _Commands(fake, channel_id)
+    while True:
+        try:
+            name, args = conn.recv()
+        except EOFError:  # the driver is gone
+            commands.stop()
+            return
+        try:
+            conn.send((True, getattr(commands, name)(*args)))
+        except Exception as exc:  # report to the driver, keep serving
+            conn.send((False, repr(exc)))
+        if name == "stop":
+            return
