@@ -3,10 +3,13 @@
 Telegram refuses an answer to a callback query some seconds after the press ("query is too old
 and response timeout expired"), and a toast that comes late is worth nothing to the reader, whose
 save is stored either way. So answers wait in a bounded queue with a deadline each; a few workers
-send them, earliest deadline first, and an answer whose deadline has passed
-by the time a worker takes it is dropped, counted, never sent. Under overload the lane therefore
-keeps answering at its full rate the presses that can still be answered, instead of answering a
-growing backlog that Telegram would refuse.
+send them, and an answer whose deadline has passed by the time a worker takes it is dropped,
+counted, never sent. While the lane keeps up it answers in order; once the oldest answer waiting
+is more than `LIFO_AFTER_SECONDS` old, it answers the newest first (adaptive LIFO): under overload
+earliest-deadline-first would spend every send on answers about to expire (a domino of late
+toasts), while the newest presses are the ones that surely still make it. The lane therefore
+keeps answering at its full rate presses that can still be answered, instead of a growing backlog
+that Telegram would refuse.
 
 The wire is lean on purpose (JSON bytes in, three fields of the answer read): the lane's
 requests do not pass through python-telegram-bot's `Bot`, which would build and parse objects
@@ -22,13 +25,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import heapq
-import itertools
 import json
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import aiohttp
 
@@ -37,7 +39,8 @@ from bot.transport.proxy import proxy_for
 logger = logging.getLogger("bot.intake")
 
 ANSWER_DEADLINE_SECONDS = 5.0
-IN_FLIGHT = 16
+LIFO_AFTER_SECONDS = 1.0
+IN_FLIGHT = 32
 MAX_QUEUED = 20_000
 REPORT_EVERY_SECONDS = 10.0
 _JSON = {"Content-Type": "application/json"}
@@ -60,11 +63,10 @@ class AnswerCounts:
         )
 
 
-@dataclass(order=True)
+@dataclass(frozen=True, slots=True)
 class _Answer:
     deadline: float
-    seq: int
-    body: bytes = field(compare=False)
+    body: bytes
 
 
 class AnswerLane:
@@ -85,8 +87,9 @@ class AnswerLane:
         self._max_queued = max_queued
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._clock = clock
-        self._heap: list[_Answer] = []
-        self._seq = itertools.count()
+        # Oldest on the left. Every answer has the same time to live, so this is also
+        # deadline order.
+        self._queue: deque[_Answer] = deque()
         self._ready = asyncio.Event()
         self._idle = asyncio.Event()  # nothing queued and nothing in flight
         self._busy = 0
@@ -114,7 +117,7 @@ class AnswerLane:
         received_at: float,
     ) -> None:
         """Queue an answer due `ANSWER_DEADLINE_SECONDS` after the press reached the bot."""
-        if self._session is None or len(self._heap) >= self._max_queued:
+        if self._session is None or len(self._queue) >= self._max_queued:
             self.counts.dropped += 1
             return
         payload: dict[str, object] = {"callback_query_id": query_id}
@@ -122,21 +125,21 @@ class AnswerLane:
             payload["text"] = text
         body = json.dumps(payload, ensure_ascii=False).encode()
         deadline = received_at + ANSWER_DEADLINE_SECONDS
-        heapq.heappush(self._heap, _Answer(deadline, next(self._seq), body))
+        self._queue.append(_Answer(deadline, body))
         self._idle.clear()
         self._ready.set()
 
     @property
     def queued(self) -> int:
-        return len(self._heap)
+        return len(self._queue)
 
     async def close(self, grace_seconds: float = 1.0) -> None:
         """Send what can still go within `grace_seconds`, drop the rest, log the counts."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(grace_seconds):
                 await self._idle.wait()
-        self.counts.dropped += len(self._heap)
-        self._heap.clear()
+        self.counts.dropped += len(self._queue)
+        self._queue.clear()
         for task in [*self._workers, *([self._reporter] if self._reporter else [])]:
             task.cancel()
         for task in [*self._workers, *([self._reporter] if self._reporter else [])]:
@@ -151,7 +154,7 @@ class AnswerLane:
 
     async def _work(self) -> None:
         while True:
-            if not self._heap:
+            if not self._queue:
                 if self._busy == 0:
                     self._idle.set()
                 self._ready.clear()
@@ -161,15 +164,26 @@ class AnswerLane:
             if wait > 0:
                 await asyncio.sleep(wait)
                 continue
-            item = heapq.heappop(self._heap)
-            if item.deadline <= self._clock():
-                self.counts.dropped += 1
+            item = self._next()
+            if item is None:
                 continue
             self._busy += 1
             try:
                 await self._send(item)
             finally:
                 self._busy -= 1
+
+    def _next(self) -> _Answer | None:
+        """Drop what expired; then the oldest while keeping up, the newest when behind."""
+        now = self._clock()
+        queue = self._queue
+        while queue and queue[0].deadline <= now:
+            queue.popleft()
+            self.counts.dropped += 1
+        if not queue:
+            return None
+        behind = queue[0].deadline - now < ANSWER_DEADLINE_SECONDS - LIFO_AFTER_SECONDS
+        return queue.pop() if behind else queue.popleft()
 
     async def _send(self, item: _Answer) -> None:
         assert self._session is not None
@@ -190,7 +204,7 @@ class AnswerLane:
         if retry_after is not None:
             self._resume_at = max(self._resume_at, self._clock() + retry_after)
             if item.deadline > self._resume_at:  # it can still make it after the pause
-                heapq.heappush(self._heap, item)
+                self._queue.appendleft(item)
             else:
                 self.counts.dropped += 1
         elif _TOO_OLD in description:
@@ -206,7 +220,7 @@ class AnswerLane:
             line = self.counts.line()
             if line != self._reported:
                 self._reported = line
-                logger.info("%s queued=%d", line, len(self._heap))
+                logger.info("%s queued=%d", line, len(self._queue))
 
 
 def _retry_after(answer: object) -> float | None:
