@@ -4,7 +4,7 @@ Built once per language per alert, not per recipient: a fan-out to thousands of 
 would otherwise render, and serialise to JSON, the same message thousands of times. Only
 `chat_id` differs between two recipients' bodies, so it is spliced in front of the cached rest.
 The body carries the `Defaults` the app sets (HTML, no link preview) written out, because the
-lean path (`alert_sender.LeanSender`) bypasses python-telegram-bot, which would add them.
+lean path (`bot.alerts.sender.LeanSender`) bypasses python-telegram-bot, which would add them.
 """
 
 from __future__ import annotations
