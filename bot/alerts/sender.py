@@ -23,8 +23,9 @@ loopback in another process; figures in docs/facts.md, "Alert fan-out"):
   in-flight bound, ready-made bytes, headers built once) costs 110–200 µs of client CPU per
   request against a bare server (`bench/poster.py`; ~50 µs of it the loopback `send` itself);
   the hand-written HTTP/1.1 client it replaced cost 40–70 µs in the same conditions, but was
-  214 lines of HTTP parsing of our own to keep. The alert body is serialised once per language per alert (only `chat_id` differs),
-  and only `ok`/`error_code`/`description`/`parameters.retry_after` of an error answer is read.
+  214 lines of HTTP parsing of our own to keep. The alert body is serialised once per
+  language per alert (only `chat_id` differs), and only `ok`/`error_code`/`description`/
+  `parameters.retry_after` of an error answer is read.
 
 Result (`bench/breaking.py`, 10,000 alerts at 1000/s, the fake enforcing 1000/s, three runs):
 ratio 0.956–0.962 of the allowed rate (the 97 % pace itself is the ceiling), no 429, about
@@ -32,7 +33,9 @@ ratio 0.956–0.962 of the allowed rate (the 97 % pace itself is the ceiling), n
 ~260 µs with the hand-written client (ratio 0.96 there too).
 
 Alerts still pass through the bot's `AIORateLimiter` (its public `process_request`), so
-`telegram.max_requests_per_second` keeps bounding everything the bot sends. The JSON
+`telegram.max_requests_per_second` keeps bounding everything the bot sends for free; paid
+broadcasts (`alerts.paid_broadcast`, `allow_paid_broadcast` on the wire) are counted by its
+separate 1000/s bucket, as Telegram counts them apart from the bot's ~30/s. The JSON
 (`bot.alerts.message`) is built from the same PTB objects (`InlineKeyboardMarkup.to_dict()`), with
 the `Defaults` the app sets (HTML, no link preview) written out. When the app uses a custom
 request object (tests' in-memory transports) or the environment sets a proxy for the API,
@@ -73,6 +76,11 @@ CATCH_UP = 0.05  # how far behind schedule the pacer may catch up at once (after
 LONGEST_NAP = 0.25  # a long wait (a 429 hold) is taken in naps, to notice a stop
 
 
+def pace_of(per_second: int) -> int:
+    """Alerts a second the pacer actually sends at `max_per_second` (what estimates divide by)."""
+    return max(1, int(per_second * SHARE))
+
+
 class RatePacer:
     """Hands out send slots: even spacing, a one-second cap, a shared 429 hold.
 
@@ -84,7 +92,7 @@ class RatePacer:
     """
 
     def __init__(self, per_second: int, clock: Callable[[], float] = time.monotonic) -> None:
-        pace = max(1, int(per_second * SHARE))
+        pace = pace_of(per_second)
         self._interval = 1.0 / pace
         self._cap = max(pace, int(per_second * CAP))
         self._answered: deque[float] = deque()
@@ -178,8 +186,13 @@ class LeanSender:
             if self._limiter is None:
                 answer = await self._post(body)
             else:
+                # A paid broadcast is counted by the limiter's own 1000/s bucket, not the
+                # overall one the bot's replies share (PTB's AIORateLimiter reads the flag).
+                data: dict[str, Any] = {"chat_id": recipient.user_id}
+                if message.paid_broadcast:
+                    data["allow_paid_broadcast"] = True
                 answer = await self._limiter.process_request(
-                    self._post, (body,), {}, "sendMessage", {"chat_id": recipient.user_id}, None
+                    self._post, (body,), {}, "sendMessage", data, None
                 )
         except NotSentError as exc:
             raise AlertTryAgainError(str(exc)) from exc
@@ -208,7 +221,11 @@ class PtbSender:
         text, markup = message.render(recipient.language)
         try:
             await self._bot.send_message(
-                recipient.user_id, text, reply_markup=markup, link_preview_options=NO_PREVIEW
+                recipient.user_id,
+                text,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+                allow_paid_broadcast=True if message.paid_broadcast else None,
             )
         except RetryAfter as exc:
             raise AlertRetryLaterError(retry_after_seconds(exc)) from exc
