@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -202,13 +203,40 @@ class BreakingSettings(_Section):
     confirm_timeout_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 10.0
 
 
+# Telegram's limits on a bot's messages: about 30 a second overall, free; with paid broadcasts
+# (`allow_paid_broadcast`, 0.1 Star a message from the bot's balance) up to 1000 a second.
+FREE_MESSAGES_PER_SECOND = 30
+PAID_MESSAGES_PER_SECOND = 1000
+
+
 class AlertSettings(_Section):
     """Breaking news by private message to subscribers who opted in (/alerts on)."""
 
     enabled: bool = True
-    # Telegram allows about 30 messages a second overall; the bot's own replies share them.
-    # Keep at or below telegram.max_requests_per_second (the client-side limiter).
-    max_per_second: Annotated[int, Field(ge=1, le=10_000)] = 30
+    # Send alerts as Telegram paid broadcasts: up to 1000 a second, paid in Stars.
+    paid_broadcast: bool = False
+    # Without paid broadcasts, Telegram allows about 30 messages a second overall and the
+    # bot's own replies share them (keep at or below telegram.max_requests_per_second, the
+    # client-side limiter). Paid broadcasts have their own limit of 1000.
+    max_per_second: Annotated[int, Field(ge=1)] = 30
+
+    @field_validator("max_per_second")
+    @classmethod
+    def _within_telegram_limit(cls, value: int, info: ValidationInfo) -> int:
+        # Declared after paid_broadcast, so its (valid) value is known here.
+        paid = info.data.get("paid_broadcast") is True
+        if paid and value > PAID_MESSAGES_PER_SECOND:
+            raise ValueError(
+                f"at most {PAID_MESSAGES_PER_SECOND}: Telegram's paid broadcasts allow up to "
+                f"{PAID_MESSAGES_PER_SECOND} messages a second"
+            )
+        if not paid and value > FREE_MESSAGES_PER_SECOND:
+            raise ValueError(
+                f"more than {FREE_MESSAGES_PER_SECOND} needs alerts.paid_broadcast = true: "
+                f"Telegram allows a bot about {FREE_MESSAGES_PER_SECOND} messages a second "
+                f"(paid broadcasts, in Stars, up to {PAID_MESSAGES_PER_SECOND})"
+            )
+        return value
 
 
 class Settings(_Section):
@@ -299,5 +327,15 @@ def summary(settings: Settings) -> str:
         f"publishing              {'on' if pub.enabled else 'off'}, every "
         f"{pub.interval_seconds} s, at most {pub.max_posts_per_minute}/min, "
         f"{'silent' if pub.silent else 'with sound'}, backlog {pub.backlog_max_age_hours:g} h",
+        f"alerts                  {_alerts_line(settings.alerts)}",
     ]
     return "\n".join([lines[0], *(redact(line, [token]) for line in lines[1:])])
+
+
+def _alerts_line(alerts: AlertSettings) -> str:
+    """How alerts go out; a paid broadcast is said plainly, since it spends the bot's Stars."""
+    if not alerts.enabled:
+        return "off"
+    if alerts.paid_broadcast:
+        return f"on, paid broadcast (Stars), at most {alerts.max_per_second}/s"
+    return f"on, at most {alerts.max_per_second}/s"

@@ -17,7 +17,7 @@ from bot.control.commands import ADMIN_COMMANDS, Command
 from bot.control.editors import Actor, Reply
 from bot.domain.errors import AdminError
 from bot.rendering import CAPTION_LIMIT, TEXT_LIMIT
-from bot.rendering.fitting import fit_html
+from bot.rendering.fitting import fit_html, visible_len
 
 # `/breaking` alone is the subscribers' list (to admins too): only `/breaking <text>` is ours.
 _WITH_ARGS = ("breaking",)
@@ -43,16 +43,24 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> Message:
         return await bot.send_photo(
             chat_id,
             reply.photo,
-            caption=fit_html(reply.text, CAPTION_LIMIT),
+            caption=_fitted(reply, CAPTION_LIMIT),
             reply_markup=reply.markup,
         )
     preview = LinkPreviewOptions(is_disabled=reply.link_preview is None, url=reply.link_preview)
     return await bot.send_message(
         chat_id,
-        fit_html(reply.text, TEXT_LIMIT),
+        _fitted(reply, TEXT_LIMIT),
         reply_markup=reply.markup,
         link_preview_options=preview,
     )
+
+
+def _fitted(reply: Reply, limit: int) -> str:
+    """The reply's text within `limit`, its footer kept whole below it."""
+    if reply.footer is None:
+        return fit_html(reply.text, limit)
+    room = limit - visible_len(reply.footer) - 2
+    return f"{fit_html(reply.text, room)}\n\n{reply.footer}"
 
 
 async def run_admin_command(update: Update, context: Context) -> None:

@@ -40,6 +40,25 @@ class AlertRepository:
         )
         return alert_id
 
+    async def opted_in(self) -> int:
+        """How many users a new alert would go to now (as `create` picks them)."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT count(*) FROM users WHERE alerts_opt_in = 1 AND active = 1"
+            )
+        )
+        return int(rows[0][0])
+
+    async def left_to_send(self) -> int:
+        """Recipients of every unfinished alert not handled yet: the queue a new alert joins."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT count(*) FROM alert_recipients WHERE state IN ('pending', 'sending') "
+                "AND alert_id IN (SELECT id FROM alerts WHERE finished_at IS NULL)"
+            )
+        )
+        return int(rows[0][0])
+
     async def unfinished(self) -> list[Alert]:
         """Alerts still going out, oldest first."""
         rows = await self._conn.execute_fetchall(

@@ -1,9 +1,10 @@
 """What an answer to one alert means: sent, blocked, failed, uncertain, or try again.
 
-Shared by both senders in `alert_sender` (`LeanSender` maps raw HTTP answers with `outcome_of`,
-`PtbSender` maps python-telegram-bot's exceptions onto the same outcomes), so a subscriber counts
-as gone, or a 429 holds every send, whichever path the alert took. A 429 or a passing failure
-is raised rather than returned: the fan-out retries that recipient, it is no outcome yet.
+Shared by both senders in `bot.alerts.sender` (`LeanSender` maps raw HTTP answers with
+`outcome_of`, `PtbSender` maps python-telegram-bot's exceptions onto the same outcomes), so a
+subscriber counts as gone, or a 429 holds every send, whichever path the alert took. A 429 or a
+passing failure is raised rather than returned: the fan-out retries that recipient, it is no
+outcome yet.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Built once per language per alert, not per recipient: a fan-out to thousands of subscribers
 would otherwise render, and serialise to JSON, the same message thousands of times. Only
 `chat_id` differs between two recipients' bodies, so it is spliced in front of the cached rest.
-The body carries the `Defaults` the app sets (HTML, no link preview) written out, because the
-lean path (`alert_sender.LeanSender`) bypasses python-telegram-bot, which would add them.
+The body carries the `Defaults` the app sets (HTML, no link preview) written out, and
+`allow_paid_broadcast` when alerts go as paid broadcasts, because the lean path
+(`bot.alerts.sender.LeanSender`) bypasses python-telegram-bot, which would add them.
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 class AlertMessage:
     """The alert for one article, rendered once per language."""
 
-    def __init__(self, article: Article, post_url: str | None) -> None:
+    def __init__(
+        self, article: Article, post_url: str | None, *, paid_broadcast: bool = False
+    ) -> None:
         self._article = article
         self._post_url = post_url
+        # Sent as a Telegram paid broadcast (up to 1000/s, paid in Stars): `alerts.paid_broadcast`.
+        self.paid_broadcast = paid_broadcast
         self._cache: dict[str, tuple[str, InlineKeyboardMarkup]] = {}
         self._json: dict[str, bytes] = {}
 
@@ -53,6 +58,8 @@ class AlertMessage:
                 "link_preview_options": NO_PREVIEW.to_dict(),
                 "reply_markup": markup.to_dict(),
             }
+            if self.paid_broadcast:
+                params["allow_paid_broadcast"] = True
             rest = self._json[chosen] = json.dumps(params, ensure_ascii=False).encode()[1:]
         return b'{"chat_id":%d,%s' % (recipient.user_id, rest)
 

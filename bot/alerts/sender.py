@@ -1,7 +1,7 @@
 """Sending one breaking alert to one subscriber: the pacing and the wire.
 
-The message and its request body are built in `alert_message`; what each answer means is
-sorted in `alert_answers`.
+The message and its request body are built in `bot.alerts.message`; what each answer means is
+sorted in `bot.alerts.answers`.
 
 Pacing is shared by every send of the process's alerts: evenly spaced at 97 % of
 `max_per_second`, never more than 98.5 % of it that Telegram may be counting in one second (see
@@ -10,26 +10,35 @@ the next user's message would only earn another 429. The rest of the rate is lef
 replies to commands and ⭐ presses, which share Telegram's global limit.
 
 Why the bulk alerts bypass python-telegram-bot's `Bot` (measured on the project's 2-core box,
-Python 3.11, PTB 22.8, httpx 0.28, the fake Bot API on loopback in another process):
+shared with other work, Python 3.11, PTB 22.8, httpx 0.28, aiohttp 3.14, the fake Bot API on
+loopback in another process; figures in docs/facts.md, "Alert fan-out"):
 
-- Through `Bot.send_message` one alert costs ~1.7 ms of the bot's CPU (FACTS.md; the profile of
-  `bench/breaking.py` agrees: building the request data and `Defaults`, httpx/httpcore — whose
-  pool walks every connection on each request — anyio, then JSON → `Message` objects nobody
-  reads). At 1000/s that is more than the one core the bot has: the fan-out reached 0.61–0.81 of
-  the allowed rate (the profiled bot spent 38 s of CPU on it, against 11 s after, 6 s idle).
-- Even a bare shared `httpx.AsyncClient` posting ready JSON costs ~550 µs per request
-  (8 connections; ~600–900 µs with 16), since httpcore's pool and anyio stay in the path.
-- `JsonPoster` (`bot/alerts/lean_http.py`: asyncio streams, keep-alive, ready-made bytes) costs
-  ~40–50 µs. The alert body is serialised once per language per alert (only `chat_id` differs),
-  and only `ok`/`error_code`/`description`/`parameters.retry_after` of an error answer is read.
+- Through `Bot.send_message` one alert costs ~1.7 ms of the bot's CPU (building the request data
+  and `Defaults`, httpx/httpcore — whose pool walks every connection on each request — anyio,
+  then JSON → `Message` objects nobody reads). At 1000/s that is more than the one core the bot
+  has: the fan-out reached 0.61–0.81 of the allowed rate.
+- Even a bare shared `httpx.AsyncClient` posting ready JSON costs ~550 µs per request, since
+  httpcore's pool and anyio stay in the path.
+- `JsonPoster` (`bot/alerts/poster.py`: one aiohttp session, the connector sized to the
+  in-flight bound, ready-made bytes, headers built once) costs 110–200 µs of client CPU per
+  request against a bare server (`bench/poster.py`; ~50 µs of it the loopback `send` itself);
+  the hand-written HTTP/1.1 client it replaced cost 40–70 µs in the same conditions, but was
+  214 lines of HTTP parsing of our own to keep. The alert body is serialised once per
+  language per alert (only `chat_id` differs), and only `ok`/`error_code`/`description`/
+  `parameters.retry_after` of an error answer is read.
 
-Result (`bench/breaking.py`, 10,000 alerts at 1000/s, the fake enforcing 1000/s): 0.78–0.81 of
-the allowed rate before, 0.970 after (the 97 % pace itself), no 429, /latest p99 12–25 ms; with a
-CPU burner on one of the two cores, 0.59 before and 0.970 after.
+Result (`bench/breaking.py`, 10,000 alerts at 1000/s, the fake enforcing 1000/s, three runs):
+ratio 0.956–0.962 of the allowed rate (the 97 % pace itself is the ceiling), no 429, about
+410 µs of the bot's CPU per alert for the whole fan-out (store, pacer, limiter, HTTP) against
+~260 µs with the hand-written client (ratio 0.96 there too). Measured before alerts above
+30/s became paid broadcasts (counted by the limiter's 1000/s bucket instead of the overall
+one, the same aiolimiter class); rerun on a quiet machine to confirm.
 
 Alerts still pass through the bot's `AIORateLimiter` (its public `process_request`), so
-`telegram.max_requests_per_second` keeps bounding everything the bot sends. The JSON
-(`alert_message`) is built from the same PTB objects (`InlineKeyboardMarkup.to_dict()`), with
+`telegram.max_requests_per_second` keeps bounding everything the bot sends for free; paid
+broadcasts (`alerts.paid_broadcast`, `allow_paid_broadcast` on the wire) are counted by its
+separate 1000/s bucket, as Telegram counts them apart from the bot's ~30/s. The JSON
+(`bot.alerts.message`) is built from the same PTB objects (`InlineKeyboardMarkup.to_dict()`), with
 the `Defaults` the app sets (HTML, no link preview) written out. When the app uses a custom
 request object (tests' in-memory transports) or the environment sets a proxy for the API,
 alerts go through `Bot.send_message` as before (`PtbSender`).
@@ -50,8 +59,8 @@ from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.alerts.answers import is_gone, outcome_of
-from bot.alerts.lean_http import JsonPoster, proxied
 from bot.alerts.message import NO_PREVIEW, AlertMessage
+from bot.alerts.poster import JsonPoster, proxied
 from bot.domain import Outcome, Recipient
 from bot.domain.deliveries import FailureKind
 from bot.domain.errors import (
@@ -70,6 +79,11 @@ CATCH_UP = 0.05  # how far behind schedule the pacer may catch up at once (after
 LONGEST_NAP = 0.25  # a long wait (a 429 hold) is taken in naps, to notice a stop
 
 
+def pace_of(per_second: int) -> int:
+    """Alerts a second the pacer actually sends at `max_per_second` (what estimates divide by)."""
+    return max(1, int(per_second * SHARE))
+
+
 class RatePacer:
     """Hands out send slots: even spacing, a one-second cap, a shared 429 hold.
 
@@ -81,7 +95,7 @@ class RatePacer:
     """
 
     def __init__(self, per_second: int, clock: Callable[[], float] = time.monotonic) -> None:
-        pace = max(1, int(per_second * SHARE))
+        pace = pace_of(per_second)
         self._interval = 1.0 / pace
         self._cap = max(pace, int(per_second * CAP))
         self._answered: deque[float] = deque()
@@ -175,8 +189,13 @@ class LeanSender:
             if self._limiter is None:
                 answer = await self._post(body)
             else:
+                # A paid broadcast is counted by the limiter's own 1000/s bucket, not the
+                # overall one the bot's replies share (PTB's AIORateLimiter reads the flag).
+                data: dict[str, Any] = {"chat_id": recipient.user_id}
+                if message.paid_broadcast:
+                    data["allow_paid_broadcast"] = True
                 answer = await self._limiter.process_request(
-                    self._post, (body,), {}, "sendMessage", {"chat_id": recipient.user_id}, None
+                    self._post, (body,), {}, "sendMessage", data, None
                 )
         except NotSentError as exc:
             raise AlertTryAgainError(str(exc)) from exc
@@ -205,7 +224,11 @@ class PtbSender:
         text, markup = message.render(recipient.language)
         try:
             await self._bot.send_message(
-                recipient.user_id, text, reply_markup=markup, link_preview_options=NO_PREVIEW
+                recipient.user_id,
+                text,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+                allow_paid_broadcast=True if message.paid_broadcast else None,
             )
         except RetryAfter as exc:
             raise AlertRetryLaterError(retry_after_seconds(exc)) from exc

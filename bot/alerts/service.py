@@ -19,16 +19,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Bot
 
 from bot import catalogue
 from bot.alerts.message import AlertMessage
-from bot.alerts.sender import AlertSender, RatePacer, concurrency_for, open_sender
+from bot.alerts.progress import AlertProgress, AlertReach
+from bot.alerts.sender import AlertSender, RatePacer, concurrency_for, open_sender, pace_of
 from bot.config import AlertSettings
 from bot.domain import Alert, Outcome, Recipient
 from bot.domain.errors import AlertRetryLaterError, AlertTryAgainError
@@ -43,25 +44,6 @@ logger = logging.getLogger(__name__)
 MAX_WINDOW = 200
 WINDOW_SECONDS = 0.1  # a claim holds this much of the rate's sends
 TRANSIENT_TRIES = 3
-
-
-@dataclass(frozen=True)
-class AlertProgress:
-    """Where one alert stands, for /status."""
-
-    alert_id: int
-    title: str
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        """Recipients of this alert."""
-        return sum(self.counts.values())
-
-    @property
-    def done(self) -> int:
-        """Recipients already handled, whatever the outcome."""
-        return self.total - self.counts["pending"] - self.counts["sending"]
 
 
 class AlertService:
@@ -81,6 +63,10 @@ class AlertService:
         self._settings = settings
         self._clock = clock
         self._pacer = RatePacer(settings.max_per_second)
+        self._pace = pace_of(settings.max_per_second)
+        # The alert being sent: its id, when this process began sending it, how many of its
+        # recipients were handled then (the measured rate is what was done since).
+        self._live: tuple[int, float, int] | None = None
         self._window = max(1, min(MAX_WINDOW, math.ceil(settings.max_per_second * WINDOW_SECONDS)))
         tasks, self._connections = concurrency_for(settings.max_per_second)
         self._slots = asyncio.Semaphore(tasks)
@@ -143,15 +129,40 @@ class AlertService:
         async with self._db.transaction() as conn:
             await AlertRepository(conn).cancel_pending(article_id, now=self._clock())
 
+    async def reach(self) -> AlertReach:
+        """What an alert published now would do: its readers, and the time until the last of
+        them has it at the configured pace (after the alerts still going out)."""
+        repo = AlertRepository(self._db.conn)
+        readers = await repo.opted_in()
+        ahead = await repo.left_to_send()
+        return AlertReach(readers, (ahead + readers) / self._pace)
+
     async def progress(self) -> list[AlertProgress]:
-        """The alerts still going out."""
+        """The alerts still going out, oldest first, with their rate and time left."""
         repo = AlertRepository(self._db.conn)
         found = []
+        queued = 0  # recipients of the alerts ahead (they go out first)
         for alert in await repo.unfinished():
             article = await ArticleRepository(self._db.conn).get(alert.article_id)
             title = article.title if article else f"article {alert.article_id}"
-            found.append(AlertProgress(alert.id, title, await repo.counts(alert.id)))
+            counts = await repo.counts(alert.id)
+            progress = AlertProgress(alert.id, title, counts)
+            rate = self._measured_rate(alert.id, progress.done)
+            queued += progress.left
+            left = queued / rate if rate else queued / self._pace
+            found.append(AlertProgress(alert.id, title, counts, rate, left))
         return found
+
+    def _measured_rate(self, alert_id: int, done: int) -> float | None:
+        """Alerts a second since this process began sending `alert_id`; None if it is not the
+        one going out, or too early to tell (under a second, or nothing handled yet)."""
+        if self._live is None or self._live[0] != alert_id:
+            return None
+        _, started, done_then = self._live
+        elapsed = time.monotonic() - started
+        if elapsed < 1.0 or done <= done_then:
+            return None
+        return (done - done_then) / elapsed
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
@@ -167,9 +178,9 @@ class AlertService:
         """Send one alert to everyone still pending; False when stopping cut it short."""
         article = await ArticleRepository(self._db.conn).get(alert.article_id)
         title = article.title if article else f"article {alert.article_id}"
-        message = AlertMessage(article, alert.post_url) if article else None
-        if self._sender is None:
-            self._sender = open_sender(self._bot, self._connections)
+        paid = self._settings.paid_broadcast
+        message = AlertMessage(article, alert.post_url, paid_broadcast=paid) if article else None
+        await self._begin(alert)
         outcomes: list[Outcome] = []  # finished sends not yet recorded
         queue: deque[Recipient] = deque()  # claimed, not yet handed to a send task
         sending: set[asyncio.Task[Outcome]] = set()
@@ -216,6 +227,13 @@ class AlertService:
         if exhausted and not left:
             await self._summarise(alert, title)
         return True  # otherwise the task's next pass over the unfinished alerts resumes it
+
+    async def _begin(self, alert: Alert) -> None:
+        """Open the wire once; note when this process began sending `alert` (for /status)."""
+        if self._sender is None:
+            self._sender = open_sender(self._bot, self._connections)
+        counts = await AlertRepository(self._db.conn).counts(alert.id)
+        self._live = (alert.id, time.monotonic(), AlertProgress(alert.id, "", counts).done)
 
     async def _one(self, recipient: Recipient, message: AlertMessage) -> Outcome:
         assert self._sender is not None

@@ -118,17 +118,24 @@ def unmarked(key: Key, language: str) -> str:
 
 
 def plural(
-    key: PluralKey, language: str, count: float, *, mark: bool = True, **values: object
+    key: PluralKey,
+    language: str,
+    count: float,
+    *,
+    mark: bool = True,
+    grouped: bool = False,
+    **values: object,
 ) -> str:
     """The form of `key` that `count` takes in `language` ("3 sources" / "3 مصادر").
 
-    `mark=False` for a phrase inside another text (see `phrase`).
+    `mark=False` for a phrase inside another text (see `phrase`); `grouped=True` writes a
+    large whole count with thousands separators ("412,000 readers").
     """
     if language not in PLURALS:
         language = DEFAULT_LANGUAGE
     forms = PLURALS[language][key]
     template = forms.get(category(language, count)) or forms["other"]
-    shown = f"{count:g}" if isinstance(count, float) else str(count)
+    shown = f"{count:g}" if isinstance(count, float) else f"{count:,}" if grouped else str(count)
     message = template.format(count=shown, **values)
     return _directed(message, language) if mark else message
 

@@ -137,6 +137,9 @@ TEXTS: dict[EditorKey, str] = {
         "🔔 تنبيه «{title}»: أُنجز {done}/{total} · أُرسل {sent} · تعثّر {failed} · محظور {blocked}"
     ),
     "status_no_alerts": "🔔 لا تنبيهات قيد الإرسال.",
+    "status_alert_pace": "    ⏱ {rate} في الثانية · يتبقى نحو {left}",
+    "status_alert_eta": "    ⏱ يتبقى نحو {left}",
+    "alert_reach_none": "📣 لم يفعّل أي قارئ التنبيهات: لن يصل التنبيه إلى أحد.",
     "status_uptime": "يعمل منذ {uptime} · newsdesk {version}",
     "sources_summary": "<b>{group}</b>: {names}{more}",
     "source_failing": "🔴 {name}: متعثّر منذ {since} ({error})",
@@ -226,6 +229,14 @@ PLURALS: dict[PluralKey, dict[Category, str]] = {
         "إن كان الخبر لا يزال جديدًا.",
         "other": "⌛ مضت على هذه المعاينة أكثر من {count} دقيقة فلم تُنشر. أرسل /breaking من "
         "جديد إن كان الخبر لا يزال جديدًا.",
+    },
+    "alert_reach": {
+        "zero": "📣 تنبيه إلى {count} قارئ، خلال {duration} تقريبًا",
+        "one": "📣 تنبيه إلى قارئ واحد، خلال {duration} تقريبًا",
+        "two": "📣 تنبيه إلى قارئَين، خلال {duration} تقريبًا",
+        "few": "📣 تنبيه إلى {count} قرّاء، خلال {duration} تقريبًا",
+        "many": "📣 تنبيه إلى {count} قارئًا، خلال {duration} تقريبًا",
+        "other": "📣 تنبيه إلى {count} قارئ، خلال {duration} تقريبًا",
     },
     "alert_going_out": {
         "zero": "🔔 لا مشتركين يصلهم التنبيه (راجع /status).",

@@ -138,6 +138,9 @@ TEXTS: dict[EditorKey, str] = {
         "sent {sent} · failed {failed} · blocked {blocked}"
     ),
     "status_no_alerts": "🔔 No alerts going out.",
+    "status_alert_pace": "    ⏱ {rate}/s · about {left} left",
+    "status_alert_eta": "    ⏱ about {left} left",
+    "alert_reach_none": "📣 No reader has alerts on: Publish alerts nobody.",
     "status_uptime": "Up {uptime} · newsdesk {version}",
     "sources_summary": "<b>{group}</b>: {names}{more}",
     "source_failing": "🔴 {name}: failing for {since} ({error})",
@@ -198,6 +201,10 @@ PLURALS: dict[PluralKey, dict[Category, str]] = {
             "⌛ This preview is older than {count} minutes and was not published. "
             "Send /breaking again if it is still news."
         ),
+    },
+    "alert_reach": {
+        "one": "📣 Alert to {count} reader, about {duration}",
+        "other": "📣 Alert to {count} readers, about {duration}",
     },
     "alert_going_out": {
         "one": "🔔 Alert going out to {count} subscriber (see /status).",

@@ -39,6 +39,9 @@ class Reply:
     link_preview: str | None = None
     # Buttons of the message the press came from should go (the question was answered).
     close_question: bool = field(default=False)
+    # A last line that must survive fitting the text to Telegram's limit (a preview's alert
+    # reach): the text above it is cut instead.
+    footer: str | None = None
 
 
 class Editors:
@@ -106,6 +109,25 @@ def ago(seconds: float, language: str = catalogue.DEFAULT_LANGUAGE) -> str:
             minutes=catalogue.plural("duration_minutes", language, minutes, mark=False),
         )
     return catalogue.plural("duration_days", language, hours // 24, mark=False)
+
+
+def estimate(seconds: float, language: str = catalogue.DEFAULT_LANGUAGE) -> str:
+    """A time still to come, rounded as people say it: "40 s", "7 min", "9 h 16 min".
+
+    Seconds under a minute (at least 1), whole minutes under an hour, then hours and minutes
+    (just hours on the hour), days past two of them; an estimate claims no more precision.
+    """
+    if seconds < 59.5:
+        return catalogue.plural("duration_seconds", language, max(1, round(seconds)), mark=False)
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return catalogue.plural("duration_minutes", language, minutes, mark=False)
+    hours, minutes = divmod(minutes, 60)
+    if hours >= 48:
+        return ago(seconds, language)
+    if minutes == 0:
+        return catalogue.plural("duration_hours", language, hours, mark=False)
+    return ago(hours * 3600 + minutes * 60, language)
 
 
 _ARTICLE_NUMBER = re.compile(r"[0-9]{1,18}")

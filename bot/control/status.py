@@ -1,5 +1,9 @@
 """The /status text: the queue, the last post, pauses, alerts, sources, uptime and version.
 
+An alert going out shows its progress (done / total and outcomes), the rate measured while
+this process sends it and the time left at that rate; before a rate can be measured (waiting
+behind another alert, or its first second), the time left at the configured pace.
+
 Read-only and built from several small reads; it never writes, so an editor can send it as
 often as they like while something is going wrong. It must also arrive exactly then: with many
 sources failing, they are summarised ("12 sources failing: a, b, c … and 9 more") and names
@@ -13,9 +17,9 @@ from datetime import datetime
 from importlib import metadata
 
 from bot import catalogue
-from bot.alerts.service import AlertProgress
+from bot.alerts.progress import AlertProgress
 from bot.config import Settings
-from bot.control.editors import ago, esc, when
+from bot.control.editors import ago, esc, estimate, when
 from bot.domain import DeliveryState, SourceState
 from bot.rendering.text import single_line, truncate, utf16_len
 
@@ -93,6 +97,11 @@ def status_text(
                 blocked=c["blocked"],
             )
         )
+        left = estimate(alert.seconds_left, language)
+        if alert.per_second is None:
+            lines.append(say("status_alert_eta", left=left))
+        else:
+            lines.append(say("status_alert_pace", rate=round(alert.per_second), left=left))
     if not alerts:
         lines.append(say("status_no_alerts"))
     lines.extend(source_lines(sources, now, language))

@@ -107,10 +107,11 @@ class Dispatcher:
             error = ApiError(404, "Not Found: method not found")
             return error.status, error.payload()
         chat_id = self._rate_limited_chat(call)
+        paid = call.params.get("allow_paid_broadcast") is True
         now = time.monotonic()
         try:
             if chat_id is not None:
-                self.state.rates.check(chat_id, now)
+                self.state.rates.check(chat_id, now, paid=paid)
             result = handler(call)
         except ApiError as exc:
             return exc.status, exc.payload()
@@ -118,7 +119,7 @@ class Dispatcher:
             logger.exception("fake Bot API handler for %s failed", call.method)
             return 500, ApiError(500, "Internal Server Error").payload()
         if chat_id is not None:
-            self.state.rates.record(chat_id, now)
+            self.state.rates.record(chat_id, now, paid=paid)
         return 200, {"ok": True, "result": result}
 
     def _rate_limited_chat(self, call: Call) -> int | None:

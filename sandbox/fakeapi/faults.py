@@ -13,6 +13,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Literal
 
+# Telegram's limit for paid broadcasts (`allow_paid_broadcast`, paid in Stars).
+PAID_BROADCAST_PER_SECOND = 1000
+
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -152,29 +155,37 @@ class FaultQueue:
 
 
 class RateLimiter:
-    """Sliding-window flood control per chat (per minute) and overall (per second)."""
+    """Sliding-window flood control per chat (per minute) and overall (per second).
+
+    As Telegram counts them, paid broadcasts (`allow_paid_broadcast`) are apart from the
+    overall limit: while that limit is on, they have their own, 1000 a second by default.
+    """
 
     def __init__(self) -> None:
         self.per_chat_minute: int | None = None
         self.global_second: int | None = None
+        self.paid_second = PAID_BROADCAST_PER_SECOND
         self._chat_sends: dict[int, deque[float]] = {}
         self._all_sends: deque[float] = deque()
+        self._paid_sends: deque[float] = deque()
 
-    def check(self, chat_id: int, now: float) -> None:
+    def check(self, chat_id: int, now: float, *, paid: bool = False) -> None:
         """Raise a 429 ApiError when a send to ``chat_id`` now would exceed a limit."""
         if self.global_second is not None:
-            _expire(self._all_sends, now, 1.0)
-            if len(self._all_sends) >= self.global_second:
-                raise too_many_requests(_wait(self._all_sends[0] + 1.0 - now))
+            window = self._paid_sends if paid else self._all_sends
+            limit = self.paid_second if paid else self.global_second
+            _expire(window, now, 1.0)
+            if len(window) >= limit:
+                raise too_many_requests(_wait(window[0] + 1.0 - now))
         if self.per_chat_minute is not None:
             sends = self._chat_sends.get(chat_id, deque())
             _expire(sends, now, 60.0)
             if len(sends) >= self.per_chat_minute:
                 raise too_many_requests(_wait(sends[0] + 60.0 - now))
 
-    def record(self, chat_id: int, now: float) -> None:
+    def record(self, chat_id: int, now: float, *, paid: bool = False) -> None:
         """Count a successful send."""
-        self._all_sends.append(now)
+        (self._paid_sends if paid else self._all_sends).append(now)
         self._chat_sends.setdefault(chat_id, deque()).append(now)
 
 

@@ -11,7 +11,7 @@ import copy
 import time
 from collections.abc import Iterable
 
-from sandbox.fakeapi.faults import Fault
+from sandbox.fakeapi.faults import PAID_BROADCAST_PER_SECOND, Fault
 from sandbox.fakeapi.methods_chat import scope_key
 from sandbox.fakeapi.models import ChatRef, JsonDict, PressRecord, RecordedCall, StoredMessage
 from sandbox.fakeapi.state import State
@@ -39,10 +39,14 @@ class RecordingMixin:
         with self._state.cond:
             self._state.rates.per_chat_minute = per_minute
 
-    def limit_global_rate(self, per_second: int | None) -> None:
-        """Answer 429 once ``per_second`` sends happened in the last second (None: off)."""
+    def limit_global_rate(
+        self, per_second: int | None, *, paid_per_second: int = PAID_BROADCAST_PER_SECOND
+    ) -> None:
+        """Answer 429 once ``per_second`` sends happened in the last second (None: off), and
+        paid broadcasts (``allow_paid_broadcast``) past their own ``paid_per_second``."""
         with self._state.cond:
             self._state.rates.global_second = per_second
+            self._state.rates.paid_second = paid_per_second
 
     def limit_callback_age(self, seconds: float) -> None:
         """Refuse answerCallbackQuery for a query older than ``seconds`` (default 15)."""

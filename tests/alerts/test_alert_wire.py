@@ -1,11 +1,14 @@
-"""The alerts' lean send path over real HTTP: what it sends, what each answer means."""
+"""The alerts' lean send path over real HTTP: what it sends, what each answer means, and
+whether a failed request may have reached Telegram (not sent / maybe sent)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import shutil
+import socket
 import ssl
+import struct
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,8 +16,8 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from bot.alerts.lean_http import JsonPoster
 from bot.alerts.message import AlertMessage
+from bot.alerts.poster import JsonPoster
 from bot.alerts.sender import LeanSender, PtbSender, open_sender
 from bot.domain import Article, Outcome, Recipient
 from bot.domain.errors import (
@@ -116,6 +119,7 @@ async def test_poster_says_whether_a_request_may_have_gone_out(fake: FakeTelegra
     with pytest.raises(NotSentError) as not_sent:
         await refused.post(b"{}")
     assert "123:x" not in str(not_sent.value)
+    await refused.close()
 
     slow = JsonPoster(url, max_connections=1, timeout=0.3)
     fake.fail_next("sendMessage", Fault.timeout(5))
@@ -125,6 +129,55 @@ async def test_poster_says_whether_a_request_may_have_gone_out(fake: FakeTelegra
     answer = await slow.post(b'{"chat_id": 1, "text": "x"}')  # a fresh connection
     assert answer.status in (400, 403) and b'"ok":false' in answer.body.replace(b" ", b"")
     await slow.close()
+
+
+async def test_poster_not_sent_when_the_connection_never_opens() -> None:
+    """A server that accepts TCP but never finishes the TLS handshake: nothing was written."""
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)  # never answers the ClientHello
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    url = f"https://127.0.0.1:{port}/bot{TEST_TOKEN}/sendMessage"
+    poster = JsonPoster(url, max_connections=1, timeout=5, connect_timeout=0.3)
+    try:
+        with pytest.raises(NotSentError) as not_sent:
+            await poster.post(b'{"chat_id":1}')
+        assert "connecting" in str(not_sent.value)
+        assert TEST_TOKEN not in str(not_sent.value)
+    finally:
+        await poster.close()
+        for writer in accepted:
+            writer.close()
+        server.close()
+
+
+async def test_poster_maybe_sent_when_reset_after_the_body() -> None:
+    """The whole request arrived, then the connection was reset: it may have gone out."""
+    received: list[bytes] = []
+
+    async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+        received.append(await reader.readexactly(length))
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        writer.transport.abort()  # RST, no answer
+
+    server = await asyncio.start_server(reset, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    poster = JsonPoster(f"http://127.0.0.1:{port}/bot{TEST_TOKEN}/sendMessage", max_connections=1,
+                        timeout=5)  # fmt: skip
+    try:
+        with pytest.raises(MaybeSentError) as maybe:
+            await poster.post(b'{"chat_id":1}')
+        assert received == [b'{"chat_id":1}']
+        assert TEST_TOKEN not in str(maybe.value)
+    finally:
+        await poster.close()
+        server.close()
 
 
 @pytest.fixture
@@ -177,8 +230,10 @@ async def test_poster_speaks_tls_and_reads_chunked_answers(certificate: tuple[Pa
         assert seen[0].startswith(f"POST /bot{TEST_TOKEN}/sendMessage HTTP/1.1\r\n".encode())
         assert f"Host: localhost:{port}\r\n".encode() in seen[0]
         assert seen[2].endswith(b'\r\n\r\n{"chat_id":2}')
+        untrusting = JsonPoster(url, max_connections=1, timeout=5)
         with pytest.raises(NotSentError):  # certifi's roots do not trust a self-signed certificate
-            await JsonPoster(url, max_connections=1, timeout=5).post(b"{}")
+            await untrusting.post(b"{}")
+        await untrusting.close()
     finally:
         await poster.close()
         server.close()

@@ -47,7 +47,7 @@ async def test_alerts_survive_429_blocks_and_a_restart_without_duplicates(
     open_private_chats(fake, READERS)
     for user_id in BLOCKED:
         fake.block(user_id)
-    settings = {"alerts": {"max_per_second": 100}, "telegram": FAST}
+    settings = {"alerts": {"max_per_second": 100, "paid_broadcast": True}, "telegram": FAST}
     async with admin_bot(**settings) as bot:
         await opt_in(bot, [*READERS, *NEVER_STARTED])
         preview = await bot.command(editor, "/breaking Storm warning for the coast")

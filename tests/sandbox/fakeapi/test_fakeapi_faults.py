@@ -104,6 +104,19 @@ async def test_global_rate_limit(fake: FakeTelegram, api) -> None:
     assert fake.count_429 >= 2
 
 
+async def test_paid_broadcasts_have_their_own_global_limit(fake: FakeTelegram, api) -> None:
+    fake.limit_global_rate(per_second=2, paid_per_second=4)
+    free = [(await api("sendMessage", chat_id=CHANNEL, text=str(i)))[0] for i in range(3)]
+    assert free == [200, 200, 429]  # the free limit is used up ...
+    paid = [
+        (await api("sendMessage", chat_id=CHANNEL, text=str(i), allow_paid_broadcast=True))[0]
+        for i in range(5)
+    ]
+    assert paid == [200, 200, 200, 200, 429]  # ... paid broadcasts still go, to their own
+    sent = [c for c in fake.calls_of("sendMessage") if c.ok]
+    assert [c.params.get("allow_paid_broadcast") for c in sent] == [None] * 2 + [True] * 4
+
+
 async def test_long_poll_returns_when_an_update_arrives(fake: FakeTelegram, api) -> None:
     poll = asyncio.create_task(api("getUpdates", timeout=10, offset=0))
     await fake.wait_for(lambda: fake.long_polls_waiting == 1)
