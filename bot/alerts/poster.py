@@ -27,7 +27,6 @@ import asyncio
 import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 import httpx
@@ -35,6 +34,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from bot.domain.errors import MaybeSentError, NotSentError
+from bot.transport.proxy import proxy_for
 
 # Connecting (and the TLS handshake) may take longer than an answer on a busy machine; nothing
 # has been sent yet, so waiting longer here never makes a message ambiguous.
@@ -64,8 +64,7 @@ class Answer:
 def proxied(url: str) -> bool:
     """Whether the environment (HTTP(S)_PROXY) routes `url` through a proxy; this poster
     does not speak to proxies, so such a deployment keeps using python-telegram-bot."""
-    parts = urlsplit(url)
-    return bool(getproxies().get(parts.scheme)) and not proxy_bypass(parts.hostname or "")
+    return proxy_for(url) is not None
 
 
 class JsonPoster:
