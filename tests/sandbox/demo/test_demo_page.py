@@ -12,7 +12,10 @@ from typing import Any
 
 import pytest
 
+from bot.subscribers.news import NewsQueryService
+from bot.subscribers.pages import PAGE_SIZE
 from tests.sandbox.demo.conftest import SAMPLE_TITLES, Demo, bubble_with, buttons
+from tests.support import wait_until
 
 ALL_POSTED = len(SAMPLE_TITLES)
 
@@ -42,6 +45,9 @@ async def test_the_page_shows_the_seeded_posts_as_a_subscriber_sees_them(demo: D
 
 async def test_latest_typed_in_the_chat_pane_returns_the_list(demo: Demo) -> None:
     await demo.state(until=_posted(), within=30)
+    # The fake shows a post before the publisher commits it; /latest lists what is committed.
+    news = demo.sandbox.app.bot_data.services.subscribers.news
+    await wait_until(lambda: _all_listed(news), what="every sample post committed", deadline=30)
     await demo.send("subscriber", "/latest")
     state = await demo.state(until=lambda s: "Latest news" in s["chat"])
     reply = bubble_with(state["chat"], "Latest news")
@@ -49,6 +55,11 @@ async def test_latest_typed_in_the_chat_pane_returns_the_list(demo: Demo) -> Non
     for title in SAMPLE_TITLES:
         assert title in reply, title
     assert bubble_with(state["chat"], "/latest").startswith('<div class="msg-wrap out"')
+
+
+async def _all_listed(news: NewsQueryService) -> bool:
+    page = await news.latest(0)
+    return len(page.items) >= min(ALL_POSTED, PAGE_SIZE)
 
 
 async def test_star_on_a_channel_post_then_favorites_shows_it(demo: Demo) -> None:
