@@ -69,6 +69,7 @@ PROBE_WAIT = 10.0
 STOP_DEADLINE = 30.0
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 DROPPED_RE = re.compile(r"press answers: answered=(\d+) late=(\d+) dropped=(\d+)")
+ALERTS_OFF = "[alerts]\nenabled = false\n"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -123,6 +124,10 @@ class Step:
 class Bench:
     """The fake, the store and the process under test; one step at a time."""
 
+    # What a subclass changes for its own scenario (bench/storm_alerts.py: alerts on, more admins).
+    admins: tuple[int, ...] = tuple(EDITORS)
+    alerts_toml: str = ALERTS_OFF
+
     def __init__(self, fake: RemoteFake, workdir: Path) -> None:
         self.fake = fake
         self.workdir = workdir
@@ -163,7 +168,7 @@ class Bench:
 token = "{TOKEN}"
 api_base_url = "{self.fake.url}/bot"
 channel = "{CHANNEL}"
-admins = {json.dumps(EDITORS)}
+admins = {json.dumps(list(self.admins))}
 request_timeout_seconds = 10.0
 
 [storage]
@@ -178,9 +183,7 @@ language = "en"
 enabled = true
 interval_seconds = 1
 
-[alerts]
-enabled = false
-""",
+{self.alerts_toml}""",
             encoding="utf-8",
         )
         return path

@@ -1,9 +1,9 @@
-"""The fake Bot API in a child process for bench/burst.py, steered over a pipe.
+"""The fake Bot API in a child process for bench/burst.py and bench/storm_alerts.py, by pipe.
 
 The fake must not be the bottleneck of a ⭐ storm, so it gets a process (and an interpreter lock)
 of its own: the presses are made there by `PressStorm`, and only summaries cross the pipe —
 press timings as plain tuples, probe replies as one timestamp. Its CPU is read from /proc by
-the driver, like the bot's.
+the driver, like the bot's. Searches of the call log (previews, alerts sent) run here too.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import multiprocessing
 import threading
 import time
 from typing import Any
+
+import httpx
 
 from sandbox.fakeapi import FakeTelegram, PressStorm
 
@@ -56,9 +58,10 @@ class RemoteFake:
 class _Commands:
     """What the driver may ask of the fake; runs in the child."""
 
-    def __init__(self, fake: FakeTelegram, channel_id: int) -> None:
+    def __init__(self, fake: FakeTelegram, channel_id: int, token: str) -> None:
         self.fake = fake
         self.channel_id = channel_id
+        self.token = token
         self.storms: list[PressStorm] = []
 
     def url(self) -> str:
@@ -116,6 +119,62 @@ class _Commands:
     def long_polls(self) -> int:
         return self.fake.long_polls_waiting
 
+    # -- alerts (bench/storm_alerts.py) ----------------------------------------------------------
+
+    def open_chats(self, first: int, count: int) -> None:
+        """Users `first`… each wrote to the bot once; their updates confirmed, as if handled."""
+        last = 0
+        for user_id in range(first, first + count):
+            last = self.fake.send_text(self.fake.user(user_id, "Subscriber"), "hi")
+        url = f"{self.fake.url}/bot{self.token}/getUpdates"
+        httpx.get(url, params={"offset": last + 1, "timeout": 0}, timeout=30).raise_for_status()
+
+    def limit_global_rate(self, free: int, paid: int) -> None:
+        """Telegram's flood control: `free` sends/s overall, paid broadcasts `paid`/s apart."""
+        self.fake.limit_global_rate(free, paid_per_second=paid)
+
+    def count_429(self) -> int:
+        return self.fake.count_429
+
+    def buttons_after(self, mark: int, chat_id: int) -> tuple[int, list[list[str]]] | None:
+        """The first keyboard sent to `chat_id` after call `mark`: (message id, data by row)."""
+        for call in self.fake.calls_since(mark):
+            if call.method != "sendMessage" or not call.ok:
+                continue
+            if call.params.get("chat_id") != chat_id:
+                continue
+            markup, sent = call.params.get("reply_markup"), call.result_or_error
+            if isinstance(markup, dict) and isinstance(sent, dict):
+                rows = markup.get("inline_keyboard", [])
+                data = [[str(b.get("callback_data", "")) for b in row] for row in rows]
+                return int(sent["message_id"]), data
+        return None
+
+    def press(self, user_id: int, chat_id: int, message_id: int, data: str) -> tuple[int, float]:
+        """A user presses a button; returns (call index to search from, when it was enqueued)."""
+        mark = self.fake.call_count
+        self.fake.press_button(self.fake.user(user_id, "Editor"), chat_id, message_id, data)
+        return mark, time.monotonic()
+
+    def text_after(self, mark: int, chat_id: int, needle: str) -> tuple[str | None, int]:
+        """A sent text to `chat_id` containing `needle` from call `mark` on, and where to go on."""
+        calls = self.fake.calls_since(mark)
+        for call in calls:
+            text = str(call.params.get("text", ""))
+            if call.ok and call.params.get("chat_id") == chat_id and needle in text:
+                return text, mark
+        return None, mark + len(calls)
+
+    def sends_between(self, mark: int, first: int, count: int) -> list[float]:
+        """When each accepted sendMessage to users `first`… since call `mark` arrived."""
+        times = []
+        for call in self.fake.calls_since(mark):
+            if call.method == "sendMessage" and call.ok:
+                chat = str(call.params.get("chat_id", ""))  # an int in JSON, a str in a form
+                if chat.isdigit() and first <= int(chat) < first + count:
+                    times.append(call.at)
+        return times
+
     def stop(self) -> None:
         for storm in self.storms:
             storm.stop()
@@ -126,7 +185,7 @@ def _serve(conn: Any, token: str, channel_id: int, channel: str, callback_age: f
     fake = FakeTelegram(token=token).start()
     fake.add_channel(username=channel.removeprefix("@"), chat_id=channel_id)
     fake.limit_callback_age(callback_age)
-    commands = _Commands(fake, channel_id)
+    commands = _Commands(fake, channel_id, token)
     while True:
         try:
             name, args = conn.recv()
