@@ -76,7 +76,8 @@ def build_application(
         .rate_limiter(
             AIORateLimiter(
                 overall_max_rate=settings.telegram.max_requests_per_second,
-                group_max_rate=settings.publishing.max_posts_per_minute,
+                # Each channel's own pacer spaces its posts; this is the ceiling over them all.
+                group_max_rate=max(c.max_posts_per_minute for c in settings.channels),
             )
         )
         .concurrent_updates(CONCURRENT_UPDATES)
@@ -148,7 +149,7 @@ def _post_init(
         logger.info(
             "newsdesk started as @%s for channel %s, database %s",
             app.bot.username,
-            settings.telegram.channel,
+            ", ".join(channel.chat for channel in settings.channels),
             settings.storage.path,
         )
 

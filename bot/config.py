@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+from bot.channel_settings import ChannelSettings, chat_ref, chat_shape, with_defaults
 from bot.config_errors import describe
 from bot.domain.errors import ConfigError, InvalidURLError
 from bot.redaction import redact
@@ -47,7 +48,6 @@ SERVICE_ACCOUNTS = {
 NEVER_ADMINS = frozenset(SERVICE_ACCOUNTS)
 
 _TOKEN_RE = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$")
-_CHANNEL_USERNAME_RE = re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 
 class _Section(BaseModel):
@@ -63,7 +63,8 @@ class TelegramSettings(_Section):
 
     token: SecretStr
     api_base_url: str = "https://api.telegram.org/bot"
-    channel: str
+    # The one-channel shorthand; `[[channels]]` names several. Read `Settings.channels`.
+    channel: str | None = None
     admins: Annotated[tuple[int, ...], Field(strict=False)] = ()
     request_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
     max_requests_per_second: Annotated[int, Field(ge=1, le=10_000)] = 30
@@ -84,14 +85,13 @@ class TelegramSettings(_Section):
 
     @field_validator("channel", mode="before")
     @classmethod
-    def _channel_shape(cls, value: object) -> str:
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            raise ValueError("expected @username or a numeric chat id such as -1001234567890")
-        if _CHANNEL_USERNAME_RE.fullmatch(value) or re.fullmatch(r"-?[0-9]{1,20}", value):
-            return value
-        raise ValueError("expected @username or a numeric chat id such as -1001234567890")
+    def _channel_shape(cls, value: object) -> str | None:
+        return None if value is None else chat_shape(value)
+
+    @property
+    def chat_id(self) -> int | str | None:
+        """The shorthand channel as python-telegram-bot wants it (read `Settings.channels`)."""
+        return chat_ref(self.channel) if self.channel is not None else None
 
     @field_validator("admins")
     @classmethod
@@ -108,11 +108,6 @@ class TelegramSettings(_Section):
                 f"{bad} cannot be admins: expected positive Telegram user ids of real people"
             )
         return value
-
-    @property
-    def chat_id(self) -> int | str:
-        """The channel as python-telegram-bot wants it: an int id or the @username."""
-        return int(self.channel) if self.channel.lstrip("-").isdigit() else self.channel
 
 
 class StorageSettings(_Section):
@@ -250,6 +245,56 @@ class Settings(_Section):
     sources: Annotated[tuple[SourceSettings, ...], Field(strict=False)] = ()
     breaking: BreakingSettings = BreakingSettings()
     alerts: AlertSettings = AlertSettings()
+    # Last, so its defaults can be read from the sections above (validated first).
+    channels: Annotated[
+        tuple[ChannelSettings, ...], Field(strict=False, validate_default=True)
+    ] = ()
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _resolve_channels(cls, value: object, info: ValidationInfo) -> object:
+        """`telegram.channel` or `[[channels]]` (exactly one), with the defaults filled in."""
+        telegram = info.data.get("telegram")
+        site = info.data.get("site", SiteSettings())
+        publishing = info.data.get("publishing", PublishingSettings())
+        shorthand = telegram.channel if isinstance(telegram, TelegramSettings) else None
+        if telegram is None:
+            return ()  # telegram's own errors are reported; no second one about channels
+        if value and shorthand is not None:
+            raise ValueError(
+                "telegram.channel and [[channels]] are both given: keep one (telegram.channel "
+                "is the shorthand for a single [[channels]] entry)"
+            )
+        if not value and shorthand is None:
+            raise ValueError(
+                "no channel: set telegram.channel, or add [[channels]] entries with chat = ..."
+            )
+        defaults = {
+            "language": site.language,
+            "per_minute": publishing.max_posts_per_minute,
+            "silent": publishing.silent,
+        }
+        if shorthand is not None:
+            # One channel as before: it takes every article, whatever its language.
+            return (with_defaults({"chat": shorthand}, **defaults, all_languages=True),)
+        if not isinstance(value, (list, tuple)):
+            return value
+        return tuple(with_defaults(table, **defaults) for table in value)
+
+    @field_validator("channels")
+    @classmethod
+    def _unique_channels(cls, value: tuple[ChannelSettings, ...]) -> tuple[ChannelSettings, ...]:
+        for what, keys in (
+            ("names", [channel.name for channel in value]),
+            ("chats", [channel.chat.casefold() for channel in value]),
+        ):
+            duplicates = sorted({key for key in keys if keys.count(key) > 1})
+            if duplicates:
+                raise ValueError(
+                    f"channel {what} must be unique; repeated: {', '.join(duplicates)} "
+                    "(give each [[channels]] entry its own name = ...)"
+                )
+        return value
 
     @field_validator("sources")
     @classmethod
@@ -319,7 +364,6 @@ def summary(settings: Settings) -> str:
         f"telegram.token          {redacted}",
         # Everything else is shown as configured, but a token pasted into a URL is not.
         f"telegram.api_base_url   {settings.telegram.api_base_url}",
-        f"telegram.channel        {settings.telegram.channel}",
         f"telegram.admins         {admins}",
         f"storage.path            {settings.storage.path}",
         f"site                    {settings.site.name} ({settings.site.language}, "
@@ -329,6 +373,7 @@ def summary(settings: Settings) -> str:
         f"{'silent' if pub.silent else 'with sound'}, backlog {pub.backlog_max_age_hours:g} h",
         f"alerts                  {_alerts_line(settings.alerts)}",
     ]
+    lines += [channel_line(channel) for channel in settings.channels]
     return "\n".join([lines[0], *(redact(line, [token]) for line in lines[1:])])
 
 
@@ -339,3 +384,22 @@ def _alerts_line(alerts: AlertSettings) -> str:
     if alerts.paid_broadcast:
         return f"on, paid broadcast (Stars), at most {alerts.max_per_second}/s"
     return f"on, at most {alerts.max_per_second}/s"
+
+
+def channel_line(channel: ChannelSettings) -> str:
+    """One channel's routing and options, as `check-config` prints them."""
+    rules = [
+        f"languages {'/'.join(channel.languages) or 'all'}",
+        f"categories {'/'.join(channel.categories) or 'all'}",
+    ]
+    if channel.exclude_categories:
+        rules.append(f"except {'/'.join(channel.exclude_categories)}")
+    if channel.sources:
+        rules.append(f"sources {'/'.join(channel.sources)}")
+    rules.append(f"at most {channel.max_posts_per_minute}/min")
+    rules.append("silent" if channel.silent else "with sound")
+    if channel.quiet_hours:
+        rules.append(f"quiet {channel.quiet_hours} ({channel.quiet_mode})")
+    if channel.topics or channel.default_topic:
+        rules.append(f"{len(channel.topics)} topics")
+    return f"channel {channel.name:<16} {channel.chat} ({channel.language}): {', '.join(rules)}"

@@ -61,7 +61,7 @@ async def _favorites_page(
     page = await subscribers.favorites.page(user_id, number)
     if not page.items and number > 0:  # the last item of a later page went: show the one before
         page = await subscribers.favorites.page(user_id, number - 1)
-    channel = subscribers.settings.telegram.channel
+    channel = subscribers.settings.channels[0].chat
     if not channel.startswith("@"):
         channel = catalogue.text("our_channel", reader.language)
     return views.favorites_reply(page, reader, channel)

@@ -14,6 +14,7 @@ import aiosqlite
 
 from bot.domain import BreakingPost, Preview
 from storage.articles import from_db_time, to_db_time
+from storage.delivery_queries import UNROUTED
 
 # "Not due before the end of time": the routine pass never picks a row held for a push, and if
 # the push never happens (a crash between the two writes) the backlog rule skips it in a day.
@@ -126,19 +127,24 @@ class BreakingPostRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def hold_for_push(self, article_id: int, *, now: datetime) -> None:
-        """Keep the routine pass off an article until an editor's push claims it.
+    async def hold_for_push(
+        self, article_id: int, *, channels: tuple[str, ...], now: datetime
+    ) -> None:
+        """Keep the routine pass off an article in `channels` until an editor's push claims it.
 
         A skipped or uncertain article becomes pending again: the editor asked for it explicitly.
         A posted one stays posted (the push reposts it); one being sent is left alone.
         """
-        await self._conn.execute(
-            "INSERT INTO deliveries (article_id, state, next_attempt_at, updated_at) "
-            "VALUES (?, 'pending', ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+        await self._conn.executemany(
+            "INSERT INTO deliveries (article_id, channel, state, next_attempt_at, updated_at) "
+            "VALUES (?, ?, 'pending', ?, ?) ON CONFLICT (article_id, channel) DO UPDATE SET "
             "state = 'pending', next_attempt_at = excluded.next_attempt_at, "
             "updated_at = excluded.updated_at "
             "WHERE deliveries.state IN ('pending', 'failed', 'skipped', 'uncertain')",
-            (article_id, HELD_UNTIL, to_db_time(now)),
+            [(article_id, channel, HELD_UNTIL, to_db_time(now)) for channel in channels],
+        )
+        await self._conn.execute(
+            "DELETE FROM deliveries WHERE article_id = ? AND channel = ?", (article_id, UNROUTED)
         )
 
     async def release_hold(self, article_id: int, *, now: datetime) -> None:
@@ -158,6 +164,7 @@ class BreakingPostRepository:
         self,
         article_id: int,
         *,
+        channel: str,
         chat_id: str,
         message_id: int,
         photo_file_id: str | None,
@@ -167,10 +174,11 @@ class BreakingPostRepository:
     ) -> None:
         """Remember a breaking post (a push of the same article again replaces the record)."""
         await self._conn.execute(
-            "INSERT OR REPLACE INTO breaking_posts (article_id, chat_id, message_id, "
-            "photo_file_id, posted_at, pinned, unpin_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO breaking_posts (article_id, channel, chat_id, message_id, "
+            "photo_file_id, posted_at, pinned, unpin_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
+                channel,
                 chat_id,
                 message_id,
                 photo_file_id,
@@ -180,31 +188,38 @@ class BreakingPostRepository:
             ),
         )
 
-    async def get(self, article_id: int) -> BreakingPost | None:
-        """The breaking post of an article, if it was pushed."""
-        rows = list(
-            await self._conn.execute_fetchall(
-                "SELECT article_id, chat_id, message_id, photo_file_id, posted_at, pinned, "
-                "unpin_at FROM breaking_posts WHERE article_id = ?",
-                (article_id,),
-            )
+    async def get(self, article_id: int, channel: str | None = None) -> BreakingPost | None:
+        """The breaking post of an article in `channel` (None: the first), if it was pushed."""
+        posts = [
+            post
+            for post in await self.posts(article_id)
+            if channel is None or post.channel == channel
+        ]
+        return posts[0] if posts else None
+
+    async def posts(self, article_id: int) -> list[BreakingPost]:
+        """The breaking posts of an article, one per channel it was pushed to."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_POST_COLUMNS} FROM breaking_posts WHERE article_id = ? ORDER BY rowid",
+            (article_id,),
         )
-        return _post(tuple(rows[0])) if rows else None
+        return [_post(tuple(r)) for r in rows]
 
     async def due_unpins(self, now: datetime) -> list[BreakingPost]:
         """Pinned breaking posts whose time on top is over."""
         rows = await self._conn.execute_fetchall(
-            "SELECT article_id, chat_id, message_id, photo_file_id, posted_at, pinned, unpin_at "
+            f"SELECT {_POST_COLUMNS} "
             "FROM breaking_posts WHERE pinned = 1 AND unpin_at <= ? ORDER BY unpin_at",
             (to_db_time(now),),
         )
         return [_post(tuple(r)) for r in rows]
 
-    async def mark_unpinned(self, article_id: int) -> None:
-        """The pin is off (unpinned, deleted, or nothing to unpin)."""
+    async def mark_unpinned(self, article_id: int, channel: str | None = None) -> None:
+        """The pin is off (unpinned, deleted, or nothing to unpin); None: in every channel."""
         await self._conn.execute(
-            "UPDATE breaking_posts SET pinned = 0, unpin_at = NULL WHERE article_id = ?",
-            (article_id,),
+            "UPDATE breaking_posts SET pinned = 0, unpin_at = NULL WHERE article_id = ? "
+            "AND (? IS NULL OR channel = ?)",
+            (article_id, channel, channel),
         )
 
     async def retract(self, article_id: int, *, reason: str, now: datetime) -> bool:
@@ -217,11 +232,15 @@ class BreakingPostRepository:
         if cursor.rowcount != 1:
             return False
         await self._conn.execute(
-            "INSERT INTO deliveries (article_id, state, skip_reason, updated_at) "
-            "VALUES (?, 'skipped', ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
-            "state = 'skipped', skip_reason = excluded.skip_reason, "
-            "updated_at = excluded.updated_at",
-            (article_id, reason, stamp),
+            "UPDATE deliveries SET state = 'skipped', skip_reason = ?, updated_at = ? "
+            "WHERE article_id = ?",
+            (reason, stamp, article_id),
+        )
+        await self._conn.execute(
+            "INSERT INTO deliveries (article_id, channel, state, skip_reason, updated_at) "
+            "SELECT ?, ?, 'skipped', ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM deliveries WHERE article_id = ?)",
+            (article_id, UNROUTED, reason, stamp, article_id),
         )
         await self.mark_unpinned(article_id)
         return True
@@ -236,13 +255,19 @@ class BreakingPostRepository:
         return from_db_time(str(rows[0][0])) if rows and rows[0][0] else None
 
 
+_POST_COLUMNS = (
+    "article_id, channel, chat_id, message_id, photo_file_id, posted_at, pinned, unpin_at"
+)
+
+
 def _post(r: tuple[object, ...]) -> BreakingPost:
     return BreakingPost(
         article_id=int(str(r[0])),
-        chat_id=str(r[1]),
-        message_id=int(str(r[2])),
-        photo_file_id=r[3] if isinstance(r[3], str) else None,
-        posted_at=from_db_time(str(r[4])),
-        pinned=bool(r[5]),
-        unpin_at=from_db_time(str(r[6])) if r[6] else None,
+        channel=str(r[1]),
+        chat_id=str(r[2]),
+        message_id=int(str(r[3])),
+        photo_file_id=r[4] if isinstance(r[4], str) else None,
+        posted_at=from_db_time(str(r[5])),
+        pinned=bool(r[6]),
+        unpin_at=from_db_time(str(r[7])) if r[7] else None,
     )

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 _COLUMNS = (
     "article_id",
+    "channel",
     "state",
     "chat_id",
     "message_id",
@@ -63,6 +64,8 @@ _JOINED = (
     f"SELECT {_SELECT}, {SELECT_ARTICLE.removeprefix('SELECT ')} "
     "JOIN deliveries d ON d.article_id = a.id"
 )
+# The channel of a row that only records "no configured channel takes this article".
+UNROUTED = "*"
 
 
 class DeliveryQueries:
@@ -71,31 +74,47 @@ class DeliveryQueries:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def get(self, article_id: int) -> Delivery | None:
-        """The delivery record of one article, if the publisher has seen it."""
-        async with self._conn.execute(
-            f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = ?", (article_id,)
-        ) as cur:
+    async def get(self, article_id: int, channel: str | None = None) -> Delivery | None:
+        """An article's record in `channel` (None: its first channel's), if there is one."""
+        if channel is not None:
+            query = f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = ? AND d.channel = ?"
+            args: tuple[object, ...] = (article_id, channel)
+        else:
+            query = (
+                f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = ? "
+                "ORDER BY d.channel = ?, d.rowid LIMIT 1"
+            )
+            args = (article_id, UNROUTED)
+        async with self._conn.execute(query, args) as cur:
             row = await cur.fetchone()
         return _delivery(row) if row else None
+
+    async def all_for(self, article_id: int) -> list[Delivery]:
+        """An article's records in every channel it was routed to (oldest first)."""
+        async with self._conn.execute(
+            f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = ? AND d.channel != ? "
+            "ORDER BY d.rowid",
+            (article_id, UNROUTED),
+        ) as cur:
+            return [_delivery(row) for row in await cur.fetchall()]
 
     async def state_of(self, article_id: int) -> str | None:
         """The delivery state of one article, or None if the publisher has not seen it."""
         delivery = await self.get(article_id)
         return delivery.state.value if delivery else None
 
-    async def next_due(self, now: datetime) -> tuple[Delivery, Article] | None:
-        """The oldest article that is due for (another) try.
+    async def next_due(self, now: datetime, channel: str) -> tuple[Delivery, Article] | None:
+        """The oldest article that is due for (another) try in `channel`.
 
         Raises `UnreadableArticleError` (naming the article) when that row cannot be read, so
         the pass sets it aside and asks again.
         """
         async with self._conn.execute(
-            f"{_JOINED} WHERE a.retracted_at IS NULL AND ((d.state = 'pending' AND "
-            "(d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)) OR "
-            "(d.state = 'failed' AND d.next_attempt_at <= ?)) "
+            f"{_JOINED} WHERE d.channel = ? AND a.retracted_at IS NULL AND "
+            "((d.state = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)) "
+            "OR (d.state = 'failed' AND d.next_attempt_at <= ?)) "
             "ORDER BY a.published_at, a.id LIMIT 1",
-            (to_db_time(now), to_db_time(now)),
+            (channel, to_db_time(now), to_db_time(now)),
         ) as cur:
             row = await cur.fetchone()
         return _pair(row) if row else None
@@ -104,11 +123,12 @@ class DeliveryQueries:
         """What a pass would post now, without writing anything (for a dry run)."""
         stamp = to_db_time(now)
         async with self._conn.execute(
-            f"{SELECT_ARTICLE} LEFT JOIN deliveries d ON d.article_id = a.id WHERE "
-            "(d.article_id IS NULL AND a.published_at >= ? AND a.published_at <= ?) OR "
-            "(d.state = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) "
+            f"{SELECT_ARTICLE} WHERE (NOT EXISTS (SELECT 1 FROM deliveries d "
+            "WHERE d.article_id = a.id) AND a.published_at >= ? AND a.published_at <= ?) OR "
+            "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND "
+            "((d.state = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) "
             " AND a.published_at >= ?) OR "
-            "(d.state = 'failed' AND d.next_attempt_at <= ? AND a.published_at >= ?) "
+            "(d.state = 'failed' AND d.next_attempt_at <= ? AND a.published_at >= ?))) "
             "ORDER BY a.published_at, a.id",
             (to_db_time(cutoff), stamp, stamp, to_db_time(cutoff), stamp, to_db_time(cutoff)),
         ) as cur:
@@ -150,7 +170,7 @@ class DeliveryQueries:
             row = await cur.fetchone()
         return from_db_time(str(row[0])) if row and row[0] else None
 
-    async def superseded_posts(self, article_id: int) -> list[tuple[str, int]]:
+    async def superseded_posts(self, article_id: int) -> list[tuple[str, int]]:  # every channel
         """Earlier channel posts of an article that a later post replaced: (chat, message)."""
         async with self._conn.execute(
             "SELECT chat_id, message_id FROM superseded_posts WHERE article_id = ?",
@@ -159,8 +179,9 @@ class DeliveryQueries:
             return [(str(chat), int(message)) for chat, message in await cur.fetchall()]
 
     async def unreported_uncertain(self) -> list[int]:
-        """Uncertain posts the editors have not been told about yet."""
+        """Articles with an uncertain post the editors have not been told about yet."""
         async with self._conn.execute(
-            "SELECT article_id FROM deliveries WHERE state = 'uncertain' AND reported_at IS NULL"
+            "SELECT DISTINCT article_id FROM deliveries WHERE state = 'uncertain' "
+            "AND reported_at IS NULL ORDER BY article_id"
         ) as cur:
             return [int(row[0]) for row in await cur.fetchall()]

@@ -70,12 +70,15 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     """Build settings from `settings_dict`, with nested overrides per section."""
 
-    def build(
-        api_base_url: str = "http://127.0.0.1:9/bot", **sections: dict[str, Any]
-    ) -> Settings:
+    def build(api_base_url: str = "http://127.0.0.1:9/bot", **sections: Any) -> Settings:
         data = settings_dict(tmp_path, api_base_url)
         for section, values in sections.items():
+            if isinstance(values, list):  # an array of tables, such as [[channels]]
+                data[section] = values
+                continue
             data.setdefault(section, {}).update(values)
+        if "channels" in sections:  # several channels instead of the one-channel shorthand
+            del data["telegram"]["channel"]
         return parse_settings(data)
 
     return build

@@ -22,7 +22,7 @@ from bot.domain.deliveries import FailureKind
 from bot.domain.errors import DeliveryError
 from bot.publishing.channel import SentPost, content_hash
 from bot.publishing.failures import classify, retry_after_seconds
-from bot.publishing.service import PublishingService
+from bot.publishing.service import ChannelPost, PublishingService
 from bot.rendering import RenderedPost
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
@@ -34,13 +34,17 @@ MAX_WAITS = 3  # 429s waited out before giving up on a breaking photo
 
 
 def render_with_photo(
-    publisher: PublishingService, article: Article, file_id: str | None
+    publisher: PublishingService,
+    article: Article,
+    file_id: str | None,
+    channel: str | None = None,
 ) -> RenderedPost:
-    """The breaking post; with `file_id`, a photo post captioned within Telegram's limit."""
+    """The breaking post (`channel`'s card; None: the first channel's); with `file_id`, a photo
+    post captioned within Telegram's limit."""
     if file_id is None:
-        return publisher.render(article, breaking=True)
+        return publisher.render(article, breaking=True, channel=channel)
     pictured = article.model_copy(update={"image_url": _PLACEHOLDER_IMAGE})
-    return replace(publisher.render(pictured, breaking=True), photo_url=file_id)
+    return replace(publisher.render(pictured, breaking=True, channel=channel), photo_url=file_id)
 
 
 class PhotoPoster:
@@ -52,26 +56,50 @@ class PhotoPoster:
         self._publisher = publisher
         self._clock = clock
 
-    async def post(self, article: Article, file_id: str) -> SentPost:
+    async def post(self, article: Article, file_id: str) -> list[ChannelPost]:
+        """Post to every channel that takes the article; raises the first channel's error
+        when none took the post."""
+        posts: list[ChannelPost] = []
+        errors: list[DeliveryError | LookupError] = []
+        for edition in self._publisher.targets(article):
+            try:
+                sent = await self._post_one(article, file_id, edition.name)
+            except (DeliveryError, LookupError) as exc:
+                logger.error("breaking photo not posted to %s: %s", edition.name, exc)
+                errors.append(exc)
+            else:
+                chat_id = str(await self._publisher.chat_id(edition.name))
+                posts.append(ChannelPost(edition.name, chat_id, sent))
+        if not posts:
+            raise errors[0]
+        return posts
+
+    async def _post_one(self, article: Article, file_id: str, channel: str) -> SentPost:
         """Claim, send loud, record; raises `DeliveryError` (the article is then skipped)."""
         async with self._db.transaction() as conn:
             deliveries = DeliveryRepository(conn)
-            await deliveries.ensure(article.id, now=self._clock())
-            if not await deliveries.claim(article.id, now=self._clock(), repost=True):
+            await deliveries.ensure(article.id, channel=channel, now=self._clock())
+            if not await deliveries.claim(
+                article.id, channel=channel, now=self._clock(), repost=True
+            ):
                 raise LookupError(f"article {article.id} is being sent already")
-        post = render_with_photo(self._publisher, article, file_id)
-        chat_id = await self._publisher.chat_id()
+        post = render_with_photo(self._publisher, article, file_id, channel)
+        chat_id = await self._publisher.chat_id(channel)
+        thread = self._publisher.edition(channel).settings.topic_for(article.category)
         try:
-            message_id = await self._send(chat_id, post)
+            message_id = await self._send(chat_id, post, thread)
         except DeliveryError as exc:
             async with self._db.transaction() as conn:
                 if exc.failure.kind is FailureKind.AMBIGUOUS:
                     await DeliveryRepository(conn).mark_uncertain(
-                        article.id, error=str(exc), now=self._clock()
+                        article.id, channel=channel, error=str(exc), now=self._clock()
                     )
                 else:
                     await DeliveryRepository(conn).skip(
-                        article.id, f"breaking push failed: {exc}", now=self._clock()
+                        article.id,
+                        f"breaking push failed: {exc}",
+                        now=self._clock(),
+                        channel=channel,
                     )
             if exc.failure.kind is FailureKind.AMBIGUOUS:
                 await self._publisher.report_uncertain(article.id, "uncertain_timeout")
@@ -79,6 +107,7 @@ class PhotoPoster:
         async with self._db.transaction() as conn:
             await DeliveryRepository(conn).mark_posted(
                 article.id,
+                channel=channel,
                 chat_id=str(chat_id),
                 message_id=message_id,
                 has_photo=True,
@@ -87,7 +116,7 @@ class PhotoPoster:
             )
         return SentPost(message_id, has_photo=True)
 
-    async def _send(self, chat_id: int | str, post: RenderedPost) -> int:
+    async def _send(self, chat_id: int | str, post: RenderedPost, thread: int | None) -> int:
         waits = 0
         while True:
             try:
@@ -97,6 +126,7 @@ class PhotoPoster:
                     caption=post.html,
                     reply_markup=post.reply_markup(),
                     disable_notification=False,
+                    message_thread_id=thread,
                 )
             except RetryAfter as exc:
                 waits += 1

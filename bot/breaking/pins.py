@@ -13,6 +13,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot import catalogue
+from bot.channel_settings import chat_ref as _chat_ref
 from bot.clock import Clock
 from bot.config import BreakingSettings
 from bot.control.editors import esc, when
@@ -26,7 +27,7 @@ UNPIN_JOB_SECONDS = 60.0
 
 def chat_ref(chat_id: str) -> int | str:
     """A stored chat id as the Bot API wants it (int id, or @username)."""
-    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+    return _chat_ref(chat_id)
 
 
 class PinService:
@@ -80,6 +81,6 @@ class PinService:
                 logger.warning("could not unpin %s: %s", post.message_id, exc.message)
                 continue
             async with self._db.transaction() as conn:
-                await BreakingPostRepository(conn).mark_unpinned(post.article_id)
+                await BreakingPostRepository(conn).mark_unpinned(post.article_id, post.channel)
             done += 1
         return done

@@ -31,9 +31,10 @@ from storage.database import Database
 
 @dataclass(frozen=True)
 class Pushed:
-    """Where a breaking post landed."""
+    """Where a breaking post landed (one per channel it went to)."""
 
     article_id: int
+    channel: str
     chat_id: str
     message_id: int
 
@@ -85,43 +86,52 @@ class BreakingPusher:
                 preview.id,
                 "published",
                 article_id=article_id,
-                message_id=pushed.message_id,
+                message_id=pushed[0].message_id,
                 now=self._clock(),
             )
         return await self._after_post(actor, target, pushed)
 
-    async def push(self, article_id: int, photo_file_id: str | None) -> Pushed:
-        """Post a held article loud, ahead of the queue (the photo path for an editor's photo)."""
+    async def push(self, article_id: int, photo_file_id: str | None) -> list[Pushed]:
+        """Post a held article loud to every channel that takes it, ahead of the queue (the
+        photo path for an editor's photo)."""
         if photo_file_id is None:
-            sent = await self._publisher.publish_now(article_id, breaking=True)
+            posts = await self._publisher.publish_now(article_id, breaking=True)
         else:
             article = await ArticleRepository(self._db.conn).get(article_id)
             if article is None:
                 raise LookupError(f"article {article_id} does not exist")
-            sent = await self._photos.post(article, photo_file_id)
-        chat_id = str(await self._publisher.chat_id())
-        return Pushed(article_id, chat_id, sent.message_id)
+            posts = await self._photos.post(article, photo_file_id)
+        return [
+            Pushed(article_id, post.channel, post.chat_id, post.sent.message_id) for post in posts
+        ]
 
-    async def _after_post(self, actor: Actor, target: str, pushed: Pushed) -> Reply:
-        link = post_link(self._settings.telegram.channel, pushed.chat_id, pushed.message_id)
-        lines = [catalogue.text("breaking_published", actor.language, link=link)]
-        pinned, unpin_at, line = await self._pins.pin(
-            pushed.chat_id, pushed.message_id, actor.language
-        )
-        if line:
-            lines.append(line)
-        async with self._db.transaction() as conn:
-            await BreakingPostRepository(conn).record(
-                pushed.article_id,
-                chat_id=pushed.chat_id,
-                message_id=pushed.message_id,
-                photo_file_id=None,
-                pinned=pinned,
-                unpin_at=unpin_at,
-                now=self._clock(),
+    async def _after_post(self, actor: Actor, target: str, pushed: list[Pushed]) -> Reply:
+        chats = {channel.name: channel.chat for channel in self._settings.channels}
+        lines: list[str] = []
+        links: list[str] = []
+        for post in pushed:  # each channel's post is pinned there, and recorded
+            link = post_link(chats[post.channel], post.chat_id, post.message_id)
+            links.append(link)
+            lines.append(catalogue.text("breaking_published", actor.language, link=link))
+            pinned, unpin_at, line = await self._pins.pin(
+                post.chat_id, post.message_id, actor.language
             )
+            if line:
+                lines.append(line)
+            async with self._db.transaction() as conn:
+                await BreakingPostRepository(conn).record(
+                    post.article_id,
+                    channel=post.channel,
+                    chat_id=post.chat_id,
+                    message_id=post.message_id,
+                    photo_file_id=None,
+                    pinned=pinned,
+                    unpin_at=unpin_at,
+                    now=self._clock(),
+                )
         if self._alerts.enabled:
-            count = await self._alerts.enqueue(pushed.article_id, link)
+            # Subscribers get one alert, linking the first channel's post.
+            count = await self._alerts.enqueue(pushed[0].article_id, links[0])
             lines.append(catalogue.plural("alert_going_out", actor.language, count))
-        await self._audit.record(actor, "breaking", target, f"published {link}")
+        await self._audit.record(actor, "breaking", target, f"published {' '.join(links)}")
         return Reply("\n".join(lines), close_question=True)

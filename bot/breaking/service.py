@@ -114,8 +114,10 @@ class BreakingService:
                 fingerprint=print_,
                 now=self._clock(),
             )
-            if article_id is not None:  # the routine queue must not post it meanwhile
-                await BreakingPostRepository(conn).hold_for_push(article_id, now=self._clock())
+            if isinstance(content, Article):  # the routine queue must not post it meanwhile
+                await BreakingPostRepository(conn).hold_for_push(
+                    content.id, channels=self._channels(content), now=self._clock()
+                )
         if not self._breaking.confirm:
             return await self.publish(actor, preview_id)
         post = render_with_photo(self._publisher, as_article(content), photo)
@@ -235,10 +237,13 @@ class BreakingService:
         async with self._db.transaction() as conn:
             if not await PreviewRepository(conn).decide(preview_id, "publishing", now=now):
                 return await self._already(preview_id, language)
-            article_id = await self._store(
-                conn_article_repo=ArticleRepository(conn), preview=preview, now=now
+            articles = ArticleRepository(conn)
+            article_id = await self._store(conn_article_repo=articles, preview=preview, now=now)
+            stored = await articles.get(article_id)
+            channels = self._channels(stored) if stored is not None else ()
+            await BreakingPostRepository(conn).hold_for_push(
+                article_id, channels=channels, now=now
             )
-            await BreakingPostRepository(conn).hold_for_push(article_id, now=now)
             await BreakingPostRepository(conn).mark_breaking(article_id)
         return await self._pusher.push_preview(actor, preview, article_id)
 
@@ -250,9 +255,16 @@ class BreakingService:
         draft = draft_from_text(preview.text or "", now=now, language=self._settings.site.language)
         return (await conn_article_repo.upsert(draft, now=now)).article.id
 
-    async def push(self, article_id: int, photo_file_id: str | None) -> Pushed:
+    async def push(self, article_id: int, photo_file_id: str | None) -> list[Pushed]:
         """Post a held article loud, ahead of the queue (the photo path for an editor's photo)."""
         return await self._pusher.push(article_id, photo_file_id)
+
+    def _channels(self, article: Article) -> tuple[str, ...]:
+        """The channels a push of `article` goes to (none: the push reports why)."""
+        try:
+            return tuple(edition.name for edition in self._publisher.targets(article))
+        except LookupError:
+            return ()
 
     async def _already(self, preview_id: int, language: str) -> Reply:
         """The answer to a press on a preview that was decided already."""

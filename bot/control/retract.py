@@ -61,11 +61,13 @@ class RetractionService:
             return Reply(catalogue.text("no_article", language, id=article_id))
         if await BreakingPostRepository(self._db.conn).retracted_at(article_id) is not None:
             return Reply(catalogue.text("retract_already", language, id=article_id))
-        delivery = await DeliveryRepository(self._db.conn).get(article_id)
-        if delivery is not None and delivery.state is DeliveryState.SENDING:
+        records = await DeliveryRepository(self._db.conn).all_for(article_id)
+        if any(record.state is DeliveryState.SENDING for record in records):
             return Reply(catalogue.text("article_sending_later", language, id=article_id))
         title = esc(truncate(single_line(article.title), 200))
-        if delivery is not None and delivery.state is DeliveryState.POSTED:
+        posted = [record for record in records if record.state is DeliveryState.POSTED]
+        delivery = posted[0] if posted else None
+        if delivery is not None:
             at = when(delivery.posted_at, self._settings.site.tz, language)
             question = catalogue.text(
                 "retract_ask_posted", language, id=article_id, title=title, when=at
@@ -97,11 +99,13 @@ class RetractionService:
         """Mark retracted, stop its alerts, unpin and delete the channel post."""
         self._editors.check(actor)
         language = actor.language
-        delivery = await DeliveryRepository(self._db.conn).get(article_id)
-        if delivery is not None and delivery.state is DeliveryState.SENDING:
+        records = await DeliveryRepository(self._db.conn).all_for(article_id)
+        if any(record.state is DeliveryState.SENDING for record in records):
             # The post may land any moment: retracting now would leave it in the channel.
             return Reply(catalogue.text("article_sending_later", language, id=article_id))
-        pinned = await BreakingPostRepository(self._db.conn).get(article_id)
+        pinned = {
+            post.channel for post in await BreakingPostRepository(self._db.conn).posts(article_id)
+        }
         async with self._db.transaction() as conn:
             done = await BreakingPostRepository(conn).retract(
                 article_id, reason=f"retracted by {actor.name}", now=self._clock()
@@ -112,12 +116,16 @@ class RetractionService:
             )
         await self._alerts.cancel_for_article(article_id)
         outcomes: list[Outcome] = [("retract_done", {"id": article_id})]
-        posted = delivery is not None and delivery.state is DeliveryState.POSTED
-        if posted and delivery is not None and delivery.message_id:
-            chat_id = delivery.chat_id or str(self._settings.telegram.chat_id)
-            outcomes.append(await self._delete(chat_id, delivery.message_id, pinned is not None))
-        elif posted:
-            outcomes.append(("retract_post_unknown", {}))
+        chats = {channel.name: channel.chat for channel in self._settings.channels}
+        for delivery in records:  # every channel's post goes
+            if delivery.state is not DeliveryState.POSTED:
+                continue
+            if delivery.message_id:
+                chat_id = delivery.chat_id or chats.get(delivery.channel, "")
+                was_pinned = delivery.channel in pinned
+                outcomes.append(await self._delete(chat_id, delivery.message_id, was_pinned))
+            else:
+                outcomes.append(("retract_post_unknown", {}))
         for chat_id, message_id in await DeliveryRepository(self._db.conn).superseded_posts(
             article_id
         ):

@@ -144,12 +144,15 @@ class ControlService:
         refusal = await self._ready_to_post(article_id, language)
         if refusal is None:
             try:
-                sent = await self._publisher.publish_now(article_id, breaking=False)
+                posts = await self._publisher.publish_now(article_id, breaking=False)
             except (DeliveryError, LookupError) as exc:
                 refusal = catalogue.text("not_posted", language, error=esc(exc))
             else:
-                chat_id = str(await self._publisher.chat_id())
-                link = post_link(self._settings.telegram.channel, chat_id, sent.message_id)
+                chats = {channel.name: channel.chat for channel in self._settings.channels}
+                link = " ".join(
+                    post_link(chats[post.channel], post.chat_id, post.sent.message_id)
+                    for post in posts
+                )
                 await self._audit.record(actor, "post", f"article {article_id}", f"posted {link}")
                 return Reply(catalogue.text("post_done", language, id=article_id, link=link))
         await self._audit.record(actor, "post", f"article {article_id}", f"refused: {refusal}")
@@ -170,17 +173,16 @@ class ControlService:
             if await BreakingPostRepository(conn).retracted_at(article_id) is not None:
                 return catalogue.text("post_retracted", language, id=article_id)
             deliveries = DeliveryRepository(conn)
-            delivery = await deliveries.get(article_id)
-            if delivery is not None and delivery.state is DeliveryState.POSTED:
+            states = {delivery.state for delivery in await deliveries.all_for(article_id)}
+            if states == {DeliveryState.POSTED}:  # in every channel it was routed to
                 return catalogue.text("post_posted_already", language, id=article_id)
-            if delivery is not None and delivery.state is DeliveryState.SENDING:
+            if DeliveryState.SENDING in states:
                 return catalogue.text("article_sending", language, id=article_id)
-            if delivery is not None and delivery.state in (
-                DeliveryState.SKIPPED,
-                DeliveryState.UNCERTAIN,
-            ):
-                await deliveries.requeue(article_id, now=self._clock())
-            await deliveries.ensure(article_id, now=self._clock())
+            await deliveries.requeue(
+                article_id,
+                now=self._clock(),
+                only_from=(DeliveryState.SKIPPED, DeliveryState.UNCERTAIN),
+            )
         return None
 
     async def retry(self, actor: Actor, article_id: int) -> Reply:
@@ -190,7 +192,11 @@ class ControlService:
             delivery = await DeliveryRepository(conn).get(article_id)
             state = delivery.state if delivery else None
             if state in (DeliveryState.FAILED, DeliveryState.UNCERTAIN):
-                await DeliveryRepository(conn).requeue(article_id, now=self._clock())
+                await DeliveryRepository(conn).requeue(
+                    article_id,
+                    now=self._clock(),
+                    only_from=(DeliveryState.FAILED, DeliveryState.UNCERTAIN),
+                )
         if state not in (DeliveryState.FAILED, DeliveryState.UNCERTAIN):
             shown = state.value if state else "not in the queue"
             await self._audit.record(actor, "retry", f"article {article_id}", f"refused: {shown}")
@@ -230,7 +236,16 @@ class ControlService:
             if state is None:
                 await deliveries.mark_skipped(article_id, reason, now=self._clock())
             elif state in (DeliveryState.PENDING, DeliveryState.FAILED, DeliveryState.UNCERTAIN):
-                await deliveries.skip(article_id, reason, now=self._clock())
+                await deliveries.skip(
+                    article_id,
+                    reason,
+                    now=self._clock(),
+                    only_from=(
+                        DeliveryState.PENDING,
+                        DeliveryState.FAILED,
+                        DeliveryState.UNCERTAIN,
+                    ),
+                )
         if state in (DeliveryState.POSTED, DeliveryState.SENDING, DeliveryState.SKIPPED):
             await self._audit.record(actor, "skip", f"article {article_id}", f"refused: {state}")
             refused: catalogue.EditorKey = (

@@ -24,9 +24,10 @@ class Preview:
 
 @dataclass(frozen=True)
 class BreakingPost:
-    """A channel post made as breaking news."""
+    """A channel post made as breaking news (one per channel it went to)."""
 
     article_id: int
+    channel: str
     chat_id: str
     message_id: int
     photo_file_id: str | None

@@ -20,9 +20,10 @@ class DeliveryState(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Delivery:
-    """One article's delivery record."""
+    """One article's delivery record in one channel (`channel` is the configured name)."""
 
     article_id: int
+    channel: str
     state: DeliveryState
     chat_id: str | None
     message_id: int | None
@@ -34,6 +35,19 @@ class Delivery:
     last_error: str | None
     skip_reason: str | None
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class RoutingFacts:
+    """What routing reads of an article not yet adopted: its language, category and source."""
+
+    article_id: int
+    language: str | None
+    category: str | None
+    source: str | None
+    # Adoption's verdict before routing: None (due), or why the article is skipped.
+    skip_reason: str | None
+    not_before: str | None  # a future published_at, as stored: the post waits for it
 
 
 class FailureKind(enum.Enum):

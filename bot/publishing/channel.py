@@ -57,11 +57,15 @@ class ChannelSender:
         article_url: str | None,
         silent: bool,
         urgent: bool = False,
+        thread_id: int | None = None,
     ) -> SentPost:
-        """Send the post; raise `DeliveryError` for what the fallbacks cannot fix."""
+        """Send the post (into forum topic `thread_id` if given); raise `DeliveryError` for what
+        the fallbacks cannot fix."""
         if post.photo_url is not None:
             try:
-                message = await self._send(chat_id, post, silent=silent, urgent=urgent)
+                message = await self._send(
+                    chat_id, post, silent=silent, urgent=urgent, thread_id=thread_id
+                )
                 return SentPost(message.message_id, has_photo=True)
             except DeliveryError as exc:
                 if exc.failure.kind is not FailureKind.BAD_PHOTO:
@@ -73,7 +77,9 @@ class ChannelSender:
             if article_url
             else LinkPreviewOptions(is_disabled=True)
         )
-        message = await self._send(chat_id, post, silent=silent, urgent=urgent, preview=preview)
+        message = await self._send(
+            chat_id, post, silent=silent, urgent=urgent, preview=preview, thread_id=thread_id
+        )
         return SentPost(message.message_id, has_photo=False)
 
     async def _send(
@@ -85,6 +91,7 @@ class ChannelSender:
         urgent: bool,
         preview: LinkPreviewOptions | None = None,
         plain: bool = False,
+        thread_id: int | None = None,
     ) -> Message:
         await self._pacer.acquire(urgent=urgent)
         text = post.plain if plain else post.html
@@ -98,6 +105,7 @@ class ChannelSender:
                     parse_mode=parse_mode,
                     reply_markup=post.reply_markup(),
                     disable_notification=silent,
+                    message_thread_id=thread_id,
                 )
             return await self._bot.send_message(
                 chat_id,
@@ -106,6 +114,7 @@ class ChannelSender:
                 reply_markup=post.reply_markup(),
                 disable_notification=silent,
                 link_preview_options=preview,
+                message_thread_id=thread_id,
             )
         except TelegramError as exc:
             error = _failure(exc)
@@ -116,7 +125,13 @@ class ChannelSender:
                     error.failure.description,
                 )
                 return await self._send(
-                    chat_id, post, silent=silent, urgent=urgent, preview=preview, plain=True
+                    chat_id,
+                    post,
+                    silent=silent,
+                    urgent=urgent,
+                    preview=preview,
+                    plain=True,
+                    thread_id=thread_id,
                 )
             raise error from exc
 

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
-from bot.domain import Article
 from bot.domain.deliveries import FailureKind
 from bot.domain.errors import DeliveryError
-from bot.publishing.channel import ChannelSender, content_hash
-from bot.rendering import RenderedPost
+from bot.publishing.channel import content_hash
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
+
+if TYPE_CHECKING:
+    from bot.publishing.edition import Edition
 
 logger = logging.getLogger(__name__)
 
@@ -37,19 +39,22 @@ _TRY_AGAIN = frozenset(
 async def correct_changed_posts(
     db: Database,
     *,
-    sender: ChannelSender,
-    render: Callable[[Article], RenderedPost],
-    channel: Callable[[], Awaitable[int | str]],
+    editions: Mapping[str, Edition],
     clock: Clock,
     stopping: asyncio.Event,
 ) -> list[int]:
-    """Edit the posts of changed articles; return the ids whose post was edited."""
+    """Edit the posts of changed articles in every channel; return the ids whose post was
+    edited (once per channel). Each channel's post is its own edition's card."""
     corrected: list[int] = []
+    halted: set[str] = set()  # channels that answered 429 or went away: next pass
     for delivery, article in await DeliveryRepository(db.conn).corrections_due():
         if stopping.is_set():
             break
+        edition = editions.get(delivery.channel)
+        if edition is None or delivery.channel in halted:
+            continue  # a channel no longer configured keeps its post as it was
         try:
-            post = render(article)
+            post = edition.articles.render(article, breaking=article.is_breaking)
         except Exception:
             # One article's data the renderer cannot handle leaves its post as it is; the
             # other corrections still go out.
@@ -58,8 +63,8 @@ async def correct_changed_posts(
         digest = content_hash(post)
         if digest != delivery.content_hash and delivery.message_id:
             try:
-                await sender.edit(
-                    delivery.chat_id or await channel(),
+                await edition.sender.edit(
+                    delivery.chat_id or await edition.articles.chat_id(),
                     delivery.message_id,
                     post,
                     has_photo=delivery.has_photo,
@@ -68,15 +73,16 @@ async def correct_changed_posts(
                 kind = exc.failure.kind
                 logger.warning("could not edit the post of article %s: %s", article.id, exc)
                 if kind in _TRY_AGAIN:
-                    # Left for the next pass; a 429 or a lost channel ends this round of edits.
+                    # Left for the next pass; a 429 or a lost channel ends this round of edits
+                    # in that channel.
                     if kind in (FailureKind.RATE_LIMITED, FailureKind.CHANNEL_LOST):
-                        break
+                        halted.add(delivery.channel)
                     continue
                 # PERMANENT (e.g. the post was deleted by hand): recorded, never retried.
             else:
                 corrected.append(article.id)
         async with db.transaction() as conn:
             await DeliveryRepository(conn).mark_corrected(
-                article.id, content_hash=digest, now=clock()
+                article.id, channel=delivery.channel, content_hash=digest, now=clock()
             )
     return corrected

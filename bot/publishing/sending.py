@@ -15,13 +15,14 @@ import random
 from datetime import timedelta
 
 from bot import catalogue
+from bot.channel_settings import ChannelSettings
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Article, DeliveryState
 from bot.domain.deliveries import FailureKind
 from bot.domain.errors import ClaimLostError, DeliveryError, SendInterruptedError
 from bot.publishing.channel import ChannelSender, SentPost, content_hash
-from bot.rendering import RenderedPost, render_post
+from bot.rendering import CardOptions, RenderedPost, render_post
 from storage.articles import ArticleRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 INLINE_RETRIES = 4
 BACKOFF_MAX_SECONDS = 300.0
+# Per channel: "<key>.<channel name>". The unsuffixed keys are from before editions; the first
+# configured channel adopts them at start (`adopt_unnamed_state`).
 PAUSED_KEY = "publishing.paused_reason"
 CHANNEL_KEY = "publishing.channel_id"
 
@@ -41,70 +44,112 @@ def backoff(attempt: int, base: float) -> float:
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
 
 
+async def adopt_unnamed_state(db: Database, channel: str, clock: Clock) -> None:
+    """The pause and migrated chat id kept before editions become `channel`'s."""
+    async with db.transaction() as conn:
+        state = StateRepository(conn)
+        for key in (PAUSED_KEY, CHANNEL_KEY):
+            value = await state.get(key)
+            if value is not None:
+                await state.put(f"{key}.{channel}", value, now=clock())
+                await state.delete(key)
+
+
 class ArticleSender:
-    """Sends claimed articles to the channel and records where each landed."""
+    """Sends claimed articles to one channel and records where each landed."""
 
     def __init__(
         self,
         settings: Settings,
+        channel: ChannelSettings,
+        *,
         db: Database,
         sender: ChannelSender,
         clock: Clock,
         stopping: asyncio.Event,
     ) -> None:
         self._settings = settings
+        self._channel = channel
         self._db = db
         self._sender = sender
         self._clock = clock
         self._stopping = stopping
+        self._paused_key = f"{PAUSED_KEY}.{channel.name}"
+        self._chat_key = f"{CHANNEL_KEY}.{channel.name}"
+        language = catalogue.pick_language(channel.language)
+        self._labels = {
+            "breaking_label": catalogue.unmarked("breaking_label", language),
+            "save_label": catalogue.unmarked("save_button", language),
+            "read_more_label": catalogue.unmarked("read_more", language),
+        }
+        self._card = CardOptions(
+            show_byline=channel.show_byline,
+            show_photo=channel.show_photo,
+            hashtags=channel.hashtags == "category",
+            footer=channel.footer,
+        )
 
     # --- channel state ---------------------------------------------------------------------
 
     async def chat_id(self) -> int | str:
         """The channel, following a migration if one happened."""
-        moved = await StateRepository(self._db.conn).get(CHANNEL_KEY)
-        return int(moved) if moved else self._settings.telegram.chat_id
+        moved = await StateRepository(self._db.conn).get(self._chat_key)
+        return int(moved) if moved else self._channel.chat_id
 
     async def paused_reason(self) -> str | None:
-        """Why publishing is paused, or None."""
-        return await StateRepository(self._db.conn).get(PAUSED_KEY)
+        """Why publishing to this channel is paused, or None."""
+        return await StateRepository(self._db.conn).get(self._paused_key)
 
     async def set_paused(self, reason: str | None) -> None:
         """Record why the channel refuses posts (None: it accepts them again)."""
         async with self._db.transaction() as conn:
             state = StateRepository(conn)
             if reason is None:
-                await state.delete(PAUSED_KEY)
+                await state.delete(self._paused_key)
             else:
-                await state.put(PAUSED_KEY, reason, now=self._clock())
+                await state.put(self._paused_key, reason, now=self._clock())
 
     async def _follow_migration(self, old: str, new_chat_id: int) -> None:
         async with self._db.transaction() as conn:
-            await StateRepository(conn).put(CHANNEL_KEY, str(new_chat_id), now=self._clock())
+            await StateRepository(conn).put(self._chat_key, str(new_chat_id), now=self._clock())
             await DeliveryRepository(conn).move_chat(old, str(new_chat_id))
-        logger.warning("the channel moved to %s; following it", new_chat_id)
+        logger.warning("channel %s moved to %s; following it", self._channel.name, new_chat_id)
 
     def render(self, article: Article, *, breaking: bool = False) -> RenderedPost:
-        """The channel post for an article, in the site's zone and language."""
-        site = self._settings.site
-        label = catalogue.unmarked("breaking_label", catalogue.pick_language(site.language))
-        return render_post(article, tz=site.tz, breaking=breaking, breaking_label=label)
+        """The channel post for an article, in the site's zone and the edition's language."""
+        return render_post(
+            article,
+            tz=self._settings.site.tz,
+            breaking=breaking,
+            options=self._card,
+            **self._labels,
+        )
 
     # --- one send --------------------------------------------------------------------------
 
     async def send(
-        self, article: Article, *, breaking: bool
+        self, article: Article, *, breaking: bool, silent: bool | None = None
     ) -> tuple[SentPost, int | str, RenderedPost]:
-        """Send a claimed article, waiting out 429s and retrying transient errors inline."""
+        """Send a claimed article, waiting out 429s and retrying transient errors inline.
+
+        `silent` None: the channel's own setting; breaking news is always loud.
+        """
         post = self.render(article, breaking=breaking)
-        silent = self._settings.publishing.silent and not breaking
+        quiet = self._channel.silent if silent is None else silent
+        quiet = quiet and not breaking
+        thread = self._channel.topic_for(article.category)
         tries = 0
         while True:
             tries += 1
             chat_id = await self.chat_id()
             try:
                 sent = await self._sender.post(
-                    chat_id, post, article_url=article.url, silent=silent, urgent=breaking
+                    chat_id,
+                    post,
+                    article_url=article.url,
+                    silent=quiet,
+                    urgent=breaking,
+                    thread_id=thread,
                 )
             except DeliveryError as exc:
                 failure = exc.failure
@@ -138,17 +183,21 @@ class ArticleSender:
         else took it.
         """
         retry_at = self._clock() + timedelta(seconds=seconds)
+        name = self._channel.name
         async with self._db.transaction() as conn:
             await DeliveryRepository(conn).requeue(
                 article_id,
                 now=self._clock(),
+                channel=name,
                 only_from=(DeliveryState.SENDING,),
                 retry_at=retry_at,
             )
         if not await self._sleep(seconds):
             raise SendInterruptedError
         async with self._db.transaction() as conn:
-            if not await DeliveryRepository(conn).claim(article_id, now=self._clock()):
+            if not await DeliveryRepository(conn).claim(
+                article_id, channel=name, now=self._clock()
+            ):
                 raise ClaimLostError
 
     async def _sleep(self, seconds: float) -> bool:
@@ -166,6 +215,7 @@ class ArticleSender:
         async with self._db.transaction() as conn:
             recorded = await DeliveryRepository(conn).mark_posted(
                 article_id,
+                channel=self._channel.name,
                 chat_id=str(chat_id),
                 message_id=sent.message_id,
                 has_photo=sent.has_photo,

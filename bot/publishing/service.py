@@ -1,8 +1,10 @@
-"""PublishingService: passes over the delivery records, posting each article exactly once.
+"""PublishingService: passes over the delivery records, posting each article once per channel.
 
 A pass repairs the times of rows the site wrote (setting aside what cannot be read, see
-`quarantine`), adopts articles the publisher has not seen (skipping those beyond the backlog
-age), edits posts whose article changed, then posts what is due, oldest first, one at a time.
+`quarantine`), adopts articles the publisher has not seen (one record per channel that takes
+them, see `adoption`; skipping those beyond the backlog age), edits posts whose article changed,
+then posts what is due: each channel (`edition`) drains its own queue, oldest first, one at a
+time, concurrently with the others, so one channel's pace, 429 or quiet hours hold only it.
 An article that cannot be loaded or rendered is set aside with its reason; it never stops the
 pass. Every state
 change is committed before the next Bot API call, so a restart resumes from the store alone.
@@ -33,11 +35,13 @@ from bot.domain.errors import (
     UnreadableArticleError,
 )
 from bot.notify import AdminNotifier
-from bot.publishing.channel import ChannelSender, SentPost
+from bot.publishing.adoption import adopt_new, adopt_unnamed
+from bot.publishing.channel import SentPost
 from bot.publishing.corrections import correct_changed_posts
-from bot.publishing.pacing import ChannelPacer
+from bot.publishing.edition import Edition, build_editions
 from bot.publishing.quarantine import Quarantine
-from bot.publishing.sending import ArticleSender, backoff
+from bot.publishing.routing import channels_for, unrouted_reason
+from bot.publishing.sending import adopt_unnamed_state, backoff
 from bot.publishing.uncertain import UncertainPosts
 from bot.rendering import RenderedPost
 from bot.rendering.text import escape_html
@@ -63,10 +67,20 @@ class PassReport:
     uncertain: list[int] = field(default_factory=list)
     corrected: list[int] = field(default_factory=list)
     paused: str | None = None
+    held: list[str] = field(default_factory=list)  # channels in quiet hours ("hold")
+
+
+@dataclass(frozen=True)
+class ChannelPost:
+    """Where one post of an article landed."""
+
+    channel: str
+    chat_id: str
+    sent: SentPost
 
 
 class PublishingService:
-    """Posts articles to the channel and keeps their delivery records."""
+    """Posts articles to the channels and keeps their delivery records."""
 
     def __init__(
         self, settings: Settings, db: Database, bot: Bot, notifier: AdminNotifier, clock: Clock
@@ -74,19 +88,24 @@ class PublishingService:
         self._settings = settings
         self._db = db
         self._clock = clock
-        self._sender = ChannelSender(bot, ChannelPacer(settings.publishing.max_posts_per_minute))
         self._notifier = notifier
         self._uncertain = UncertainPosts(db, notifier, clock)
         self._quarantine = Quarantine(db, notifier, clock)
         self._lock = asyncio.Lock()
         self._stopping = asyncio.Event()
-        self._articles = ArticleSender(settings, db, self._sender, clock, self._stopping)
+        self.editions = build_editions(
+            settings, db=db, bot=bot, clock=clock, stopping=self._stopping
+        )
+        self._first = next(iter(self.editions.values()))
         self._task: asyncio.Task[PassReport] | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Turn `sending` rows left by a dead process into `uncertain`, and tell the admins."""
+        """Adopt records from before editions, turn `sending` rows left by a dead process into
+        `uncertain`, and tell the admins."""
+        await adopt_unnamed(self._db, self._first.name)
+        await adopt_unnamed_state(self._db, self._first.name, self._clock)
         async with self._db.transaction() as conn:
             await DeliveryRepository(conn).interrupted_to_uncertain(now=self._clock())
         # Also repeats alerts that a crash or a refused message kept from the editors.
@@ -100,24 +119,46 @@ class PublishingService:
         self._task.add_done_callback(_log_crash)
 
     async def stop(self) -> None:
-        """Interrupt waits and let the send in flight finish."""
+        """Interrupt waits and let the sends in flight finish."""
         self._stopping.set()
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
 
     # --- state -----------------------------------------------------------------------------
 
-    async def chat_id(self) -> int | str:
-        """The channel, following a migration if one happened."""
-        return await self._articles.chat_id()
+    def edition(self, name: str | None = None) -> Edition:
+        """A channel's edition by name (None: the first configured); KeyError if unknown."""
+        return self._first if name is None else self.editions[name]
+
+    async def chat_id(self, channel: str | None = None) -> int | str:
+        """A channel's chat (None: the first channel's), following a migration if one happened."""
+        return await self.edition(channel).articles.chat_id()
 
     async def paused_reason(self) -> str | None:
-        """Why publishing is paused, or None."""
-        return await self._articles.paused_reason()
+        """Why publishing is paused in some channel ("name: reason" each), or None."""
+        reasons = [
+            (edition.name, reason)
+            for edition in self.editions.values()
+            if (reason := await edition.articles.paused_reason()) is not None
+        ]
+        if len(self.editions) == 1 or not reasons:
+            return reasons[0][1] if reasons else None
+        return "; ".join(f"{name}: {reason}" for name, reason in reasons)
 
-    def render(self, article: Article, *, breaking: bool = False) -> RenderedPost:
-        """The channel post for an article, in the site's zone and language."""
-        return self._articles.render(article, breaking=breaking)
+    def render(
+        self, article: Article, *, breaking: bool = False, channel: str | None = None
+    ) -> RenderedPost:
+        """A channel's post for an article (None: the first channel's card)."""
+        return self.edition(channel).articles.render(article, breaking=breaking)
+
+    def targets(self, article: Article) -> list[Edition]:
+        """The channels that take an article (routing); LookupError naming why if none does."""
+        rules = (article.language, article.category, article.source, self._settings.site.language)
+        taken = channels_for(self._settings.channels, *rules)
+        if not taken:
+            reason = unrouted_reason(self._settings.channels, *rules)
+            raise LookupError(f"article {article.id}: {reason}")
+        return [self.editions[channel.name] for channel in taken]
 
     async def would_post(self) -> list[Article]:
         """What a pass would post now (for `publish --dry-run`); writes nothing."""
@@ -128,7 +169,7 @@ class PublishingService:
     # --- the pass --------------------------------------------------------------------------
 
     async def run_pass(self) -> PassReport:
-        """Adopt new articles, correct changed posts, post what is due."""
+        """Adopt new articles, correct changed posts, post what is due in every channel."""
         report = PassReport()
         if self._lock.locked():
             return report
@@ -136,67 +177,81 @@ class PublishingService:
             await self._quarantine.repair()
             now = self._clock()
             cutoff = now - timedelta(hours=self._settings.publishing.backlog_max_age_hours)
-            async with self._db.transaction() as conn:
-                await DeliveryRepository(conn).adopt_new(now=now, cutoff=cutoff)
+            await adopt_new(self._db, self._settings, now=now, cutoff=cutoff)
             editor_pause = await StateRepository(self._db.conn).get(EDITOR_PAUSED_KEY)
             if editor_pause is not None:
                 report.paused = f"paused by an editor: {editor_pause}"
                 return report
             report.paused = await self.paused_reason()
             report.corrected = await correct_changed_posts(
-                self._db,
-                sender=self._sender,
-                render=lambda article: self.render(article, breaking=article.is_breaking),
-                channel=self.chat_id,
-                clock=self._clock,
-                stopping=self._stopping,
+                self._db, editions=self.editions, clock=self._clock, stopping=self._stopping
             )
-            while not self._stopping.is_set():
-                try:
-                    due = await DeliveryRepository(self._db.conn).next_due(self._clock())
-                except UnreadableArticleError as exc:
-                    await self._quarantine.hold(exc.article_id, exc.reason)
-                    continue
-                if due is None or not await self._deliver(*due, report=report):
-                    break
+            await asyncio.gather(
+                *(self._drain(edition, report) for edition in self.editions.values())
+            )
             report.paused = await self.paused_reason()
         return report
 
-    async def _deliver(self, delivery: Delivery, article: Article, *, report: PassReport) -> bool:
-        """Post one article; False ends the pass (paused, stopping, or the channel is down)."""
+    async def _drain(self, edition: Edition, report: PassReport) -> None:
+        """Post what is due in one channel, oldest first, until none is or the channel stops."""
+        while not self._stopping.is_set():
+            now = self._clock()
+            if edition.holds_routine(now):
+                report.held.append(edition.name)
+                return
+            try:
+                due = await DeliveryRepository(self._db.conn).next_due(now, edition.name)
+            except UnreadableArticleError as exc:
+                await self._quarantine.hold(exc.article_id, exc.reason)
+                continue
+            if due is None or not await self._deliver(edition, *due, report=report):
+                return
+
+    async def _deliver(
+        self, edition: Edition, delivery: Delivery, article: Article, *, report: PassReport
+    ) -> bool:
+        """Post one article to one channel; False ends that channel's turn (paused, stopping,
+        or the channel is down)."""
         try:
-            self.render(article)
+            edition.articles.render(article)
         except Exception as exc:
             # A value the site wrote that the renderer cannot handle is that article's problem:
             # it is set aside with the reason, and the others still go out.
             logger.exception("article %s cannot be rendered", article.id)
             await self._quarantine.hold(article.id, f"could not be rendered: {exc!r}"[:300])
             return True
-        was_paused = await self.paused_reason()
+        was_paused = await edition.articles.paused_reason()
         async with self._db.transaction() as conn:
-            if not await DeliveryRepository(conn).claim(article.id, now=self._clock()):
+            if not await DeliveryRepository(conn).claim(
+                article.id, channel=edition.name, now=self._clock()
+            ):
                 return True  # an editor's push took it meanwhile
+        silent = edition.routine_silent(self._clock())
         try:
-            sent, chat_id, post = await self._articles.send(article, breaking=False)
+            sent, chat_id, post = await edition.articles.send(
+                article, breaking=False, silent=silent
+            )
         except DeliveryError as exc:
-            return await self._failed(delivery, article, exc.failure.kind, str(exc), report)
+            return await self._failed(edition, delivery, article, exc, report)
         except SendInterruptedError:
             return False  # stopping: the article is pending again, due after its wait
         except ClaimLostError:
             return True
-        await self._articles.record_posted(article.id, chat_id, sent, post)
+        await edition.articles.record_posted(article.id, chat_id, sent, post)
         report.posted.append(article.id)
         if was_paused:
-            await self._articles.set_paused(None)
+            await edition.articles.set_paused(None)
             await self._notifier.send(lambda language: catalogue.text("notice_resumed", language))
         return True
 
-    async def publish_now(self, article_id: int, *, breaking: bool = True) -> SentPost:
-        """Post one article at once, ahead of the routine queue (breaking news, `/post <id>`).
+    async def publish_now(self, article_id: int, *, breaking: bool = True) -> list[ChannelPost]:
+        """Post one article at once to every channel that takes it, ahead of the routine queue
+        (breaking news, `/post <id>`).
 
-        Loud when breaking; the per-channel limit still holds. An ambiguous timeout leaves the
-        article `uncertain` and reported, like any post. Raises `DeliveryError` when Telegram
-        refuses, and `LookupError` when the article does not exist or is being sent already.
+        Loud when breaking (quiet hours do not hold it); each channel's limit still holds. An
+        ambiguous timeout leaves that channel's record `uncertain` and reported, like any post.
+        Raises `DeliveryError` when Telegram refused every channel, and `LookupError` when the
+        article does not exist, no channel takes it, or it is being sent already.
         """
         try:
             article = await ArticleRepository(self._db.conn).get(article_id)
@@ -204,62 +259,82 @@ class PublishingService:
             raise LookupError(f"article {article_id} cannot be read ({exc.reason})") from None
         if article is None:
             raise LookupError(f"article {article_id} does not exist")
+        posts: list[ChannelPost] = []
+        errors: list[DeliveryError | LookupError] = []
+        for edition in self.targets(article):
+            try:
+                posts.append(await self._publish_one(edition, article, breaking=breaking))
+            except (DeliveryError, LookupError) as exc:
+                logger.error("article %s not posted to %s: %s", article_id, edition.name, exc)
+                errors.append(exc)
+        if not posts:
+            raise errors[0]
+        return posts
+
+    async def _publish_one(
+        self, edition: Edition, article: Article, *, breaking: bool
+    ) -> ChannelPost:
+        article_id, name = article.id, edition.name
         async with self._db.transaction() as conn:
             deliveries = DeliveryRepository(conn)
-            await deliveries.ensure(article_id, now=self._clock())
-            if not await deliveries.claim(article_id, now=self._clock(), repost=breaking):
+            await deliveries.ensure(article_id, channel=name, now=self._clock())
+            if not await deliveries.claim(
+                article_id, channel=name, now=self._clock(), repost=breaking
+            ):
                 raise LookupError(f"article {article_id} is being sent or was handled already")
+        silent = None if breaking else edition.routine_silent(self._clock())
         try:
-            sent, chat_id, post = await self._articles.send(article, breaking=breaking)
+            sent, chat_id, post = await edition.articles.send(
+                article, breaking=breaking, silent=silent
+            )
         except ClaimLostError:
             raise LookupError(f"article {article_id} was taken by another send") from None
         except SendInterruptedError:
             raise LookupError("the bot is stopping; the article waits in the queue") from None
         except DeliveryError as exc:
+            async with self._db.transaction() as conn:
+                deliveries = DeliveryRepository(conn)
+                if exc.failure.kind is FailureKind.AMBIGUOUS:
+                    await deliveries.mark_uncertain(
+                        article_id, channel=name, error=str(exc), now=self._clock()
+                    )
+                elif breaking:
+                    # A failed push must not go out later, silently, as a routine post: the
+                    # editor who pushed it sees the error and decides (/retry).
+                    await deliveries.skip(
+                        article_id, f"breaking push failed: {exc}", now=self._clock(), channel=name
+                    )
+                else:
+                    await deliveries.requeue(article_id, channel=name, now=self._clock())
             if exc.failure.kind is FailureKind.AMBIGUOUS:
-                async with self._db.transaction() as conn:
-                    await DeliveryRepository(conn).mark_uncertain(
-                        article_id, error=str(exc), now=self._clock()
-                    )
                 await self._uncertain.report(article_id, "uncertain_timeout")
-            elif breaking:
-                # A failed push must not go out later, silently, as a routine post: the editor
-                # who pushed it sees the error and decides (/retry).
-                async with self._db.transaction() as conn:
-                    await DeliveryRepository(conn).skip(
-                        article_id, f"breaking push failed: {exc}", now=self._clock()
-                    )
-            else:
-                await self._requeue(article_id, PassReport())
             raise
-        await self._articles.record_posted(article_id, chat_id, sent, post)
-        return sent
-
-    async def _requeue(self, article_id: int, report: PassReport) -> bool:
-        async with self._db.transaction() as conn:
-            await DeliveryRepository(conn).requeue(article_id, now=self._clock())
-        return False
+        await edition.articles.record_posted(article_id, chat_id, sent, post)
+        return ChannelPost(name, str(chat_id), sent)
 
     async def _failed(
         self,
+        edition: Edition,
         delivery: Delivery,
         article: Article,
-        kind: FailureKind,
-        error: str,
+        exc: DeliveryError,
         report: PassReport,
     ) -> bool:
-        now = self._clock()
+        now, name, kind, error = self._clock(), edition.name, exc.failure.kind, str(exc)
         if kind is FailureKind.AMBIGUOUS:
             async with self._db.transaction() as conn:
-                await DeliveryRepository(conn).mark_uncertain(article.id, error=error, now=now)
+                await DeliveryRepository(conn).mark_uncertain(
+                    article.id, channel=name, error=error, now=now
+                )
             report.uncertain.append(article.id)
             await self._uncertain.report(article.id, "uncertain_timeout")
             return True
         if kind is FailureKind.CHANNEL_LOST:
-            await self._requeue(article.id, report)
-            if await self.paused_reason() is None:
-                await self._articles.set_paused(error)
-                channel = escape_html(str(await self.chat_id()))
+            async with self._db.transaction() as conn:
+                await DeliveryRepository(conn).requeue(article.id, channel=name, now=now)
+            if await edition.articles.paused_reason() is None:
+                await edition.articles.set_paused(error)
+                channel = escape_html(str(await edition.articles.chat_id()))
                 await self._notifier.send(
                     lambda language: catalogue.text(
                         "notice_channel_lost", language, channel=channel, error=escape_html(error)
@@ -274,10 +349,10 @@ class PublishingService:
         )
         async with self._db.transaction() as conn:
             await DeliveryRepository(conn).mark_failed(
-                article.id, error=error, retry_at=retry_at, now=now
+                article.id, channel=name, error=error, retry_at=retry_at, now=now
             )
         report.failed.append(article.id)
-        logger.error("article %s not posted (%s): %s", article.id, kind.value, error)
+        logger.error("article %s not posted to %s (%s): %s", article.id, name, kind.value, error)
         # A transient failure that outlived the inline retries: the channel is down, stop here.
         return kind is FailureKind.PERMANENT
 
@@ -286,14 +361,16 @@ class PublishingService:
         await self._uncertain.report(article_id, why)
 
     async def decide_uncertain(self, article_id: int, *, post_again: bool) -> bool:
-        """Requeue an uncertain article, or record it as posted; False if it is not uncertain.
+        """Requeue an article's uncertain posts, or record them as posted; False if none is
+        uncertain.
 
         An editor's press goes through `ControlService.decide_uncertain`, which checks the
         editors' gate and writes the audit trail.
         """
-        done = await self._uncertain.decide(
-            article_id, post_again=post_again, chat_id=await self.chat_id()
-        )
+        chats = {
+            name: str(await edition.articles.chat_id()) for name, edition in self.editions.items()
+        }
+        done = await self._uncertain.decide(article_id, post_again=post_again, chat_ids=chats)
         if done and post_again:
             self.kick()
         return done

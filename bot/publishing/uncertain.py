@@ -82,8 +82,9 @@ class UncertainPosts:
         for article_id in await DeliveryRepository(self._db.conn).unreported_uncertain():
             await self.report(article_id, why)
 
-    async def decide(self, article_id: int, *, post_again: bool, chat_id: int | str) -> bool:
-        """Requeue the article, or record it as posted; False if it is not uncertain.
+    async def decide(self, article_id: int, *, post_again: bool, chat_ids: dict[str, str]) -> bool:
+        """Requeue the article's uncertain posts, or record them as posted (in every channel);
+        False if none is uncertain. `chat_ids` are the channels' chats by name.
 
         Editors decide through `ControlService.decide_uncertain`, which checks and audits.
         """
@@ -92,13 +93,19 @@ class UncertainPosts:
             deliveries = DeliveryRepository(conn)
             if post_again:
                 return await deliveries.requeue(article_id, now=self._clock(), only_from=uncertain)
-            # One conditional write: two editors pressing both buttons cannot both win.
-            return await deliveries.mark_posted(
-                article_id,
-                chat_id=str(chat_id),
-                message_id=None,
-                has_photo=False,
-                content_hash="",
-                now=self._clock(),
-                from_state=DeliveryState.UNCERTAIN,
-            )
+            done = False
+            for delivery in await deliveries.all_for(article_id):
+                if delivery.state is not DeliveryState.UNCERTAIN:
+                    continue
+                # One conditional write: two editors pressing both buttons cannot both win.
+                done |= await deliveries.mark_posted(
+                    article_id,
+                    channel=delivery.channel,
+                    chat_id=chat_ids.get(delivery.channel, delivery.chat_id or ""),
+                    message_id=None,
+                    has_photo=False,
+                    content_hash="",
+                    now=self._clock(),
+                    from_state=DeliveryState.UNCERTAIN,
+                )
+            return done

@@ -10,6 +10,7 @@ from bot.rendering.direction import RLM, is_rtl_article, is_rtl_language, is_rtl
 from bot.rendering.hashtags import hashtag
 from bot.rendering.links import safe_http_url
 from bot.rendering.post import (
+    CardOptions,
     PostButton,
     RenderedPost,
     format_published,
@@ -30,6 +31,7 @@ __all__ = [
     "ELLIPSIS",
     "RLM",
     "TEXT_LIMIT",
+    "CardOptions",
     "PostButton",
     "RenderedPost",
     "escape_html",

@@ -34,6 +34,7 @@ class CardParts:
     meta: str  # "#Tag · By Someone · 27 Nov 2026, 14:05"
     lead: str  # paragraphs joined by a blank line
     rtl: bool
+    footer: str = ""  # an edition's last line ("Follow @example_news"); always kept
 
 
 def layout(parts: CardParts, title: str, lead: str) -> list[Line]:
@@ -49,6 +50,10 @@ def layout(parts: CardParts, title: str, lead: str) -> list[Line]:
         if lines:
             lines.append([])
         lines.extend([(paragraph, False)] if paragraph else [] for paragraph in lead.split("\n"))
+    if parts.footer:
+        if lines:
+            lines.append([])
+        lines.append([(parts.footer, False)])
     if parts.rtl:
         lines = [_mark_line(line) for line in lines]
     return lines

@@ -47,6 +47,17 @@ _META_SEPARATOR = " · "
 # title and lead always have room.
 _MAX_LABEL_UTF16 = 64
 _MAX_BYLINE_UTF16 = 128
+_MAX_FOOTER_UTF16 = 256
+
+
+@dataclass(frozen=True)
+class CardOptions:
+    """An edition's choices for its cards; the defaults are the one-channel card."""
+
+    show_byline: bool = True
+    show_photo: bool = True
+    hashtags: bool = True  # the category hashtag on the meta line
+    footer: str | None = None  # a last line under every post
 
 
 @dataclass(frozen=True)
@@ -171,24 +182,31 @@ def render_post(
     save_label: str = "⭐ Save",
     read_more_label: str = "Read more",
     byline_prefix: str | None = None,
+    options: CardOptions | None = None,
 ) -> RenderedPost:
     """Render an article as a channel post: a photo with a caption if it has an image, else text.
 
     ``breaking`` is the caller's decision (not ``article.is_breaking``), so the same article can be
     posted as breaking news and later listed plainly. The labels are the caller's, so that a site
     in Arabic can pass "🔴 عاجل"; ``byline_prefix`` defaults to the article language's word.
+    ``options`` are an edition's choices (byline, hashtag, photo, footer).
     """
+    card = options or CardOptions()
+    # The article's own language decides its dates, byline word and direction (its text is in
+    # it), as for one channel; the labels are the caller's, in the edition's language.
     title = single_line(article.title)
     meta = _META_SEPARATOR.join(
         piece
         for piece in (
-            hashtag(article.category),
+            hashtag(article.category) if card.hashtags else "",
             format_byline(
                 article.byline,
                 byline_prefix
                 if byline_prefix is not None
                 else byline_prefix_for(article.language),
-            ),
+            )
+            if card.show_byline
+            else "",
             format_published(
                 article.published_at, tz, article.language, date_only=article.date_only
             ),
@@ -201,10 +219,11 @@ def render_post(
         meta=meta,
         lead=_lead(article),
         rtl=is_rtl_article(article.language, title),
+        footer=truncate(single_line(card.footer), _MAX_FOOTER_UTF16) if card.footer else "",
     )
     buttons = _buttons(article, save_label, read_more_label)
     text_post = _assemble(parts, TEXT_LIMIT, None, buttons)
-    photo_url = safe_http_url(article.image_url)
+    photo_url = safe_http_url(article.image_url) if card.show_photo else None
     if photo_url is None:
         return text_post
     return replace(_assemble(parts, CAPTION_LIMIT, photo_url, buttons), _text_version=text_post)

@@ -54,7 +54,7 @@ class Sandbox:
 
 def _add_channel(fake: FakeTelegram, settings: Settings) -> tuple[int, str]:
     """The configured channel in the double; returns its id and how to show it."""
-    chat = settings.telegram.chat_id
+    chat = settings.channels[0].chat_id
     title = settings.site.name
     if isinstance(chat, int):
         fake.add_channel(username=None, chat_id=chat, title=title)

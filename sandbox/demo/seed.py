@@ -69,6 +69,9 @@ def demo_settings(api_base_url: str, workdir: Path, config: Path | None) -> Sett
     # not through `parse_settings`, which would let $NEWSDESK_TOKEN put a real token back.
     merged = base.model_dump()
     merged.update(telegram=telegram, storage={"path": store}, publishing=publishing)
+    if base.telegram.channel is not None:
+        # The shorthand's resolved channel is derived again (with the demo's pace), not kept.
+        merged.pop("channels")
     return Settings.model_validate(merged)
 
 

@@ -14,7 +14,7 @@ from bot.domain import ArticleDraft, DeliveryState
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram, Fault
 from storage.deliveries import DeliveryRepository
-from tests.support import ADMIN_ID, CHANNEL_ID, Running, StartAdmin, wait_until
+from tests.support import ADMIN_ID, CHANNEL, CHANNEL_ID, Running, StartAdmin, wait_until
 
 
 async def stored(services: Services, n: int, *, age_minutes: float = 5) -> int:
@@ -143,9 +143,13 @@ async def test_post_retry_skip_and_audit(fake: FakeTelegram, admin_bot: StartAdm
         failed = await bot.command(editor, f"/post {second}")
         assert "Not posted" in bot.shown(failed)
         async with services.db.transaction() as conn:  # as a pass that failed would leave it
-            assert await DeliveryRepository(conn).claim(second, now=datetime.now(UTC))
+            channel = CHANNEL.removeprefix("@")  # the one channel's name in the store
+            assert await DeliveryRepository(conn).claim(
+                second, channel=channel, now=datetime.now(UTC)
+            )
             await DeliveryRepository(conn).mark_failed(
                 second,
+                channel=channel,
                 error="test",
                 retry_at=datetime.now(UTC) + timedelta(hours=1),
                 now=datetime.now(UTC),

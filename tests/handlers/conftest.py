@@ -68,10 +68,12 @@ class Bot:
             now = datetime.now(UTC)
             async with services.db.transaction() as conn:
                 deliveries = DeliveryRepository(conn)
-                await deliveries.ensure(result.article.id, now=now)
-                assert await deliveries.claim(result.article.id, now=now)
+                channel = CHANNEL.removeprefix("@")  # the one channel's name in the store
+                await deliveries.ensure(result.article.id, channel=channel, now=now)
+                assert await deliveries.claim(result.article.id, channel=channel, now=now)
                 await deliveries.mark_posted(
                     result.article.id,
+                    channel=channel,
                     chat_id=str(CHANNEL_ID),
                     message_id=result.article.id,
                     has_photo=False,

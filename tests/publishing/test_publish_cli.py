@@ -69,7 +69,7 @@ def test_dry_run_shows_posts_and_sends_nothing(
     assert "#أخبار_دولية" in out
     assert 'Markets <rally> & "surge"' in out  # shown as readers see it, not as HTML
     assert "[photo: https://news.example/img/m.jpg]" in out
-    assert "[⭐ Save]" in out
+    assert "[⭐ حفظ]" in out  # the channel's buttons in its language (the site's, Arabic)
     assert fake.calls_of("sendMessage") == [] and fake.calls_of("sendPhoto") == []
     with sqlite3.connect(tmp_path / "news.sqlite3") as conn:
         assert conn.execute("SELECT count(*) FROM deliveries").fetchone() == (0,)

@@ -1,0 +1,103 @@
+"""SQL for adoption: new articles get one delivery record per channel that takes them.
+
+Which channels take an article is routing's decision (`bot.publishing.routing`, pure Python);
+this module reads what routing needs of the articles the publisher has not seen, and writes the
+records routing decided on, in the caller's transaction. Rows written before editions existed
+have channel '' and become the first configured channel's (`adopt_unnamed`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.deliveries import RoutingFacts
+from storage.articles import to_db_time
+from storage.delivery_queries import UNROUTED
+
+BACKLOG_REASON = "older than the backlog limit"
+
+
+class AdoptionRepository:
+    """Reads unadopted articles and writes their per-channel records."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def unadopted(self, *, now: datetime, cutoff: datetime) -> list[RoutingFacts]:
+        """Articles without any delivery record, with adoption's verdict before routing."""
+        stamp, old = to_db_time(now), to_db_time(cutoff)
+        async with self._conn.execute(
+            "SELECT a.id, a.language, a.category, a.source, "
+            "CASE WHEN a.hold_reason IS NOT NULL THEN 'held: ' || a.hold_reason "
+            "WHEN a.published_at < ? THEN ? END, "
+            "CASE WHEN a.published_at > ? THEN a.published_at END "
+            "FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM deliveries d WHERE d.article_id = a.id) ORDER BY a.id",
+            (old, BACKLOG_REASON, stamp),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            RoutingFacts(
+                article_id=int(row[0]),
+                language=_text(row[1]),
+                category=_text(row[2]),
+                source=_text(row[3]),
+                skip_reason=_text(row[4]),
+                not_before=_text(row[5]),
+            )
+            for row in rows
+        ]
+
+    async def adopt(
+        self, facts: RoutingFacts, channels: Iterable[str], unrouted: str, *, now: datetime
+    ) -> None:
+        """One record per channel (pending, or skipped with the verdict's reason).
+
+        No channel: one `UNROUTED` record skipped with `unrouted`, so the article counts as seen.
+        """
+        stamp = to_db_time(now)
+        rows = [
+            (
+                facts.article_id,
+                channel,
+                "skipped" if facts.skip_reason else "pending",
+                facts.skip_reason,
+                facts.not_before,
+                stamp,
+            )
+            for channel in channels
+        ] or [(facts.article_id, UNROUTED, "skipped", unrouted, None, stamp)]
+        await self._conn.executemany(
+            "INSERT OR IGNORE INTO deliveries (article_id, channel, state, skip_reason, "
+            "next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    async def skip_overdue(self, *, now: datetime, cutoff: datetime) -> None:
+        """Downtime: what waited past the backlog limit is skipped, not posted in a burst."""
+        await self._conn.execute(
+            "UPDATE deliveries SET state = 'skipped', skip_reason = ?, updated_at = ? "
+            "WHERE state IN ('pending', 'failed') AND article_id IN "
+            "(SELECT id FROM articles WHERE published_at < ?)",
+            (BACKLOG_REASON, to_db_time(now), to_db_time(cutoff)),
+        )
+
+    async def adopt_unnamed(self, channel: str) -> int:
+        """Records from before editions (channel '') become `channel`'s; returns how many."""
+        cursor = await self._conn.execute(
+            "UPDATE OR IGNORE deliveries SET channel = ? WHERE channel = ''", (channel,)
+        )
+        await self._conn.execute(
+            "UPDATE OR IGNORE breaking_posts SET channel = ? WHERE channel = ''", (channel,)
+        )
+        await self._conn.execute(
+            "UPDATE superseded_posts SET channel = ? WHERE channel = ''", (channel,)
+        )
+        return cursor.rowcount
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
