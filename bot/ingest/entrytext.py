@@ -46,7 +46,8 @@ def entry_text(
     publishers = _publisher(fixed_title.text, summary) or _publisher(fixed_title.text, body)
     title = strip_site_name(fixed_title.text, [*names, *publishers])
     # Cleaned once here, for the lead and the body both (cleaning is most of this function).
-    summary_blocks, body_blocks = clean_blocks(summary.blocks), clean_blocks(body.blocks)
+    summary_blocks = clean_blocks(summary.blocks)
+    body_blocks = summary_blocks if body is summary else clean_blocks(body.blocks)
     lead = lead_of_clean(
         summary_blocks,
         body_blocks,

@@ -145,7 +145,9 @@ def _drafts(
         summary_html, summary_is_html = _detail(entry, "summary")
         content_html, content_is_html = _content(entry)
         summary = _text(summary_html, summary_is_html, link or base)
-        body = _text(content_html, content_is_html, link or base)
+        # Many feeds repeat the description as the content: parse it once.
+        same = (content_html, content_is_html) == (summary_html, summary_is_html)
+        body = summary if same else _text(content_html, content_is_html, link or base)
         title_detail = entry.get("title_detail") or {}
         published, date_only = feed_instant(reading, zone) if reading else (None, False)
         text = entry_text(
