@@ -42,9 +42,11 @@ from bot.ingest.normalise import (
     plain_text,
     title_text,
 )
+from bot.ingest.saxbuffer import buffered_text, install
 from bot.ingest.titles import site_names
 
 logger = logging.getLogger(__name__)
+install()  # feedparser may read with buffered text (see saxbuffer)
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF|channel)[\s>]", re.IGNORECASE)
 _HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
@@ -83,12 +85,13 @@ def parse_feed(
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
-    result = feedparser.parse(
-        io.BytesIO(prepared),
-        response_headers=headers,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    with buffered_text():
+        result = feedparser.parse(
+            io.BytesIO(prepared),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
     if not result.entries:
         if result.get("bozo"):
             problem = result.get("bozo_exception")
