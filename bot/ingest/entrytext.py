@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.ingest.boilerplate import advert_reason, clean_blocks
-from bot.ingest.lead import choose_lead, echoes
+from bot.ingest.lead import echoes, lead_of_clean
 from bot.ingest.mojibake import repair
-from bot.ingest.normalise import Extracted
+from bot.ingest.normalise import Block, Extracted
 from bot.ingest.titles import strip_site_name
 
 
@@ -45,15 +45,18 @@ def entry_text(
     fixed_title = repair(title)
     publishers = _publisher(fixed_title.text, summary) or _publisher(fixed_title.text, body)
     title = strip_site_name(fixed_title.text, [*names, *publishers])
-    lead = choose_lead(
-        summary.blocks,
-        body.blocks,
+    # Cleaned once here, for the lead and the body both (cleaning is most of this function).
+    summary_blocks = clean_blocks(summary.blocks)
+    body_blocks = summary_blocks if body is summary else clean_blocks(body.blocks)
+    lead = lead_of_clean(
+        summary_blocks,
+        body_blocks,
         title=fixed_title.text,
         summary_raw_length=summary_raw_length,
         cap=cap,
     )
     # The body is the fullest text there is: the content, else the whole description.
-    full = _joined(body, fixed_title.text) or _joined(summary, fixed_title.text)
+    full = _joined(body_blocks, fixed_title.text) or _joined(summary_blocks, fixed_title.text)
     garbled = [fixed_title.garbled] if fixed_title.garbled else []
     texts: list[str] = []
     for text in (lead, full):
@@ -68,9 +71,8 @@ def entry_text(
     return EntryText(title=title, summary=lead, body=full, hold_reason=reason)
 
 
-def _joined(extracted: Extracted, title: str) -> str:
-    """All the text, boilerplate removed; a paragraph that only repeats the title is none."""
-    blocks = clean_blocks(extracted.blocks)
+def _joined(blocks: list[Block], title: str) -> str:
+    """All the cleaned text; a paragraph that only repeats the title is none."""
     if blocks and echoes(blocks[0].text, title):
         blocks = blocks[1:]
     return "\n\n".join(block.text for block in blocks)

@@ -42,9 +42,11 @@ from bot.ingest.normalise import (
     plain_text,
     title_text,
 )
+from bot.ingest.saxbuffer import buffered_text, install
 from bot.ingest.titles import site_names
 
 logger = logging.getLogger(__name__)
+install()  # feedparser may read with buffered text (see saxbuffer)
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF|channel)[\s>]", re.IGNORECASE)
 _HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
@@ -83,12 +85,13 @@ def parse_feed(
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
-    result = feedparser.parse(
-        io.BytesIO(prepared),
-        response_headers=headers,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    with buffered_text():
+        result = feedparser.parse(
+            io.BytesIO(prepared),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
     if not result.entries:
         if result.get("bozo"):
             problem = result.get("bozo_exception")
@@ -145,7 +148,9 @@ def _drafts(
         summary_html, summary_is_html = _detail(entry, "summary")
         content_html, content_is_html = _content(entry)
         summary = _text(summary_html, summary_is_html, link or base)
-        body = _text(content_html, content_is_html, link or base)
+        # Many feeds repeat the description as the content: parse it once.
+        same = (content_html, content_is_html) == (summary_html, summary_is_html)
+        body = summary if same else _text(content_html, content_is_html, link or base)
         title_detail = entry.get("title_detail") or {}
         published, date_only = feed_instant(reading, zone) if reading else (None, False)
         text = entry_text(

@@ -42,7 +42,9 @@ _KIND_MARKS = {kind: chr(0xE010 + i) for i, kind in enumerate(("prose", *_KIND_T
 _MARK_KINDS = {mark: kind for kind, mark in _KIND_MARKS.items()}
 _KIND_MARK_CHARS = "".join(_MARK_KINDS)
 _LINK_SPLIT = re.compile("([\ue002\ue003])")
-_STRUCTURE = str.maketrans("", "", "".join([_LINK_OPEN, _LINK_CLOSE, *_MARK_KINDS]))
+# A character class, not str.translate: translate with a deletion table walks a non-ASCII
+# text character by character through a dict, ten times slower (profiled on the corpus).
+_STRUCTURE = re.compile("[" + "".join([_LINK_OPEN, _LINK_CLOSE, *_MARK_KINDS]) + "]")
 _MAX_TEXT = 200_000  # like the JSONL import: bigger is a broken feed, not an article
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 
@@ -115,17 +117,18 @@ def extract_html(fragment: str, *, base_url: str | None = None) -> Extracted:
     except (etree.ParserError, ValueError):
         return plain_text(fragment)
     images: list[ImageCandidate] = []
-    kinds: dict[Any, str] = {root: "prose"}
-    for element in list(root.iter()):
+    # Kinds other than "prose", by element: most elements are prose and need no entry.
+    kinds: dict[Any, str] = {}
+    # Elements only: text_content() skips comments and processing instructions anyway.
+    for element in list(root.iter(etree.Element)):
         tag = element.tag
-        if not isinstance(tag, str):
-            continue  # comments and processing instructions: text_content() skips them
-        parent = element.getparent()
-        outer = kinds.get(parent, "prose") if parent is not None else "prose"
+        outer = kinds.get(element.getparent(), "prose")
         if tag in _DROP:
             element.drop_tree()
             continue
-        kind = kinds[element] = _KIND_TAGS.get(tag, outer)
+        kind = _KIND_TAGS.get(tag, outer)
+        if kind != "prose":
+            kinds[element] = kind
         if kind == "code":  # inside a <pre>, source lines are lines
             element.text = element.text and element.text.replace("\n", _LINE_BREAK)
         if outer == "code":
@@ -162,6 +165,8 @@ def _blocks(marked: str) -> tuple[Block, ...]:
     depth = 0  # <a> nesting, carried across paragraphs (an <a> may wrap a whole <div>)
     for raw in marked.split(_PARAGRAPH_BREAK):
         chunk = raw.lstrip(_KIND_MARK_CHARS)
+        if not depth and (not chunk or chunk.isspace()):
+            continue  # nested blocks leave many empty chunks between their marks
         kind = _MARK_KINDS[raw[len(raw) - len(chunk) - 1]] if len(chunk) < len(raw) else "prose"
         share = 0.0
         if depth or _LINK_OPEN in chunk:  # characters inside <a>, spaces included
@@ -176,9 +181,12 @@ def _blocks(marked: str) -> tuple[Block, ...]:
                     total += size
                     linked += size if depth else 0
             share = linked / total if total else 0.0
-            chunk = chunk.translate(_STRUCTURE)
-        lines = (" ".join(line.split()) for line in chunk.split(_LINE_BREAK))
-        text = "\n".join(line for line in lines if line)
+            chunk = _STRUCTURE.sub("", chunk)
+        if _LINE_BREAK in chunk:
+            lines = (" ".join(line.split()) for line in chunk.split(_LINE_BREAK))
+            text = "\n".join(line for line in lines if line)
+        else:
+            text = " ".join(chunk.split())
         if text:
             blocks.append(Block(text, kind, share))
     return tuple(blocks)
