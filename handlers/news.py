@@ -41,14 +41,14 @@ async def show_latest(update: Update, context: Context) -> None:
     category = None
     if context.args:
         typed = " ".join(context.args)
-        category = await subscribers.news.find_category(typed)
+        category = await subscribers.news.find_category(typed, reader.language)
         if category is None:
             name = escape_html(typed[:60])
             await message.reply_text(
                 catalogue.text("latest_unknown_category", reader.language, category=name)
             )
             return
-    page = await subscribers.news.latest(0, category.name if category else None)
+    page = await subscribers.news.latest(0, category.name if category else None, reader.language)
     reply = views.latest_reply(page, category, reader)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
@@ -64,11 +64,13 @@ async def turn_latest_page(update: Update, context: Context) -> None:
     number, key = (
         (paged.page, paged.category_key) if paged else (0, chosen.key if chosen else None)
     )
-    category = await subscribers.news.category_by_key(key) if key else None
+    category = await subscribers.news.category_by_key(key, reader.language) if key else None
     if key and category is None:
         await query.answer(catalogue.text("toast_expired", reader.language))
         return
-    page = await subscribers.news.latest(number, category.name if category else None)
+    page = await subscribers.news.latest(
+        number, category.name if category else None, reader.language
+    )
     reply = views.latest_reply(page, category, reader)
     if paged:
         await edit_reply(query, reply)
@@ -83,7 +85,7 @@ async def show_breaking(update: Update, context: Context) -> None:
     if message is None:
         return
     subscribers, reader = _reader(update, context)
-    reply = views.breaking_reply(await subscribers.news.breaking(), reader)
+    reply = views.breaking_reply(await subscribers.news.breaking(reader.language), reader)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 
@@ -93,7 +95,9 @@ async def show_categories(update: Update, context: Context) -> None:
     if message is None:
         return
     subscribers, reader = _reader(update, context)
-    reply = views.categories_reply(await subscribers.news.categories(), reader.language)
+    reply = views.categories_reply(
+        await subscribers.news.categories(reader.language), reader.language
+    )
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 
@@ -103,7 +107,7 @@ async def search_news(update: Update, context: Context) -> None:
     if message is None:
         return
     subscribers, reader = _reader(update, context)
-    result = await subscribers.news.search(" ".join(context.args or ()))
+    result = await subscribers.news.search(" ".join(context.args or ()), reader.language)
     if result is None:
         await message.reply_text(catalogue.text("search_usage", reader.language))
         return

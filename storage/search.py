@@ -94,6 +94,25 @@ _AVAILABLE = "a.retracted_at IS NULL"
 _POSTED = "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'posted')"
 # The SQL condition, on the alias `a`, for what subscribers may see.
 LISTED = f"{_AVAILABLE} AND {_POSTED}"
+# Posted in one of some channels (an edition): the (article_id, channel) key finds each row.
+_POSTED_IN = (
+    "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'posted' "
+    "AND d.channel IN (SELECT value FROM json_each(?)))"
+)
+
+Editions = tuple[str, ...] | None
+"""The channels whose posts a list answers from; None is every channel."""
+
+
+def listed_in(editions: Editions) -> tuple[str, tuple[object, ...]]:
+    """`LISTED`, narrowed to articles posted in one of `editions`, and its parameters.
+
+    The channel names travel as one JSON parameter, so the SQL text is the same for any number
+    of channels (one prepared statement each).
+    """
+    if editions is None:
+        return LISTED, ()
+    return f"{_AVAILABLE} AND {_POSTED_IN}", (json.dumps(list(editions)),)
 
 
 class NewsRepository:
@@ -113,40 +132,53 @@ class NewsRepository:
         )
         return found[0] if found else None
 
-    async def latest(self, category: str | None, *, offset: int, limit: int) -> list[Article]:
-        """Listed articles, newest first, optionally of one category."""
-        where = LISTED
-        params: tuple[object, ...] = (limit, offset)
+    async def latest(
+        self, category: str | None, *, offset: int, limit: int, editions: Editions = None
+    ) -> list[Article]:
+        """Listed articles (of `editions`), newest first, optionally of one category."""
+        where, params = listed_in(editions)
         if category is not None:
             where += " AND a.category = ?"
-            params = (category, limit, offset)
+            params = (*params, category)
+        params = (*params, limit, offset)
         return await self._articles(
             f"{SELECT_ARTICLE} WHERE {where} "
             "ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?",
             params,
         )
 
-    async def breaking(self, since: datetime, *, limit: int) -> list[Article]:
-        """Listed breaking articles published since `since`, newest first."""
+    async def breaking(
+        self, since: datetime, *, limit: int, editions: Editions = None
+    ) -> list[Article]:
+        """Listed breaking articles (of `editions`) published since `since`, newest first."""
+        listed, params = listed_in(editions)
         return await self._articles(
             f"{SELECT_ARTICLE} WHERE a.is_breaking = 1 AND a.published_at >= ? "
-            f"AND {LISTED} ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
-            (to_db_time(since), limit),
+            f"AND {listed} ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
+            (to_db_time(since), *params, limit),
         )
 
-    async def categories(self) -> list[CategoryCount]:
-        """Categories of listed articles with their counts, the biggest first."""
+    async def categories(self, editions: Editions = None) -> list[CategoryCount]:
+        """Categories of listed articles (of `editions`) with their counts, the biggest first."""
+        listed, params = listed_in(editions)
         rows = await self._conn.execute_fetchall(
             "SELECT a.category, count(*) AS n FROM articles a WHERE a.category IS NOT NULL "
-            f"AND trim(a.category) != '' AND {LISTED} "
+            f"AND trim(a.category) != '' AND {listed} "
             "GROUP BY a.category ORDER BY n DESC, a.category",
+            params,
         )
         return [CategoryCount(str(row[0]), int(row[1])) for row in rows]
 
     async def search(
-        self, query: SearchQuery, *, now: datetime, offset: int, limit: int
+        self,
+        query: SearchQuery,
+        *,
+        now: datetime,
+        offset: int,
+        limit: int,
+        editions: Editions = None,
     ) -> list[Article]:
-        """Listed articles matching the query, by relevance weighted by recency.
+        """Listed articles (of `editions`) matching the query, by relevance weighted by recency.
 
         Ranked among the SEARCH_CANDIDATES newest matches (see there): by bm25 when its terms
         are rare enough for its full scan to be cheap, else by storage.search_scores' estimate.
@@ -156,13 +188,14 @@ class NewsRepository:
             f"ORDER BY hits.score / (1.0 + max(0.0, {age}) / {_RECENCY_DAYS}), a.id DESC "
             "LIMIT ? OFFSET ?"
         )
+        listed, params = listed_in(editions)
         counts = await count_terms(self._conn, query.terms)
         if exact_is_cheap(counts):
             return await self._articles(
                 f"WITH hits AS (SELECT rowid AS id, {_BM25} AS score FROM articles_fts "
                 "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
-                f"{SELECT_ARTICLE} JOIN hits ON hits.id = a.id WHERE {LISTED} {order}",
-                (query.match, SEARCH_CANDIDATES, to_db_time(now), limit, offset),
+                f"{SELECT_ARTICLE} JOIN hits ON hits.id = a.id WHERE {listed} {order}",
+                (query.match, SEARCH_CANDIDATES, *params, to_db_time(now), limit, offset),
             )
         scores = await estimated_scores(
             self._conn,
@@ -177,6 +210,6 @@ class NewsRepository:
         return await self._articles(
             "WITH hits AS (SELECT value ->> 0 AS id, value ->> 1 AS score FROM json_each(?)) "
             f"SELECT {ARTICLE_COLUMNS} FROM hits CROSS JOIN articles a ON a.id = hits.id "
-            f"WHERE {LISTED} {order}",
-            (json.dumps(scores), to_db_time(now), limit, offset),
+            f"WHERE {listed} {order}",
+            (json.dumps(scores), *params, to_db_time(now), limit, offset),
         )

@@ -15,7 +15,7 @@ from telegram import User
 from bot.config import Settings
 from bot.subscribers.favorites import FavoritesService
 from bot.subscribers.flood import FloodGuard, FloodVerdict
-from bot.subscribers.news import NewsQueryService
+from bot.subscribers.news import NewsQueryService, reader_editions
 from bot.subscribers.users import UserService
 from bot.subscribers.views import ListContext
 from bot.subscribers.writer import FavoriteOutcome, SubscriberWriter
@@ -69,7 +69,7 @@ async def open_subscriber_services(
     return SubscriberServices(
         settings=settings,
         favorites=FavoritesService(db, writer),
-        news=NewsQueryService(db, clock),
+        news=NewsQueryService(db, clock, reader_editions(settings.channels)),
         users=await UserService.open(db, clock, writer),
         flood=FloodGuard(),
         writer=writer,
