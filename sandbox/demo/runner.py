@@ -30,7 +30,7 @@ from sandbox.demo.seed import (
     demo_settings,
     prepare_store,
 )
-from sandbox.demo.view import DemoView, Persona
+from sandbox.demo.view import DemoView, Edition, Persona
 from sandbox.demo.web import DemoServer
 from sandbox.fakeapi import FakeTelegram
 
@@ -52,15 +52,20 @@ class Sandbox:
     workdir: Path
 
 
-def _add_channel(fake: FakeTelegram, settings: Settings) -> tuple[int, str]:
-    """The configured channel in the double; returns its id and how to show it."""
-    chat = settings.channels[0].chat_id
-    title = settings.site.name
-    if isinstance(chat, int):
-        fake.add_channel(username=None, chat_id=chat, title=title)
-        return chat, str(chat)
-    fake.add_channel(username=chat.removeprefix("@"), chat_id=DEMO_CHANNEL_ID, title=title)
-    return DEMO_CHANNEL_ID, chat
+def _add_channels(fake: FakeTelegram, settings: Settings) -> list[Edition]:
+    """Every configured channel in the double, the first one the site's; how to show each."""
+    editions = []
+    for index, channel in enumerate(settings.channels):
+        chat = channel.chat_id
+        title = settings.site.name if index == 0 else f"{settings.site.name} · {channel.name}"
+        if isinstance(chat, int):
+            fake.add_channel(username=None, chat_id=chat, title=title)
+            editions.append(Edition(channel.name, chat, title, str(chat)))
+            continue
+        chat_id = DEMO_CHANNEL_ID - index  # a made-up id per @username, the site's first
+        fake.add_channel(username=chat.removeprefix("@"), chat_id=chat_id, title=title)
+        editions.append(Edition(channel.name, chat_id, title, chat))
+    return editions
 
 
 @asynccontextmanager
@@ -80,7 +85,7 @@ async def open_sandbox(
     fake = FakeTelegram(bot_username=BOT_USERNAME, token=DEMO_TOKEN, host=host).start()
     try:
         settings = demo_settings(fake.base_url, workdir, config)
-        channel_id, handle = _add_channel(fake, settings)
+        editions = _add_channels(fake, settings)
         personas = [
             Persona("subscriber", "Subscriber", fake.user(DEMO_SUBSCRIBER_ID, "Sam", "en")),
             Persona("admin", "Editor", fake.user(DEMO_ADMIN_ID, "Editor", "en", "editor")),
@@ -88,9 +93,10 @@ async def open_sandbox(
         await prepare_store(settings, workdir, config)
         view = DemoView(
             fake,
-            channel_id=channel_id,
-            channel_title=settings.site.name,
-            channel_handle=handle,
+            channel_id=editions[0].chat_id,
+            channel_title=editions[0].title,
+            channel_handle=editions[0].handle,
+            editions=editions,
             bot_username=BOT_USERNAME,
             tz=settings.site.tz,
             personas=personas,

@@ -33,6 +33,14 @@ logger = logging.getLogger(__name__)
 DEMO_TOKEN = "123456:DEMO-placeholder-not-a-real-token"  # noqa: S105 - a placeholder
 DEMO_CHANNEL = "@example_news"
 DEMO_CHANNEL_ID = -1001234567890
+# The demo's second edition: the Arabic channel, taking the Arabic stories.
+DEMO_AR_CHANNEL = "@example_news_ar"
+# Two editions: the site's channel takes every story (as the one-channel demo did), the Arabic
+# edition its language's; the page shows both.
+DEMO_CHANNELS: list[dict[str, Any]] = [
+    {"chat": DEMO_CHANNEL, "name": "example_news", "language": "en", "languages": []},
+    {"chat": DEMO_AR_CHANNEL, "name": "example_news_ar", "language": "ar", "languages": ["ar"]},
+]
 DEMO_ADMIN_ID = 700001
 DEMO_SUBSCRIBER_ID = 700002
 # Short enough that a newcomer sees posts arrive within seconds of opening the page.
@@ -55,8 +63,10 @@ def demo_settings(api_base_url: str, workdir: Path, config: Path | None) -> Sett
     }
     if config is None:
         data: dict[str, Any] = {
-            "telegram": {"token": DEMO_TOKEN, "channel": DEMO_CHANNEL},
+            "telegram": {"token": DEMO_TOKEN},
             "site": {"name": "Example News", "timezone": "UTC", "language": "en"},
+            "publishing": {"max_posts_per_minute": DEMO_POSTS_PER_MINUTE},
+            "channels": DEMO_CHANNELS,
         }
         base = parse_settings(data)
         publishing["backlog_max_age_hours"] = SEEDED_BACKLOG_HOURS

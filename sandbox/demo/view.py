@@ -38,6 +38,16 @@ class UnknownPersonaError(ValueError):
     """The page asked to act as someone the demo does not have."""
 
 
+@dataclass(frozen=True)
+class Edition:
+    """A configured channel as the page shows it."""
+
+    name: str
+    chat_id: int
+    title: str
+    handle: str
+
+
 class DemoView:
     """Renders the panes from the double and acts on it for the page."""
 
@@ -51,8 +61,10 @@ class DemoView:
         bot_username: str,
         tz: ZoneInfo,
         personas: list[Persona],
+        editions: list[Edition] | None = None,
     ) -> None:
         self._fake = fake
+        self._editions = editions or [Edition("", channel_id, channel_title, channel_handle)]
         self._channel_id = channel_id
         self._channel_title = channel_title
         self._channel_handle = channel_handle
@@ -100,6 +112,22 @@ class DemoView:
         """The channel's messages a subscriber can see (deleted ones are gone)."""
         return [m for m in self._fake.messages(self._channel_id) if not m.deleted]
 
+    def editions(self) -> list[dict[str, Any]]:
+        """Every channel's posts (the editions), in the configured order."""
+        shown = []
+        for edition in self._editions:
+            posts = [m for m in self._fake.messages(edition.chat_id) if not m.deleted]
+            shown.append(
+                {
+                    "name": edition.name,
+                    "title": edition.title,
+                    "handle": edition.handle,
+                    "count": len(posts),
+                    "html": with_days(posts, self._tz, where="channel"),
+                }
+            )
+        return shown
+
     def state(self, key: str) -> dict[str, Any]:
         """Both panes' HTML for `key`'s point of view, with an etag of the content."""
         persona = self.persona(key)
@@ -111,6 +139,7 @@ class DemoView:
             "count": len(posts),
             "chat": self._chat(persona),
             "menu": self._menu(persona),
+            "editions": self.editions(),
         }
         digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
         state["etag"] = digest[:20]

@@ -118,3 +118,18 @@ async def test_the_page_refuses_what_a_foreign_site_could_send(demo: Demo) -> No
     headers = (await demo.client.get("/")).headers
     assert "script-src 'self'" in headers["content-security-policy"]
     assert demo.sandbox.fake.messages(demo.sandbox.settings.telegram.admins[0]) == []
+
+
+async def test_the_state_shows_both_editions_posts(demo: Demo) -> None:
+    ar_posts = 2  # the samples in Arabic, which the Arabic edition takes
+    state = await demo.state(
+        until=lambda s: s["count"] >= ALL_POSTED and s["editions"][1]["count"] >= ar_posts,
+        within=30,
+    )
+    site, arabic = state["editions"]
+    assert (site["handle"], arabic["handle"]) == ("@example_news", "@example_news_ar")
+    assert site["count"] == ALL_POSTED and arabic["count"] == ar_posts
+    assert "مهرجان الكتاب" in arabic["html"] and "مهرجان الكتاب" in site["html"]
+    english_only = [t for t in SAMPLE_TITLES if not any("\u0600" <= c <= "\u06ff" for c in t)]
+    assert english_only and all(t in site["html"] for t in english_only)
+    assert not any(t in arabic["html"] for t in english_only)
