@@ -162,6 +162,17 @@ class DemoView:
                 return state
             await asyncio.sleep(POLL_SECONDS)
 
+    def _tabs(self) -> str:
+        """One button per edition; the page shows one edition at a time (the first at start)."""
+        if len(self._editions) < 2:
+            return ""
+        return "".join(
+            f'<button type="button" class="edition-tab" data-edition="{index}" '
+            f'aria-pressed="{"true" if index == 0 else "false"}">'
+            f"{escape(edition.handle)}</button>"
+            for index, edition in enumerate(self._editions)
+        )
+
     def page(self, key: str) -> str:
         """The whole page, server-rendered, for `key`'s point of view."""
         state = self.state(key)
@@ -176,6 +187,7 @@ class DemoView:
             channel=state["channel"],
             chat=state["chat"],
             menu=state["menu"],
+            tabs=self._tabs(),
             subscriber_checked="checked" if key == "subscriber" else "",
             admin_checked="checked" if key == "admin" else "",
         )
@@ -186,10 +198,13 @@ class DemoView:
         """Type `text` into the private chat as `key`; returns the update id."""
         return self._fake.send_text(self.persona(key).user, text)
 
-    def press(self, key: str, where: str, message_id: int, data: str) -> str:
-        """Press a callback button as `key` in the channel or the private chat; the query id."""
+    def press(self, key: str, where: str, message_id: int, data: str, edition: int = 0) -> str:
+        """Press a callback button as `key` in a channel (edition `edition`, in the configured
+        order) or the private chat; the query id."""
         persona = self.persona(key)
-        chat = self._channel_id if where == "channel" else persona.user.id
+        if where == "channel" and not 0 <= edition < len(self._editions):
+            raise ValueError(f"no edition {edition}")
+        chat = self._editions[edition].chat_id if where == "channel" else persona.user.id
         return self._fake.press_button(persona.user, chat, message_id, data)
 
     async def answer(self, query_id: str, within: float) -> dict[str, Any] | None:

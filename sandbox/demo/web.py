@@ -236,9 +236,12 @@ class DemoServer:
             raise web.HTTPBadRequest(text="where must be channel or chat, message_id a number")
         if not isinstance(callback, str) or not callback:
             raise web.HTTPBadRequest(text="data is required")
+        edition = data.get("edition", 0)
+        if not isinstance(edition, int) or isinstance(edition, bool):
+            raise web.HTTPBadRequest(text="edition must be a number")
         key = self._persona_key(str(data.get("as", "subscriber")))
         try:
-            query_id = self._view.press(key, where, message_id, callback)
+            query_id = self._view.press(key, where, message_id, callback, edition)
         except ValueError as exc:  # the message is gone
             raise web.HTTPBadRequest(text=str(exc)) from None
         answer = await self._view.answer(query_id, TOAST_WAIT_SECONDS)

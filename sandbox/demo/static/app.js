@@ -19,6 +19,8 @@
   let etag = body.dataset.etag || "";
   let polling = null;
   let toastTimer = null;
+  let edition = 0; // which channel the channel pane shows (the editions' tabs)
+  let lastState = null;
   const shown = new Map(); // pane -> the HTML last put in it
 
   // -- rendering ---------------------------------------------------------------------------
@@ -60,10 +62,16 @@
     etag = state.etag;
     // Decide before the pinned bar appears: it shrinks the channel pane.
     const stickChannel = nearBottom(channel);
-    el("pinned").innerHTML = state.pinned;
-    replace(channel, state.channel, stickChannel);
+    lastState = state;
+    const shownEdition = (state.editions || [])[edition];
+    el("pinned").innerHTML = edition === 0 ? state.pinned : "";
+    replace(channel, shownEdition ? shownEdition.html : state.channel, stickChannel);
     replace(chat, state.chat, switched);
-    el("post-count").textContent = String(state.count);
+    el("post-count").textContent = String(shownEdition ? shownEdition.count : state.count);
+    if (shownEdition) {
+      el("channel-title").textContent = shownEdition.title;
+      el("channel-handle").textContent = shownEdition.handle;
+    }
     menu.innerHTML = state.menu;
     polish(document);
   }
@@ -125,6 +133,7 @@
     try {
       const answer = (await post("/api/press", {
         where: button.dataset.where,
+        edition: button.dataset.where === "channel" ? edition : 0,
         message_id: Number(button.dataset.mid),
         data: button.dataset.cb,
       })).answer;
@@ -216,6 +225,17 @@
     if (!target) return;
     const button = target.closest("button.kb[data-cb]");
     if (button) { press(button); return; }
+    const tab = target.closest("button.edition-tab[data-edition]");
+    if (tab) {
+      edition = Number(tab.dataset.edition);
+      for (const other of document.querySelectorAll("button.edition-tab")) {
+        other.setAttribute("aria-pressed", other === tab ? "true" : "false");
+      }
+      shown.delete(channel); // another channel: redraw the pane
+      if (lastState) apply(lastState, false);
+      channel.scrollTop = channel.scrollHeight;
+      return;
+    }
     const command = target.closest("[data-cmd]");
     if (command) {
       event.preventDefault();

@@ -102,12 +102,13 @@ class Demo:
         response = await self.client.post("/api/send", json={"as": persona, "text": text})
         assert response.status_code == 200, response.text
 
-    async def press(self, persona: str, button: Button) -> dict[str, Any]:
-        """Press a button as `persona`; the bot's answer (the toast), if any."""
+    async def press(self, persona: str, button: Button, edition: int = 0) -> dict[str, Any]:
+        """Press a button as `persona` (in edition `edition`'s channel); the toast, if any."""
         response = await self.client.post(
             "/api/press",
             json={
                 "as": persona,
+                "edition": edition,
                 "where": button.where,
                 "message_id": button.message_id,
                 "data": button.data,

@@ -133,3 +133,21 @@ async def test_the_state_shows_both_editions_posts(demo: Demo) -> None:
     english_only = [t for t in SAMPLE_TITLES if not any("\u0600" <= c <= "\u06ff" for c in t)]
     assert english_only and all(t in site["html"] for t in english_only)
     assert not any(t in arabic["html"] for t in english_only)
+
+
+async def test_the_page_switches_editions_and_a_star_works_in_the_arabic_one(demo: Demo) -> None:
+    title = "مهرجان الكتاب"
+    state = await demo.state(until=lambda s: title in s["editions"][1]["html"], within=30)
+    page = (await demo.client.get("/")).text
+    assert 'data-edition="0" aria-pressed="true">@example_news<' in page
+    assert 'data-edition="1" aria-pressed="false">@example_news_ar<' in page
+    (star,) = buttons(bubble_with(state["editions"][1]["html"], title))
+    answer = await demo.press("subscriber", star, edition=1)  # under the Arabic edition's post
+    assert "Saved" in answer["text"] or "حُفظ" in answer["text"]
+    await demo.send("subscriber", "/favorites")
+    await demo.state(until=lambda s: "/favorites" in s["chat"] and title in s["chat"])
+    missing = await demo.client.post(
+        "/api/press",
+        json={"edition": 7, "where": "channel", "message_id": star.message_id, "data": star.data},
+    )
+    assert missing.status_code == 400
