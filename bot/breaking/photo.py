@@ -22,7 +22,8 @@ from bot.domain.deliveries import FailureKind
 from bot.domain.errors import DeliveryError
 from bot.publishing.channel import SentPost, content_hash
 from bot.publishing.failures import classify, retry_after_seconds
-from bot.publishing.service import ChannelPost, PublishingService
+from bot.publishing.immediate import ChannelPost
+from bot.publishing.service import PublishingService
 from bot.rendering import RenderedPost
 from storage.database import Database
 from storage.deliveries import DeliveryRepository

@@ -52,6 +52,19 @@ TEXTS: dict[EditorKey, str] = {
     ),
     "resume_not_paused": "النشر ليس متوقفًا.",
     "resumed": "▶️ استُؤنف النشر التلقائي.",
+    "channel_unknown": "لا توجد قناة باسم «{name}». القنوات: {names}.",
+    "paused_channel": (
+        "⏸ أُوقف النشر التلقائي في {channel} مؤقتًا. الأخبار العاجلة والأمر /post يعملان "
+        "كالمعتاد. أرسل <code>/resume {channel}</code> لاستئنافه."
+    ),
+    "resumed_channel": "▶️ استُؤنف النشر التلقائي في {channel}.",
+    "resume_channel_not_paused": "النشر في {channel} ليس متوقفًا.",
+    "status_channel": (
+        "📣 <b>{channel}</b> · {state} · الطابور {pending} · آخر منشور {last} · التأخر {lag}"
+    ),
+    "status_channel_running": "يعمل",
+    "status_channel_paused": "⏸ متوقف ({reason})",
+    "post_channel_failed": "❌ لم يُنشر في {channel}: {error}",
     "post_bad_link": (
         "❌ تعذّر جلب هذا الرابط: {error}. أرسل العنوان الكامل للمقال <code>https://…</code>."
     ),

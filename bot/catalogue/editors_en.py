@@ -51,6 +51,19 @@ TEXTS: dict[EditorKey, str] = {
     ),
     "resume_not_paused": "Publishing is not paused.",
     "resumed": "▶️ Automatic publishing resumed.",
+    "channel_unknown": "There is no channel “{name}”. Channels: {names}.",
+    "paused_channel": (
+        "⏸ Automatic publishing to {channel} paused. Breaking news and /post still work. "
+        "<code>/resume {channel}</code> to go on."
+    ),
+    "resumed_channel": "▶️ Automatic publishing to {channel} resumed.",
+    "resume_channel_not_paused": "Publishing to {channel} is not paused.",
+    "status_channel": (
+        "📣 <b>{channel}</b> · {state} · queue {pending} · last post {last} · lag {lag}"
+    ),
+    "status_channel_running": "running",
+    "status_channel_paused": "⏸ paused ({reason})",
+    "post_channel_failed": "❌ Not posted to {channel}: {error}",
     "post_bad_link": (
         "❌ That link cannot be fetched: {error}. "
         "Send the article's full <code>https://…</code> address."

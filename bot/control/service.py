@@ -17,11 +17,14 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.control.audit import AuditTrail
 from bot.control.editors import Actor, Editors, Reply, article_number, esc, post_link, when
+from bot.control.pausing import Pauses, editions_only, find_channel, unknown_channel
 from bot.control.status import status_text
 from bot.domain import DeliveryState
-from bot.domain.errors import DeliveryError, ExtractTimeoutError, IngestError, InvalidURLError
+from bot.domain.deliveries import ChannelQueue
+from bot.domain.errors import ExtractTimeoutError, IngestError, InvalidURLError
 from bot.ingest.pageworker import PageReader
-from bot.publishing.service import EDITOR_PAUSED_KEY, PublishingService
+from bot.publishing.immediate import Pushed
+from bot.publishing.service import PublishingService
 from bot.rendering.text import single_line, truncate, utf16_len
 from bot.sources.fetcher import Fetcher
 from bot.sources.pages import fetch_article_page
@@ -32,7 +35,6 @@ from storage.breaking import BreakingPostRepository
 from storage.control import ControlRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
-from storage.state import StateRepository
 
 
 class ControlService:
@@ -58,11 +60,18 @@ class ControlService:
         self._pages = pages
         self._audit, self._editors, self._clock = audit, editors, clock
         self._started_at = started_at
-        self.editor_pause: str | None = None
+        self.pauses = Pauses(
+            db=db, settings=settings, publisher=publisher, audit=audit, clock=clock
+        )
+
+    @property
+    def editor_pause(self) -> str | None:
+        """An editor's pause of every channel (the publisher job then skips its tick)."""
+        return self.pauses.everything
 
     async def load(self) -> None:
-        """Read a pause that survived a restart."""
-        self.editor_pause = await StateRepository(self._db.conn).get(EDITOR_PAUSED_KEY)
+        """Read the pauses that survived a restart."""
+        await self.pauses.load()
 
     async def status(self, actor: Actor) -> Reply:
         """/status."""
@@ -86,41 +95,58 @@ class ControlService:
             alerts=await self._alerts.progress(),
             sources=await self._sources.states(),
             language=actor.language,
+            channels=await self._channel_queues(now),
         )
         return Reply(text)
 
-    async def pause(self, actor: Actor) -> Reply:
-        """/pause: automatic publishing stops after the post in flight."""
-        self._editors.check(actor)
-        if self.editor_pause:
-            return Reply(
-                catalogue.text("pause_already", actor.language, reason=esc(self.editor_pause))
-            )
-        # Stored and shown to every editor: in the desk's language, not the pauser's.
-        desk = catalogue.pick_language(self._settings.site.language)
-        at = when(self._clock(), self._settings.site.tz, desk)
-        reason = catalogue.phrase("pause_reason", desk, name=actor.name, when=at)
-        async with self._db.transaction() as conn:
-            await StateRepository(conn).put(EDITOR_PAUSED_KEY, reason, now=self._clock())
-        self.editor_pause = reason
-        await self._audit.record(actor, "pause", "publishing", "paused")
-        return Reply(catalogue.text("paused", actor.language))
+    async def _channel_queues(self, now: datetime) -> list[tuple[ChannelQueue, str | None]]:
+        """Each configured channel's queue and why it is paused, in configuration order."""
+        queues = await ControlRepository(self._db.conn).channel_queues(now)
+        found = []
+        for name, edition in self._publisher.editions.items():
+            queue = queues.get(name) or ChannelQueue(name, 0, None, None)
+            paused = self.pauses.reason(name) or await edition.articles.paused_reason()
+            found.append((queue, paused))
+        return found
 
-    async def resume(self, actor: Actor) -> Reply:
-        """/resume: automatic publishing goes on at once."""
+    async def pause(self, actor: Actor, arg: str = "") -> Reply:
+        """/pause [channel]: see `pausing`."""
         self._editors.check(actor)
-        if not self.editor_pause:
-            return Reply(catalogue.text("resume_not_paused", actor.language))
-        async with self._db.transaction() as conn:
-            await StateRepository(conn).delete(EDITOR_PAUSED_KEY)
-        self.editor_pause = None
-        self._publisher.kick()
-        await self._audit.record(actor, "resume", "publishing", "resumed")
-        return Reply(catalogue.text("resumed", actor.language))
+        return await self.pauses.pause(actor, arg)
 
-    async def post(self, actor: Actor, arg: str) -> Reply:
-        """/post <id> or /post <url>: post one article now, ahead of the queue (not breaking)."""
+    async def resume(self, actor: Actor, arg: str = "") -> Reply:
+        """/resume [channel]: see `pausing`."""
         self._editors.check(actor)
+        return await self.pauses.resume(actor, arg)
+
+    async def post(self, actor: Actor, arg: str, channel: str = "") -> Reply:
+        """/post <id|url> [channel]: post one article now, ahead of the queue (not breaking),
+        to the channel named or to every channel that takes it and has not posted it."""
+        self._editors.check(actor)
+        language = actor.language
+        if channel := editions_only(self._settings, channel):
+            if (found := find_channel(self._settings, channel)) is None:
+                return unknown_channel(self._settings, channel, language)
+            channel = found
+        article_id = await self._article_of(actor, arg)
+        if isinstance(article_id, Reply):
+            return article_id
+        refusal = await self._ready_to_post(article_id, language, channel or None)
+        if refusal is None:
+            try:
+                pushed = await self._publisher.push(
+                    article_id, breaking=False, channels=await self._unposted(article_id, channel)
+                )
+            except LookupError as exc:
+                refusal = catalogue.text("not_posted", language, error=esc(exc))
+            else:
+                return await self._posted(actor, article_id, pushed)
+        await self._audit.record(actor, "post", f"article {article_id}", f"refused: {refusal}")
+        return Reply(refusal)
+
+    async def _article_of(self, actor: Actor, arg: str) -> int | Reply:
+        """The article a /post names: its number, or a page fetched and stored; else a Reply
+        saying why not."""
         language = actor.language
         if "://" in arg or arg.lower().startswith("http"):
             try:
@@ -129,7 +155,7 @@ class ControlService:
                 await self._audit.record(actor, "post", arg, f"refused: {exc}")
                 return Reply(catalogue.text("post_bad_link", language, error=esc(exc)))
             try:
-                article_id = await self._fetch(url)
+                return await self._fetch(url)
             except ExtractTimeoutError as exc:
                 await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
                 error = str(exc) if catalogue.is_rtl(language) else str(exc).capitalize()
@@ -138,25 +164,48 @@ class ControlService:
                 await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
                 return Reply(catalogue.text("post_unreadable", language, error=esc(exc)))
         elif (number := article_number(arg)) is not None:
-            article_id = number
-        else:
-            return Reply(catalogue.text("post_usage", language))
-        refusal = await self._ready_to_post(article_id, language)
-        if refusal is None:
-            try:
-                posts = await self._publisher.publish_now(article_id, breaking=False)
-            except (DeliveryError, LookupError) as exc:
-                refusal = catalogue.text("not_posted", language, error=esc(exc))
-            else:
-                chats = {channel.name: channel.chat for channel in self._settings.channels}
-                link = " ".join(
-                    post_link(chats[post.channel], post.chat_id, post.sent.message_id)
-                    for post in posts
-                )
-                await self._audit.record(actor, "post", f"article {article_id}", f"posted {link}")
-                return Reply(catalogue.text("post_done", language, id=article_id, link=link))
-        await self._audit.record(actor, "post", f"article {article_id}", f"refused: {refusal}")
-        return Reply(refusal)
+            return number
+        return Reply(catalogue.text("post_usage", language))
+
+    async def _unposted(self, article_id: int, channel: str) -> list[str]:
+        """The channels a /post goes to: the one named, else those that take the article and
+        have not posted it (LookupError naming why if no channel takes it)."""
+        if channel:
+            return [channel]
+        article = await self._publisher.load(article_id)
+        deliveries = DeliveryRepository(self._db.conn)
+        return [
+            edition.name
+            for edition in self._publisher.targets(article)
+            if (record := await deliveries.get(article_id, edition.name)) is None
+            or record.state is not DeliveryState.POSTED
+        ]
+
+    async def _posted(self, actor: Actor, article_id: int, pushed: Pushed) -> Reply:
+        """The editor's answer to a /post: the links, and each channel that refused and why."""
+        language = actor.language
+        failed = [
+            catalogue.text("post_channel_failed", language, channel=esc(name), error=esc(exc))
+            for name, exc in pushed.failures.items()
+        ]
+        if not pushed.posts:
+            error = next(iter(pushed.failures.values()), None)
+            refusal = catalogue.text("not_posted", language, error=esc(error))
+            if len(self._settings.channels) > 1:
+                refusal = "\n".join(failed)
+            await self._audit.record(actor, "post", f"article {article_id}", f"refused: {refusal}")
+            return Reply(refusal)
+        chats = {channel.name: channel.chat for channel in self._settings.channels}
+        link = " ".join(
+            post_link(chats[post.channel], post.chat_id, post.sent.message_id)
+            for post in pushed.posts
+        )
+        result = f"posted {link}" + "".join(
+            f"; {name}: {e}" for name, e in pushed.failures.items()
+        )
+        await self._audit.record(actor, "post", f"article {article_id}", result)
+        done = catalogue.text("post_done", language, id=article_id, link=link)
+        return Reply("\n".join([done, *failed]))
 
     async def _fetch(self, url: str) -> int:
         draft = await fetch_article_page(
@@ -165,15 +214,19 @@ class ControlService:
         async with self._db.transaction() as conn:
             return (await ArticleRepository(conn).upsert(draft, now=self._clock())).article.id
 
-    async def _ready_to_post(self, article_id: int, language: str) -> str | None:
-        """None when the article can be pushed now; else why not (in the editor's language)."""
+    async def _ready_to_post(
+        self, article_id: int, language: str, channel: str | None = None
+    ) -> str | None:
+        """None when the article can be pushed now (to `channel`, None: to its channels);
+        else why not (in the editor's language)."""
         if await ArticleRepository(self._db.conn).get(article_id) is None:
             return catalogue.text("no_article", language, id=article_id)
         async with self._db.transaction() as conn:
             if await BreakingPostRepository(conn).retracted_at(article_id) is not None:
                 return catalogue.text("post_retracted", language, id=article_id)
             deliveries = DeliveryRepository(conn)
-            states = {delivery.state for delivery in await deliveries.all_for(article_id)}
+            records = await deliveries.all_for(article_id)
+            states = {d.state for d in records if channel is None or d.channel == channel}
             if states == {DeliveryState.POSTED}:  # in every channel it was routed to
                 return catalogue.text("post_posted_already", language, id=article_id)
             if DeliveryState.SENDING in states:
@@ -181,6 +234,7 @@ class ControlService:
             await deliveries.requeue(
                 article_id,
                 now=self._clock(),
+                channel=channel,
                 only_from=(DeliveryState.SKIPPED, DeliveryState.UNCERTAIN),
             )
         return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -36,16 +37,15 @@ from bot.domain.errors import (
 )
 from bot.notify import AdminNotifier
 from bot.publishing.adoption import adopt_new, adopt_unnamed
-from bot.publishing.channel import SentPost
 from bot.publishing.corrections import correct_changed_posts
 from bot.publishing.edition import Edition, build_editions
+from bot.publishing.immediate import ChannelPost, ImmediatePublisher, Pushed
 from bot.publishing.quarantine import Quarantine
 from bot.publishing.routing import channels_for, unrouted_reason
 from bot.publishing.sending import adopt_unnamed_state, backoff
 from bot.publishing.uncertain import UncertainPosts
 from bot.rendering import RenderedPost
 from bot.rendering.text import escape_html
-from storage.articles import ArticleRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
 from storage.state import StateRepository
@@ -58,6 +58,11 @@ MAX_ATTEMPTS = 8
 EDITOR_PAUSED_KEY = "admin.publishing_paused"
 
 
+def channel_pause_key(channel: str) -> str:
+    """Where an editor's `/pause <channel>` is stored: that channel alone waits."""
+    return f"{EDITOR_PAUSED_KEY}:{channel}"
+
+
 @dataclass
 class PassReport:
     """What one pass did."""
@@ -68,15 +73,6 @@ class PassReport:
     corrected: list[int] = field(default_factory=list)
     paused: str | None = None
     held: list[str] = field(default_factory=list)  # channels in quiet hours ("hold")
-
-
-@dataclass(frozen=True)
-class ChannelPost:
-    """Where one post of an article landed."""
-
-    channel: str
-    chat_id: str
-    sent: SentPost
 
 
 class PublishingService:
@@ -98,6 +94,7 @@ class PublishingService:
         )
         self._first = next(iter(self.editions.values()))
         self._task: asyncio.Task[PassReport] | None = None
+        self._immediate = ImmediatePublisher(db, clock, self._uncertain, self.targets)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -194,6 +191,8 @@ class PublishingService:
 
     async def _drain(self, edition: Edition, report: PassReport) -> None:
         """Post what is due in one channel, oldest first, until none is or the channel stops."""
+        if await StateRepository(self._db.conn).get(channel_pause_key(edition.name)):
+            return  # an editor paused this channel alone
         while not self._stopping.is_set():
             now = self._clock()
             if edition.holds_routine(now):
@@ -244,73 +243,32 @@ class PublishingService:
             await self._notifier.send(lambda language: catalogue.text("notice_resumed", language))
         return True
 
-    async def publish_now(self, article_id: int, *, breaking: bool = True) -> list[ChannelPost]:
-        """Post one article at once to every channel that takes it, ahead of the routine queue
-        (breaking news, `/post <id>`).
+    async def publish_now(
+        self, article_id: int, *, breaking: bool = True, channels: Sequence[str] | None = None
+    ) -> list[ChannelPost]:
+        """Post one article at once to `channels` (None: every channel that takes it), ahead
+        of the routine queue (breaking news, `/post <id>`); see `immediate`.
 
         Loud when breaking (quiet hours do not hold it); each channel's limit still holds. An
         ambiguous timeout leaves that channel's record `uncertain` and reported, like any post.
         Raises `DeliveryError` when Telegram refused every channel, and `LookupError` when the
         article does not exist, no channel takes it, or it is being sent already.
         """
-        try:
-            article = await ArticleRepository(self._db.conn).get(article_id)
-        except UnreadableArticleError as exc:
-            raise LookupError(f"article {article_id} cannot be read ({exc.reason})") from None
-        if article is None:
-            raise LookupError(f"article {article_id} does not exist")
-        posts: list[ChannelPost] = []
-        errors: list[DeliveryError | LookupError] = []
-        for edition in self.targets(article):
-            try:
-                posts.append(await self._publish_one(edition, article, breaking=breaking))
-            except (DeliveryError, LookupError) as exc:
-                logger.error("article %s not posted to %s: %s", article_id, edition.name, exc)
-                errors.append(exc)
-        if not posts:
-            raise errors[0]
-        return posts
+        pushed = await self.push(article_id, breaking=breaking, channels=channels)
+        if not pushed.posts:
+            raise next(iter(pushed.failures.values()))
+        return pushed.posts
 
-    async def _publish_one(
-        self, edition: Edition, article: Article, *, breaking: bool
-    ) -> ChannelPost:
-        article_id, name = article.id, edition.name
-        async with self._db.transaction() as conn:
-            deliveries = DeliveryRepository(conn)
-            await deliveries.ensure(article_id, channel=name, now=self._clock())
-            if not await deliveries.claim(
-                article_id, channel=name, now=self._clock(), repost=breaking
-            ):
-                raise LookupError(f"article {article_id} is being sent or was handled already")
-        silent = None if breaking else edition.routine_silent(self._clock())
-        try:
-            sent, chat_id, post = await edition.articles.send(
-                article, breaking=breaking, silent=silent
-            )
-        except ClaimLostError:
-            raise LookupError(f"article {article_id} was taken by another send") from None
-        except SendInterruptedError:
-            raise LookupError("the bot is stopping; the article waits in the queue") from None
-        except DeliveryError as exc:
-            async with self._db.transaction() as conn:
-                deliveries = DeliveryRepository(conn)
-                if exc.failure.kind is FailureKind.AMBIGUOUS:
-                    await deliveries.mark_uncertain(
-                        article_id, channel=name, error=str(exc), now=self._clock()
-                    )
-                elif breaking:
-                    # A failed push must not go out later, silently, as a routine post: the
-                    # editor who pushed it sees the error and decides (/retry).
-                    await deliveries.skip(
-                        article_id, f"breaking push failed: {exc}", now=self._clock(), channel=name
-                    )
-                else:
-                    await deliveries.requeue(article_id, channel=name, now=self._clock())
-            if exc.failure.kind is FailureKind.AMBIGUOUS:
-                await self._uncertain.report(article_id, "uncertain_timeout")
-            raise
-        await edition.articles.record_posted(article_id, chat_id, sent, post)
-        return ChannelPost(name, str(chat_id), sent)
+    async def load(self, article_id: int) -> Article:
+        """An article to push; LookupError naming why it cannot be."""
+        return await self._immediate.load(article_id)
+
+    async def push(
+        self, article_id: int, *, breaking: bool, channels: Sequence[str] | None = None
+    ) -> Pushed:
+        """Like `publish_now`, with each channel's outcome (for the editor to read)."""
+        editions = None if channels is None else [self.editions[name] for name in channels]
+        return await self._immediate.push(article_id, breaking=breaking, editions=editions)
 
     async def _failed(
         self,
