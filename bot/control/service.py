@@ -131,16 +131,14 @@ class ControlService:
         article_id = await self._article_of(actor, arg)
         if isinstance(article_id, Reply):
             return article_id
-        refusal = await self._ready_to_post(article_id, language, channel or None)
-        if refusal is None:
-            try:
-                pushed = await self._publisher.push(
-                    article_id, breaking=False, channels=await self._unposted(article_id, channel)
-                )
-            except LookupError as exc:
-                refusal = catalogue.text("not_posted", language, error=esc(exc))
-            else:
+        try:
+            channels = [channel] if channel else await self._takers(article_id)
+            refusal = await self._ready_to_post(article_id, language, channels)
+            if refusal is None:
+                pushed = await self._publisher.push(article_id, breaking=False, channels=channels)
                 return await self._posted(actor, article_id, pushed)
+        except LookupError as exc:
+            refusal = catalogue.text("not_posted", language, error=esc(exc))
         await self._audit.record(actor, "post", f"article {article_id}", f"refused: {refusal}")
         return Reply(refusal)
 
@@ -167,19 +165,12 @@ class ControlService:
             return number
         return Reply(catalogue.text("post_usage", language))
 
-    async def _unposted(self, article_id: int, channel: str) -> list[str]:
-        """The channels a /post goes to: the one named, else those that take the article and
-        have not posted it (LookupError naming why if no channel takes it)."""
-        if channel:
-            return [channel]
+    async def _takers(self, article_id: int) -> list[str]:
+        """The channels that take an article (LookupError naming why if none does)."""
+        if await ArticleRepository(self._db.conn).get(article_id) is None:
+            return []  # `_ready_to_post` says so politely
         article = await self._publisher.load(article_id)
-        deliveries = DeliveryRepository(self._db.conn)
-        return [
-            edition.name
-            for edition in self._publisher.targets(article)
-            if (record := await deliveries.get(article_id, edition.name)) is None
-            or record.state is not DeliveryState.POSTED
-        ]
+        return [edition.name for edition in self._publisher.targets(article)]
 
     async def _posted(self, actor: Actor, article_id: int, pushed: Pushed) -> Reply:
         """The editor's answer to a /post: the links, and each channel that refused and why."""
@@ -215,28 +206,29 @@ class ControlService:
             return (await ArticleRepository(conn).upsert(draft, now=self._clock())).article.id
 
     async def _ready_to_post(
-        self, article_id: int, language: str, channel: str | None = None
+        self, article_id: int, language: str, channels: list[str]
     ) -> str | None:
-        """None when the article can be pushed now (to `channel`, None: to its channels);
-        else why not (in the editor's language)."""
+        """None when the article can be pushed now to `channels`, leaving there only those
+        where it is not posted; else why not (in the editor's language)."""
         if await ArticleRepository(self._db.conn).get(article_id) is None:
             return catalogue.text("no_article", language, id=article_id)
         async with self._db.transaction() as conn:
             if await BreakingPostRepository(conn).retracted_at(article_id) is not None:
                 return catalogue.text("post_retracted", language, id=article_id)
             deliveries = DeliveryRepository(conn)
-            records = await deliveries.all_for(article_id)
-            states = {d.state for d in records if channel is None or d.channel == channel}
-            if states == {DeliveryState.POSTED}:  # in every channel it was routed to
+            states = {d.channel: d.state for d in await deliveries.all_for(article_id)}
+            channels[:] = [c for c in channels if states.get(c) is not DeliveryState.POSTED]
+            if not channels:  # in every channel asked for
                 return catalogue.text("post_posted_already", language, id=article_id)
-            if DeliveryState.SENDING in states:
+            if any(states.get(c) is DeliveryState.SENDING for c in channels):
                 return catalogue.text("article_sending", language, id=article_id)
-            await deliveries.requeue(
-                article_id,
-                now=self._clock(),
-                channel=channel,
-                only_from=(DeliveryState.SKIPPED, DeliveryState.UNCERTAIN),
-            )
+            for channel in channels:
+                await deliveries.requeue(
+                    article_id,
+                    now=self._clock(),
+                    channel=channel,
+                    only_from=(DeliveryState.SKIPPED, DeliveryState.UNCERTAIN),
+                )
         return None
 
     async def retry(self, actor: Actor, article_id: int) -> Reply:
