@@ -16,22 +16,18 @@ from bot.alerts.service import AlertService
 from bot.clock import Clock
 from bot.config import Settings
 from bot.control.audit import AuditTrail
-from bot.control.editors import Actor, Editors, Reply, article_number, esc, post_link, when
-from bot.control.pausing import Pauses, editions_only, find_channel, unknown_channel
+from bot.control.editors import Actor, Editors, Reply, esc, when
+from bot.control.pausing import Pauses
+from bot.control.posting import Posting
 from bot.control.status import status_text
 from bot.domain import DeliveryState
 from bot.domain.deliveries import ChannelQueue
-from bot.domain.errors import ExtractTimeoutError, IngestError, InvalidURLError
 from bot.ingest.pageworker import PageReader
-from bot.publishing.immediate import Pushed
 from bot.publishing.service import PublishingService
 from bot.rendering.text import single_line, truncate, utf16_len
 from bot.sources.fetcher import Fetcher
-from bot.sources.pages import fetch_article_page
 from bot.sources.service import SourceService
-from bot.urls import check_url
 from storage.articles import ArticleRepository
-from storage.breaking import BreakingPostRepository
 from storage.control import ControlRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
@@ -60,6 +56,15 @@ class ControlService:
         self._pages = pages
         self._audit, self._editors, self._clock = audit, editors, clock
         self._started_at = started_at
+        self._posting = Posting(
+            db=db,
+            settings=settings,
+            publisher=publisher,
+            fetcher=fetcher,
+            pages=pages,
+            audit=audit,
+            clock=clock,
+        )
         self.pauses = Pauses(
             db=db, settings=settings, publisher=publisher, audit=audit, clock=clock
         )
@@ -120,116 +125,9 @@ class ControlService:
         return await self.pauses.resume(actor, arg)
 
     async def post(self, actor: Actor, arg: str, channel: str = "") -> Reply:
-        """/post <id|url> [channel]: post one article now, ahead of the queue (not breaking),
-        to the channel named or to every channel that takes it and has not posted it."""
+        """/post <id|url> [channel]: see `posting`."""
         self._editors.check(actor)
-        language = actor.language
-        if channel := editions_only(self._settings, channel):
-            if (found := find_channel(self._settings, channel)) is None:
-                return unknown_channel(self._settings, channel, language)
-            channel = found
-        article_id = await self._article_of(actor, arg)
-        if isinstance(article_id, Reply):
-            return article_id
-        try:
-            channels = [channel] if channel else await self._takers(article_id)
-            refusal = await self._ready_to_post(article_id, language, channels)
-            if refusal is None:
-                pushed = await self._publisher.push(article_id, breaking=False, channels=channels)
-                return await self._posted(actor, article_id, pushed)
-        except LookupError as exc:
-            refusal = catalogue.text("not_posted", language, error=esc(exc))
-        await self._audit.record(actor, "post", f"article {article_id}", f"refused: {refusal}")
-        return Reply(refusal)
-
-    async def _article_of(self, actor: Actor, arg: str) -> int | Reply:
-        """The article a /post names: its number, or a page fetched and stored; else a Reply
-        saying why not."""
-        language = actor.language
-        if "://" in arg or arg.lower().startswith("http"):
-            try:
-                url = check_url(arg)
-            except InvalidURLError as exc:  # refused at the door: nothing was fetched
-                await self._audit.record(actor, "post", arg, f"refused: {exc}")
-                return Reply(catalogue.text("post_bad_link", language, error=esc(exc)))
-            try:
-                return await self._fetch(url)
-            except ExtractTimeoutError as exc:
-                await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
-                error = str(exc) if catalogue.is_rtl(language) else str(exc).capitalize()
-                return Reply(catalogue.text("post_timeout", language, error=esc(error)))
-            except IngestError as exc:
-                await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
-                return Reply(catalogue.text("post_unreadable", language, error=esc(exc)))
-        elif (number := article_number(arg)) is not None:
-            return number
-        return Reply(catalogue.text("post_usage", language))
-
-    async def _takers(self, article_id: int) -> list[str]:
-        """The channels that take an article (LookupError naming why if none does)."""
-        if await ArticleRepository(self._db.conn).get(article_id) is None:
-            return []  # `_ready_to_post` says so politely
-        article = await self._publisher.load(article_id)
-        return [edition.name for edition in self._publisher.targets(article)]
-
-    async def _posted(self, actor: Actor, article_id: int, pushed: Pushed) -> Reply:
-        """The editor's answer to a /post: the links, and each channel that refused and why."""
-        language = actor.language
-        failed = [
-            catalogue.text("post_channel_failed", language, channel=esc(name), error=esc(exc))
-            for name, exc in pushed.failures.items()
-        ]
-        if not pushed.posts:
-            error = next(iter(pushed.failures.values()), None)
-            refusal = catalogue.text("not_posted", language, error=esc(error))
-            if len(self._settings.channels) > 1:
-                refusal = "\n".join(failed)
-            await self._audit.record(actor, "post", f"article {article_id}", f"refused: {refusal}")
-            return Reply(refusal)
-        chats = {channel.name: channel.chat for channel in self._settings.channels}
-        link = " ".join(
-            post_link(chats[post.channel], post.chat_id, post.sent.message_id)
-            for post in pushed.posts
-        )
-        result = f"posted {link}" + "".join(
-            f"; {name}: {e}" for name, e in pushed.failures.items()
-        )
-        await self._audit.record(actor, "post", f"article {article_id}", result)
-        done = catalogue.text("post_done", language, id=article_id, link=link)
-        return Reply("\n".join([done, *failed]))
-
-    async def _fetch(self, url: str) -> int:
-        draft = await fetch_article_page(
-            self._fetcher, self._pages, url, tz=self._settings.site.tz, now=self._clock()
-        )
-        async with self._db.transaction() as conn:
-            return (await ArticleRepository(conn).upsert(draft, now=self._clock())).article.id
-
-    async def _ready_to_post(
-        self, article_id: int, language: str, channels: list[str]
-    ) -> str | None:
-        """None when the article can be pushed now to `channels`, leaving there only those
-        where it is not posted; else why not (in the editor's language)."""
-        if await ArticleRepository(self._db.conn).get(article_id) is None:
-            return catalogue.text("no_article", language, id=article_id)
-        async with self._db.transaction() as conn:
-            if await BreakingPostRepository(conn).retracted_at(article_id) is not None:
-                return catalogue.text("post_retracted", language, id=article_id)
-            deliveries = DeliveryRepository(conn)
-            states = {d.channel: d.state for d in await deliveries.all_for(article_id)}
-            channels[:] = [c for c in channels if states.get(c) is not DeliveryState.POSTED]
-            if not channels:  # in every channel asked for
-                return catalogue.text("post_posted_already", language, id=article_id)
-            if any(states.get(c) is DeliveryState.SENDING for c in channels):
-                return catalogue.text("article_sending", language, id=article_id)
-            for channel in channels:
-                await deliveries.requeue(
-                    article_id,
-                    now=self._clock(),
-                    channel=channel,
-                    only_from=(DeliveryState.SKIPPED, DeliveryState.UNCERTAIN),
-                )
-        return None
+        return await self._posting.post(actor, arg, channel)
 
     async def retry(self, actor: Actor, article_id: int) -> Reply:
         """/retry <id>: a failed or uncertain article goes back in the queue, due now."""

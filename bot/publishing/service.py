@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from telegram import Bot
@@ -27,7 +26,6 @@ from bot import catalogue
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Article, Delivery
-from bot.domain.deliveries import FailureKind
 from bot.domain.errors import (
     ClaimLostError,
     DeliveryError,
@@ -41,18 +39,18 @@ from bot.publishing.corrections import correct_changed_posts
 from bot.publishing.edition import Edition, build_editions
 from bot.publishing.immediate import ChannelPost, ImmediatePublisher, Pushed
 from bot.publishing.quarantine import Quarantine
+from bot.publishing.refusals import RoutineFailures
+from bot.publishing.report import PassReport
 from bot.publishing.routing import channels_for, unrouted_reason
-from bot.publishing.sending import adopt_unnamed_state, backoff
+from bot.publishing.sending import adopt_unnamed_state
 from bot.publishing.uncertain import UncertainPosts
 from bot.rendering import RenderedPost
-from bot.rendering.text import escape_html
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
 from storage.state import StateRepository
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
 # An editor's /pause: every routine pass honours it (the job, "Post again", `newsdesk publish`);
 # breaking news and /post go out regardless, by design.
 EDITOR_PAUSED_KEY = "admin.publishing_paused"
@@ -61,18 +59,6 @@ EDITOR_PAUSED_KEY = "admin.publishing_paused"
 def channel_pause_key(channel: str) -> str:
     """Where an editor's `/pause <channel>` is stored: that channel alone waits."""
     return f"{EDITOR_PAUSED_KEY}:{channel}"
-
-
-@dataclass
-class PassReport:
-    """What one pass did."""
-
-    posted: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-    uncertain: list[int] = field(default_factory=list)
-    corrected: list[int] = field(default_factory=list)
-    paused: str | None = None
-    held: list[str] = field(default_factory=list)  # channels in quiet hours ("hold")
 
 
 class PublishingService:
@@ -94,6 +80,7 @@ class PublishingService:
         )
         self._first = next(iter(self.editions.values()))
         self._task: asyncio.Task[PassReport] | None = None
+        self._failures = RoutineFailures(settings, db, notifier, clock, self._uncertain)
         self._immediate = ImmediatePublisher(db, clock, self._uncertain, self.targets)
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -231,7 +218,7 @@ class PublishingService:
                 article, breaking=False, silent=silent
             )
         except DeliveryError as exc:
-            return await self._failed(edition, delivery, article, exc, report)
+            return await self._failures.failed(edition, delivery, article, exc, report)
         except SendInterruptedError:
             return False  # stopping: the article is pending again, due after its wait
         except ClaimLostError:
@@ -269,50 +256,6 @@ class PublishingService:
         """Like `publish_now`, with each channel's outcome (for the editor to read)."""
         editions = None if channels is None else [self.editions[name] for name in channels]
         return await self._immediate.push(article_id, breaking=breaking, editions=editions)
-
-    async def _failed(
-        self,
-        edition: Edition,
-        delivery: Delivery,
-        article: Article,
-        exc: DeliveryError,
-        report: PassReport,
-    ) -> bool:
-        now, name, kind, error = self._clock(), edition.name, exc.failure.kind, str(exc)
-        if kind is FailureKind.AMBIGUOUS:
-            async with self._db.transaction() as conn:
-                await DeliveryRepository(conn).mark_uncertain(
-                    article.id, channel=name, error=error, now=now
-                )
-            report.uncertain.append(article.id)
-            await self._uncertain.report(article.id, "uncertain_timeout")
-            return True
-        if kind is FailureKind.CHANNEL_LOST:
-            async with self._db.transaction() as conn:
-                await DeliveryRepository(conn).requeue(article.id, channel=name, now=now)
-            if await edition.articles.paused_reason() is None:
-                await edition.articles.set_paused(error)
-                channel = escape_html(str(await edition.articles.chat_id()))
-                await self._notifier.send(
-                    lambda language: catalogue.text(
-                        "notice_channel_lost", language, channel=channel, error=escape_html(error)
-                    )
-                )
-            return False
-        attempts = delivery.attempts + 1
-        final = kind is FailureKind.PERMANENT and attempts >= MAX_ATTEMPTS
-        retry_at = now + timedelta(
-            seconds=backoff(attempts, self._settings.publishing.retry_backoff_seconds)
-            * (60 if not final else 1e4)
-        )
-        async with self._db.transaction() as conn:
-            await DeliveryRepository(conn).mark_failed(
-                article.id, channel=name, error=error, retry_at=retry_at, now=now
-            )
-        report.failed.append(article.id)
-        logger.error("article %s not posted to %s (%s): %s", article.id, name, kind.value, error)
-        # A transient failure that outlived the inline retries: the channel is down, stop here.
-        return kind is FailureKind.PERMANENT
 
     async def report_uncertain(self, article_id: int, why: catalogue.EditorKey) -> None:
         """Tell the editors a post may or may not exist (also for the breaking photo path)."""
