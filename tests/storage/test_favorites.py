@@ -28,10 +28,10 @@ async def test_savers_are_the_users_with_the_article_saved_now(tmp_path: Path) -
         async with db.transaction() as conn:
             deliveries = DeliveryRepository(conn)
             for article_id in (one, two):  # only what is in the channel can be saved
-                await deliveries.ensure(article_id, now=NOW)
-                await deliveries.claim(article_id, now=NOW)
+                await deliveries.ensure(article_id, channel="main", now=NOW)
+                await deliveries.claim(article_id, channel="main", now=NOW)
                 await deliveries.mark_posted(
-                    article_id, chat_id="@news", message_id=article_id, has_photo=False,
+                    article_id, channel="main", chat_id="@news", message_id=article_id, has_photo=False,
                     content_hash="h", now=NOW,
                 )  # fmt: skip
             repo = FavoriteRepository(conn)
