@@ -13,7 +13,13 @@ from datetime import datetime, timedelta
 
 from bot import catalogue
 from bot.breaking.service import BreakingService
-from bot.callbacks import BreakingAction, EditorButton, HeldDecision, RetractDecision
+from bot.callbacks import (
+    BreakingAction,
+    BreakingChannel,
+    EditorButton,
+    HeldDecision,
+    RetractDecision,
+)
 from bot.clock import Clock
 from bot.config import Settings
 from bot.control.audit import AuditTrail
@@ -107,6 +113,8 @@ class AdminCommands:
         self._editors.check(actor)
         if isinstance(button, HeldDecision):
             return await self._decide_held(actor, button.held_id, run=button.run)
+        if isinstance(button, BreakingChannel):
+            return await self._breaking.toggle(actor, button.preview_id, button.index)
         if isinstance(button, RetractDecision):
             retraction = self._retraction
             decide = retraction.confirm if button.confirm else retraction.keep
