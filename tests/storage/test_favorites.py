@@ -31,8 +31,8 @@ async def test_savers_are_the_users_with_the_article_saved_now(tmp_path: Path) -
                 await deliveries.ensure(article_id, channel="main", now=NOW)
                 await deliveries.claim(article_id, channel="main", now=NOW)
                 await deliveries.mark_posted(
-                    article_id, channel="main", chat_id="@news", message_id=article_id, has_photo=False,
-                    content_hash="h", now=NOW,
+                    article_id, channel="main", chat_id="@news", message_id=article_id,
+                    has_photo=False, content_hash="h", now=NOW,
                 )  # fmt: skip
             repo = FavoriteRepository(conn)
             await repo.save_pairs([(30, one), (10, one), (20, one), (10, two)], now=NOW)
