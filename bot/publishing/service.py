@@ -178,9 +178,9 @@ class PublishingService:
 
     async def _drain(self, edition: Edition, report: PassReport) -> None:
         """Post what is due in one channel, oldest first, until none is or the channel stops."""
-        if await StateRepository(self._db.conn).get(channel_pause_key(edition.name)):
-            return  # an editor paused this channel alone
         while not self._stopping.is_set():
+            if await StateRepository(self._db.conn).get(channel_pause_key(edition.name)):
+                return  # an editor paused this channel alone (read before each post)
             now = self._clock()
             if edition.holds_routine(now):
                 report.held.append(edition.name)
