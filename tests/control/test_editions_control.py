@@ -14,7 +14,7 @@ from bot.services import Services
 from sandbox.fakeapi import FakeTelegram
 from storage.deliveries import DeliveryRepository
 from storage.state import StateRepository
-from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin
+from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin, wait_until
 
 AR_ID = -1001234567891
 # The job is off: each test runs the publisher's passes itself, so nothing races them.
@@ -44,6 +44,11 @@ async def stored(services: Services, n: int) -> int:
     return result.article.id
 
 
+async def posted_in(services: Services, article_id: int, channel: str) -> bool:
+    record = await DeliveryRepository(services.db.conn).get(article_id, channel)
+    return record is not None and record.state is DeliveryState.POSTED
+
+
 def posts(fake: FakeTelegram, chat: int) -> list[str]:
     return [m.text or m.caption or "" for m in fake.messages(chat) if not m.deleted]
 
@@ -71,9 +76,8 @@ async def test_pause_and_resume_one_channel_or_all(
         assert "to ar resumed" in bot.shown(await bot.command(editor, "/resume ar"))
         assert "not paused" in bot.shown(await bot.command(editor, "/resume ar"))
         # /resume starts a pass at once.
-        await fake.wait_for(lambda: len(posts(fake, AR_ID)) == 1, timeout=5)
-        record = await DeliveryRepository(services.db.conn).get(first, "ar")
-        assert record is not None and record.state is DeliveryState.POSTED
+        await wait_until(lambda: posted_in(services, first, "ar"))
+        assert len(posts(fake, AR_ID)) == 1
 
         # Everything paused, then one channel resumed: the other stays paused, on its own key.
         assert "Automatic publishing paused" in bot.shown(await bot.command(editor, "/pause"))
