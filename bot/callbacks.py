@@ -53,6 +53,7 @@ PAGE = Part(r"0|[1-9][0-9]{0,2}", _bounded(0, MAX_PAGE))
 # bot.subscribers.news.short_key: 6 bytes of a hash, base64url.
 KEY = Part(r"[A-Za-z0-9_-]{8}", str)
 NO_KEY_OR_KEY = Part(r"(?:[A-Za-z0-9_-]{8})?", lambda text: text or None, lambda v: v or "")
+CHANNEL_INDEX = Part(r"0|[1-9][0-9]?", _bounded(0, 99))  # a [[channels]] entry's position
 LANGUAGE = Part(r"[a-z]{2}", str)  # a catalogue language: two letters, as bot.catalogue keys them
 
 
@@ -232,6 +233,20 @@ class BreakingDecision(Callback):
 
 
 @dataclass(frozen=True)
+class BreakingChannel(Callback):
+    """✅/⬜ a channel under a breaking preview: `brc:<preview id>:<channel index>`.
+
+    The channel travels as its index in the configuration (a name is free text); the service
+    refuses an index the configuration no longer has.
+    """
+
+    PREFIX = "brc"
+    PARTS = (ID, CHANNEL_INDEX)
+    preview_id: int
+    index: int
+
+
+@dataclass(frozen=True)
 class RetractDecision(Callback):
     """Yes, retract / Keep it under the /retract question: `rtr:<yes|no>:<article id>`."""
 
@@ -262,8 +277,13 @@ class UncertainDecision(Callback):
 
 
 # The buttons `AdminCommands.press` routes (the uncertain decision has its own handler).
-EditorButton = BreakingDecision | RetractDecision | HeldDecision
-EDITOR_BUTTONS: tuple[type[EditorButton], ...] = (BreakingDecision, RetractDecision, HeldDecision)
+EditorButton = BreakingDecision | BreakingChannel | RetractDecision | HeldDecision
+EDITOR_BUTTONS: tuple[type[EditorButton], ...] = (
+    BreakingDecision,
+    BreakingChannel,
+    RetractDecision,
+    HeldDecision,
+)
 
 KINDS: tuple[type[Callback], ...] = (
     SaveFavorite,
@@ -275,6 +295,7 @@ KINDS: tuple[type[Callback], ...] = (
     ChooseLanguage,
     SetAlerts,
     BreakingDecision,
+    BreakingChannel,
     RetractDecision,
     HeldDecision,
     UncertainDecision,

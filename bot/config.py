@@ -234,6 +234,9 @@ class AlertSettings(_Section):
         return value
 
 
+MAX_CHANNELS = 20
+
+
 class Settings(_Section):
     """The whole configuration of one newsdesk instance."""
 
@@ -284,6 +287,9 @@ class Settings(_Section):
     @field_validator("channels")
     @classmethod
     def _unique_channels(cls, value: tuple[ChannelSettings, ...]) -> tuple[ChannelSettings, ...]:
+        if len(value) > MAX_CHANNELS:
+            # Each gets a toggle under a /breaking preview; a keyboard holds 100 buttons.
+            raise ValueError(f"at most {MAX_CHANNELS} [[channels]] entries; {len(value)} given")
         for what, keys in (
             ("names", [channel.name for channel in value]),
             ("chats", [channel.chat.casefold() for channel in value]),

@@ -5,7 +5,7 @@ anyone else is refused by the service and changes nothing.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
@@ -29,14 +29,23 @@ async def press_admin_button(update: Update, context: Context) -> None:
     except AdminError:
         await query.answer(catalogue.text("editors_only", actor.language))
         return
+    if reply.edit_buttons:  # a toggle: the preview's buttons change, nothing new is sent
+        await query.answer(reply.text)
+        await _set_buttons(query, reply.markup)
+        return
     await query.answer()
     if reply.close_question and query.message is not None:
-        try:
-            await query.edit_message_reply_markup(None)
-        except BadRequest as exc:  # already without buttons (a second press)
-            if "not modified" not in exc.message.lower():
-                raise
+        await _set_buttons(query, None)
     await send_reply(context.bot, query.from_user.id, reply)
+
+
+async def _set_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace the pressed message's buttons; the same buttons again (a second press) is fine."""
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
 
 
 def breaking_handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -22,7 +22,7 @@ HELD_UNTIL = "9999-12-31T00:00:00.000Z"
 
 _PREVIEW_COLUMNS = (
     "id, actor_id, text, photo_file_id, article_id, fingerprint, created_at, state, decided_at, "
-    "message_id"
+    "message_id, channels"
 )
 
 
@@ -38,7 +38,13 @@ def _preview(r: tuple[object, ...]) -> Preview:
         state=str(r[7]),
         decided_at=from_db_time(str(r[8])) if r[8] else None,
         message_id=int(str(r[9])) if r[9] is not None else None,
+        channels=tuple(str(r[10]).split("\n")) if r[10] else (() if r[10] == "" else None),
     )
+
+
+def _joined(channels: tuple[str, ...] | None) -> str | None:
+    """Channel names as stored: one per line ('' for none chosen, NULL for routing's)."""
+    return None if channels is None else "\n".join(channels)
 
 
 class PreviewRepository:
@@ -56,12 +62,21 @@ class PreviewRepository:
         article_id: int | None,
         fingerprint: str,
         now: datetime,
+        channels: tuple[str, ...] | None = None,
     ) -> int:
         """Store a new open preview; return its id."""
         cursor = await self._conn.execute(
             "INSERT INTO breaking_previews (actor_id, text, photo_file_id, article_id, "
-            "fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (actor_id, text, photo_file_id, article_id, fingerprint, to_db_time(now)),
+            "fingerprint, created_at, channels) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                actor_id,
+                text,
+                photo_file_id,
+                article_id,
+                fingerprint,
+                to_db_time(now),
+                _joined(channels),
+            ),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -74,6 +89,14 @@ class PreviewRepository:
             )
         )
         return _preview(tuple(rows[0])) if rows else None
+
+    async def choose_channels(self, preview_id: int, channels: tuple[str, ...]) -> bool:
+        """Store an open preview's channel choice; False if it is no longer open."""
+        cursor = await self._conn.execute(
+            "UPDATE breaking_previews SET channels = ? WHERE id = ? AND state = 'open'",
+            (_joined(channels), preview_id),
+        )
+        return cursor.rowcount == 1
 
     async def decide(self, preview_id: int, state: str, *, now: datetime) -> bool:
         """Move an open preview to `state`; False if it is no longer open (a second press)."""

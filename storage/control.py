@@ -6,6 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.domain.deliveries import ChannelQueue
 from storage.articles import from_db_time, to_db_time
 
 
@@ -36,3 +37,23 @@ class ControlRepository:
             )
         )
         return from_db_time(str(rows[0][0])) if rows and rows[0][0] else None
+
+    async def channel_queues(self, now: datetime) -> dict[str, ChannelQueue]:
+        """Each channel's pending count, newest post and oldest due article, by channel name."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT d.channel, "
+            "sum(d.state = 'pending'), max(d.posted_at), "
+            "min(CASE WHEN d.state = 'pending' AND (d.next_attempt_at IS NULL "
+            "OR d.next_attempt_at <= ?) THEN a.published_at END) "
+            "FROM deliveries d JOIN articles a ON a.id = d.article_id GROUP BY d.channel",
+            (to_db_time(now),),
+        )
+        return {
+            str(channel): ChannelQueue(
+                str(channel),
+                int(pending or 0),
+                from_db_time(str(last)) if last else None,
+                from_db_time(str(oldest)) if oldest else None,
+            )
+            for channel, pending, last, oldest in rows
+        }

@@ -64,6 +64,20 @@ class DeliveryRepository(DeliveryQueries):
             "DELETE FROM deliveries WHERE article_id = ? AND channel = ?", (article_id, UNROUTED)
         )
 
+    async def leave_out(
+        self, article_id: int, channels: list[str], reason: str, *, now: datetime
+    ) -> None:
+        """Skip an article in `channels` (an editor's push chose others), unless it is posted
+        or being sent there already."""
+        await self._conn.executemany(
+            "INSERT INTO deliveries (article_id, channel, state, skip_reason, updated_at) "
+            "VALUES (?, ?, 'skipped', ?, ?) ON CONFLICT (article_id, channel) DO UPDATE SET "
+            "state = 'skipped', skip_reason = excluded.skip_reason, "
+            "updated_at = excluded.updated_at "
+            "WHERE deliveries.state IN ('pending', 'failed', 'uncertain')",
+            [(article_id, channel, reason, to_db_time(now)) for channel in channels],
+        )
+
     async def claim(
         self, article_id: int, *, channel: str, now: datetime, repost: bool = False
     ) -> bool:

@@ -22,7 +22,8 @@ from bot.domain.deliveries import FailureKind
 from bot.domain.errors import DeliveryError
 from bot.publishing.channel import SentPost, content_hash
 from bot.publishing.failures import classify, retry_after_seconds
-from bot.publishing.service import ChannelPost, PublishingService
+from bot.publishing.immediate import ChannelPost
+from bot.publishing.service import PublishingService
 from bot.rendering import RenderedPost
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
@@ -56,12 +57,19 @@ class PhotoPoster:
         self._publisher = publisher
         self._clock = clock
 
-    async def post(self, article: Article, file_id: str) -> list[ChannelPost]:
-        """Post to every channel that takes the article; raises the first channel's error
-        when none took the post."""
+    async def post(
+        self, article: Article, file_id: str, channels: tuple[str, ...] | None = None
+    ) -> list[ChannelPost]:
+        """Post to `channels` (None: every channel that takes the article); raises the first
+        channel's error when none took the post."""
         posts: list[ChannelPost] = []
         errors: list[DeliveryError | LookupError] = []
-        for edition in self._publisher.targets(article):
+        editions = (
+            self._publisher.targets(article)
+            if channels is None
+            else [self._publisher.edition(name) for name in channels]
+        )
+        for edition in editions:
             try:
                 sent = await self._post_one(article, file_id, edition.name)
             except (DeliveryError, LookupError) as exc:

@@ -62,7 +62,7 @@ class BreakingPusher:
         """Push the article a claimed preview became, and tell the editor how it went."""
         target = f"preview {preview.id}, article {article_id}"
         try:
-            pushed = await self.push(article_id, preview.photo_file_id)
+            pushed = await self.push(article_id, preview.photo_file_id, preview.channels)
         except (DeliveryError, LookupError) as exc:
             async with self._db.transaction() as conn:
                 await PreviewRepository(conn).finish(
@@ -91,16 +91,21 @@ class BreakingPusher:
             )
         return await self._after_post(actor, target, pushed)
 
-    async def push(self, article_id: int, photo_file_id: str | None) -> list[Pushed]:
-        """Post a held article loud to every channel that takes it, ahead of the queue (the
-        photo path for an editor's photo)."""
+    async def push(
+        self,
+        article_id: int,
+        photo_file_id: str | None,
+        channels: tuple[str, ...] | None = None,
+    ) -> list[Pushed]:
+        """Post a held article loud to `channels` (None: every channel that takes it), ahead
+        of the queue (the photo path for an editor's photo)."""
         if photo_file_id is None:
-            posts = await self._publisher.publish_now(article_id, breaking=True)
+            posts = await self._publisher.publish_now(article_id, breaking=True, channels=channels)
         else:
             article = await ArticleRepository(self._db.conn).get(article_id)
             if article is None:
                 raise LookupError(f"article {article_id} does not exist")
-            posts = await self._photos.post(article, photo_file_id)
+            posts = await self._photos.post(article, photo_file_id, channels)
         return [
             Pushed(article_id, post.channel, post.chat_id, post.sent.message_id) for post in posts
         ]

@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 
 from bot import catalogue
 from bot.alerts.service import AlertService
+from bot.breaking.channels import default_channels
 from bot.breaking.drafts import as_article, draft_from_text, fingerprint
 from bot.breaking.photo import render_with_photo
 from bot.breaking.pins import PinService
 from bot.breaking.push import BreakingPusher, Pushed
+from bot.breaking.toggles import ChannelToggles, decided_answer
 from bot.callbacks import BreakingAction, BreakingDecision
 from bot.clock import Clock
 from bot.config import BreakingSettings, Settings
@@ -29,6 +31,7 @@ from bot.publishing.service import PublishingService
 from storage.articles import ArticleRepository
 from storage.breaking import BreakingPostRepository, PreviewRepository
 from storage.database import Database
+from storage.deliveries import DeliveryRepository
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,9 @@ class BreakingService:
         self._publisher, self._audit = publisher, audit
         self._editors, self._clock = editors, clock
         self._alerts = alerts
+        self._toggles = ChannelToggles(
+            db=db, settings=settings, publisher=publisher, audit=audit, editors=editors
+        )
         self._pusher = BreakingPusher(
             db=db,
             bot=bot,
@@ -105,6 +111,7 @@ class BreakingService:
         print_: str,
     ) -> Reply:
         article_id = content.id if isinstance(content, Article) else None
+        chosen = default_channels(self._settings, f"{content.title}\n{content.summary or ''}")
         async with self._db.transaction() as conn:
             preview_id = await PreviewRepository(conn).create(
                 actor_id=actor.id,
@@ -113,27 +120,16 @@ class BreakingService:
                 article_id=article_id,
                 fingerprint=print_,
                 now=self._clock(),
+                channels=chosen,
             )
             if isinstance(content, Article):  # the routine queue must not post it meanwhile
                 await BreakingPostRepository(conn).hold_for_push(
-                    content.id, channels=self._channels(content), now=self._clock()
+                    content.id, channels=self._channels(content, chosen), now=self._clock()
                 )
         if not self._breaking.confirm:
             return await self.publish(actor, preview_id)
         post = render_with_photo(self._publisher, as_article(content), photo)
-        # The post's own buttons as the channel will show them, then the editor's decision.
-        decide = buttons(
-            (
-                catalogue.text("button_publish", actor.language),
-                BreakingDecision(BreakingAction.PUBLISH, preview_id),
-            ),
-            (
-                catalogue.text("button_cancel", actor.language),
-                BreakingDecision(BreakingAction.CANCEL, preview_id),
-            ),
-        )
-        own = post.reply_markup() or InlineKeyboardMarkup([])
-        keyboard = InlineKeyboardMarkup((*own.inline_keyboard, *decide.inline_keyboard))
+        keyboard = self._toggles.keyboard(post, preview_id, chosen, actor.language)
         url = None if post.photo_url else content.url
         reach = await self._reach(actor.language)
         return Reply(post.html, keyboard, photo=post.photo_url, link_preview=url, footer=reach)
@@ -156,6 +152,10 @@ class BreakingService:
         )
 
     # --- decisions -------------------------------------------------------------------------
+
+    async def toggle(self, actor: Actor, preview_id: int, index: int) -> Reply:
+        """✅/⬜ under a preview (see `toggles`)."""
+        return await self._toggles.toggle(actor, preview_id, index)
 
     async def publish_again(self, actor: Actor, preview_id: int) -> Reply:
         """The "post again" button after the repeat warning."""
@@ -234,16 +234,23 @@ class BreakingService:
                         ),
                     ),
                 )
+        if preview.channels == ():
+            return Reply(catalogue.text("breaking_no_channel", language))
         async with self._db.transaction() as conn:
             if not await PreviewRepository(conn).decide(preview_id, "publishing", now=now):
                 return await self._already(preview_id, language)
             articles = ArticleRepository(conn)
             article_id = await self._store(conn_article_repo=articles, preview=preview, now=now)
             stored = await articles.get(article_id)
-            channels = self._channels(stored) if stored is not None else ()
+            channels = self._channels(stored, preview.channels) if stored is not None else ()
             await BreakingPostRepository(conn).hold_for_push(
                 article_id, channels=channels, now=now
             )
+            if preview.channels is not None:  # the routine queue must not post it elsewhere
+                left_out = [c.name for c in self._settings.channels if c.name not in channels]
+                await DeliveryRepository(conn).leave_out(
+                    article_id, left_out, "left out of a breaking push by an editor", now=now
+                )
             await BreakingPostRepository(conn).mark_breaking(article_id)
         return await self._pusher.push_preview(actor, preview, article_id)
 
@@ -259,8 +266,13 @@ class BreakingService:
         """Post a held article loud, ahead of the queue (the photo path for an editor's photo)."""
         return await self._pusher.push(article_id, photo_file_id)
 
-    def _channels(self, article: Article) -> tuple[str, ...]:
-        """The channels a push of `article` goes to (none: the push reports why)."""
+    def _channels(
+        self, article: Article, chosen: tuple[str, ...] | None = None
+    ) -> tuple[str, ...]:
+        """The channels a push of `article` goes to: the editor's choice, else routing's
+        (none: the push reports why)."""
+        if chosen is not None:
+            return chosen
         try:
             return tuple(edition.name for edition in self._publisher.targets(article))
         except LookupError:
@@ -268,18 +280,7 @@ class BreakingService:
 
     async def _already(self, preview_id: int, language: str) -> Reply:
         """The answer to a press on a preview that was decided already."""
-        preview = await PreviewRepository(self._db.conn).get(preview_id)
-        if preview is None:
-            return Reply(catalogue.text("preview_gone", language), close_question=True)
-        if preview.state in ("published", "publishing"):
-            said = catalogue.text("preview_published", language)
-        elif preview.state == "cancelled":
-            said = catalogue.text("preview_cancelled", language)
-        elif preview.state == "failed":
-            said = catalogue.text("preview_failed", language)
-        else:
-            said = catalogue.text("preview_closed", language, state=preview.state)
-        return Reply(said, close_question=True)
+        return await decided_answer(self._db, preview_id, language)
 
 
 def _whole(value: float) -> float | int:

@@ -52,6 +52,19 @@ TEXTS: dict[EditorKey, str] = {
     ),
     "resume_not_paused": "النشر ليس متوقفًا.",
     "resumed": "▶️ استُؤنف النشر التلقائي.",
+    "channel_unknown": "لا توجد قناة باسم «{name}». القنوات: {names}.",
+    "paused_channel": (
+        "⏸ أُوقف النشر التلقائي في {channel} مؤقتًا. الأخبار العاجلة والأمر /post يعملان "
+        "كالمعتاد. أرسل <code>/resume {channel}</code> لاستئنافه."
+    ),
+    "resumed_channel": "▶️ استُؤنف النشر التلقائي في {channel}.",
+    "resume_channel_not_paused": "النشر في {channel} ليس متوقفًا.",
+    "status_channel": (
+        "📣 <b>{channel}</b> · {state} · الطابور {pending} · آخر منشور {last} · التأخر {lag}"
+    ),
+    "status_channel_running": "يعمل",
+    "status_channel_paused": "⏸ متوقف ({reason})",
+    "post_channel_failed": "❌ لم يُنشر في {channel}: {error}",
     "post_bad_link": (
         "❌ تعذّر جلب هذا الرابط: {error}. أرسل العنوان الكامل للمقال <code>https://…</code>."
     ),
@@ -101,6 +114,10 @@ TEXTS: dict[EditorKey, str] = {
     "breaking_too_long": "عدد أحرف النص {length}، والحد الأقصى للمنشور {limit}.",
     "breaking_retracted": "المقال {id} مسحوب؛ لا يمكن نشره عاجلًا.",
     "button_publish": "✅ انشر",
+    "breaking_channel_gone": "لم تعد هذه القناة ضمن الإعدادات.",
+    "breaking_channels": "يُنشر في: {channels}",
+    "breaking_channels_none": "لا قناة بعد",
+    "breaking_no_channel": "اختر قناة واحدة على الأقل (✅) قبل النشر.",
     "button_cancel": "✖️ إلغاء",
     "button_post_again": "🔁 انشره مجددًا",
     "breaking_cancelled": "✖️ أُلغي. لم يُنشر شيء.",

@@ -51,6 +51,19 @@ TEXTS: dict[EditorKey, str] = {
     ),
     "resume_not_paused": "Publishing is not paused.",
     "resumed": "▶️ Automatic publishing resumed.",
+    "channel_unknown": "There is no channel “{name}”. Channels: {names}.",
+    "paused_channel": (
+        "⏸ Automatic publishing to {channel} paused. Breaking news and /post still work. "
+        "<code>/resume {channel}</code> to go on."
+    ),
+    "resumed_channel": "▶️ Automatic publishing to {channel} resumed.",
+    "resume_channel_not_paused": "Publishing to {channel} is not paused.",
+    "status_channel": (
+        "📣 <b>{channel}</b> · {state} · queue {pending} · last post {last} · lag {lag}"
+    ),
+    "status_channel_running": "running",
+    "status_channel_paused": "⏸ paused ({reason})",
+    "post_channel_failed": "❌ Not posted to {channel}: {error}",
     "post_bad_link": (
         "❌ That link cannot be fetched: {error}. "
         "Send the article's full <code>https://…</code> address."
@@ -100,6 +113,10 @@ TEXTS: dict[EditorKey, str] = {
     "breaking_too_long": "That is {length} characters; a post holds at most {limit}.",
     "breaking_retracted": "Article {id} was retracted; it cannot be pushed.",
     "button_publish": "✅ Publish",
+    "breaking_channel_gone": "That channel is no longer configured.",
+    "breaking_channels": "Goes to: {channels}",
+    "breaking_channels_none": "no channel yet",
+    "breaking_no_channel": "Choose at least one channel (✅) before Publish.",
     "button_cancel": "✖️ Cancel",
     "button_post_again": "🔁 Post again",
     "breaking_cancelled": "✖️ Cancelled. Nothing was posted.",

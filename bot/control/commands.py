@@ -13,7 +13,13 @@ from datetime import datetime, timedelta
 
 from bot import catalogue
 from bot.breaking.service import BreakingService
-from bot.callbacks import BreakingAction, EditorButton, HeldDecision, RetractDecision
+from bot.callbacks import (
+    BreakingAction,
+    BreakingChannel,
+    EditorButton,
+    HeldDecision,
+    RetractDecision,
+)
 from bot.clock import Clock
 from bot.config import Settings
 from bot.control.audit import AuditTrail
@@ -80,8 +86,6 @@ class AdminCommands:
         number = article_number(args)
         plain: dict[str, Callable[[Actor], Awaitable[Reply]]] = {
             "status": self._control.status,
-            "pause": self._control.pause,
-            "resume": self._control.resume,
             "audit": self._control.audit,
         }
         by_id: dict[str, Callable[[Actor, int], Awaitable[Reply]]] = {
@@ -90,6 +94,9 @@ class AdminCommands:
             "retry": self._control.retry,
             "skip": self._control.skip,
         }
+        if command.name in ("pause", "resume"):
+            pausing = self._control.pause if command.name == "pause" else self._control.resume
+            return await pausing(actor, args)
         if command.name in plain:
             return await plain[command.name](actor)
         if command.name in by_id and number is not None:
@@ -97,7 +104,8 @@ class AdminCommands:
         if command.name == "breaking":
             return await self._breaking.prepare(actor, args, command.photo_file_id)
         if command.name == "post" and args:
-            return await self._control.post(actor, args.split()[0])
+            target, _, channel = args.partition(" ")
+            return await self._control.post(actor, target, channel.strip())
         return Reply(catalogue.text("usage_article_id", actor.language, command=esc(command.name)))
 
     async def press(self, actor: Actor, button: EditorButton) -> Reply:
@@ -105,6 +113,8 @@ class AdminCommands:
         self._editors.check(actor)
         if isinstance(button, HeldDecision):
             return await self._decide_held(actor, button.held_id, run=button.run)
+        if isinstance(button, BreakingChannel):
+            return await self._breaking.toggle(actor, button.preview_id, button.index)
         if isinstance(button, RetractDecision):
             retraction = self._retraction
             decide = retraction.confirm if button.confirm else retraction.keep

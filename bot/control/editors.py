@@ -42,6 +42,9 @@ class Reply:
     # A last line that must survive fitting the text to Telegram's limit (a preview's alert
     # reach): the text above it is cut instead.
     footer: str | None = None
+    # The message the press came from keeps its text and gets `markup` as its buttons, and
+    # `text` is only the press's short notice (a toggle under a preview: no new message).
+    edit_buttons: bool = False
 
 
 class Editors:

@@ -16,23 +16,21 @@ from bot.alerts.service import AlertService
 from bot.clock import Clock
 from bot.config import Settings
 from bot.control.audit import AuditTrail
-from bot.control.editors import Actor, Editors, Reply, article_number, esc, post_link, when
+from bot.control.editors import Actor, Editors, Reply, esc, when
+from bot.control.pausing import Pauses
+from bot.control.posting import Posting
 from bot.control.status import status_text
 from bot.domain import DeliveryState
-from bot.domain.errors import DeliveryError, ExtractTimeoutError, IngestError, InvalidURLError
+from bot.domain.deliveries import ChannelQueue
 from bot.ingest.pageworker import PageReader
-from bot.publishing.service import EDITOR_PAUSED_KEY, PublishingService
+from bot.publishing.service import PublishingService
 from bot.rendering.text import single_line, truncate, utf16_len
 from bot.sources.fetcher import Fetcher
-from bot.sources.pages import fetch_article_page
 from bot.sources.service import SourceService
-from bot.urls import check_url
 from storage.articles import ArticleRepository
-from storage.breaking import BreakingPostRepository
 from storage.control import ControlRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
-from storage.state import StateRepository
 
 
 class ControlService:
@@ -58,11 +56,27 @@ class ControlService:
         self._pages = pages
         self._audit, self._editors, self._clock = audit, editors, clock
         self._started_at = started_at
-        self.editor_pause: str | None = None
+        self._posting = Posting(
+            db=db,
+            settings=settings,
+            publisher=publisher,
+            fetcher=fetcher,
+            pages=pages,
+            audit=audit,
+            clock=clock,
+        )
+        self.pauses = Pauses(
+            db=db, settings=settings, publisher=publisher, audit=audit, clock=clock
+        )
+
+    @property
+    def editor_pause(self) -> str | None:
+        """An editor's pause of every channel (the publisher job then skips its tick)."""
+        return self.pauses.everything
 
     async def load(self) -> None:
-        """Read a pause that survived a restart."""
-        self.editor_pause = await StateRepository(self._db.conn).get(EDITOR_PAUSED_KEY)
+        """Read the pauses that survived a restart."""
+        await self.pauses.load()
 
     async def status(self, actor: Actor) -> Reply:
         """/status."""
@@ -86,104 +100,34 @@ class ControlService:
             alerts=await self._alerts.progress(),
             sources=await self._sources.states(),
             language=actor.language,
+            channels=await self._channel_queues(now),
         )
         return Reply(text)
 
-    async def pause(self, actor: Actor) -> Reply:
-        """/pause: automatic publishing stops after the post in flight."""
+    async def _channel_queues(self, now: datetime) -> list[tuple[ChannelQueue, str | None]]:
+        """Each configured channel's queue and why it is paused, in configuration order."""
+        queues = await ControlRepository(self._db.conn).channel_queues(now)
+        found = []
+        for name, edition in self._publisher.editions.items():
+            queue = queues.get(name) or ChannelQueue(name, 0, None, None)
+            paused = self.pauses.reason(name) or await edition.articles.paused_reason()
+            found.append((queue, paused))
+        return found
+
+    async def pause(self, actor: Actor, arg: str = "") -> Reply:
+        """/pause [channel]: see `pausing`."""
         self._editors.check(actor)
-        if self.editor_pause:
-            return Reply(
-                catalogue.text("pause_already", actor.language, reason=esc(self.editor_pause))
-            )
-        # Stored and shown to every editor: in the desk's language, not the pauser's.
-        desk = catalogue.pick_language(self._settings.site.language)
-        at = when(self._clock(), self._settings.site.tz, desk)
-        reason = catalogue.phrase("pause_reason", desk, name=actor.name, when=at)
-        async with self._db.transaction() as conn:
-            await StateRepository(conn).put(EDITOR_PAUSED_KEY, reason, now=self._clock())
-        self.editor_pause = reason
-        await self._audit.record(actor, "pause", "publishing", "paused")
-        return Reply(catalogue.text("paused", actor.language))
+        return await self.pauses.pause(actor, arg)
 
-    async def resume(self, actor: Actor) -> Reply:
-        """/resume: automatic publishing goes on at once."""
+    async def resume(self, actor: Actor, arg: str = "") -> Reply:
+        """/resume [channel]: see `pausing`."""
         self._editors.check(actor)
-        if not self.editor_pause:
-            return Reply(catalogue.text("resume_not_paused", actor.language))
-        async with self._db.transaction() as conn:
-            await StateRepository(conn).delete(EDITOR_PAUSED_KEY)
-        self.editor_pause = None
-        self._publisher.kick()
-        await self._audit.record(actor, "resume", "publishing", "resumed")
-        return Reply(catalogue.text("resumed", actor.language))
+        return await self.pauses.resume(actor, arg)
 
-    async def post(self, actor: Actor, arg: str) -> Reply:
-        """/post <id> or /post <url>: post one article now, ahead of the queue (not breaking)."""
+    async def post(self, actor: Actor, arg: str, channel: str = "") -> Reply:
+        """/post <id|url> [channel]: see `posting`."""
         self._editors.check(actor)
-        language = actor.language
-        if "://" in arg or arg.lower().startswith("http"):
-            try:
-                url = check_url(arg)
-            except InvalidURLError as exc:  # refused at the door: nothing was fetched
-                await self._audit.record(actor, "post", arg, f"refused: {exc}")
-                return Reply(catalogue.text("post_bad_link", language, error=esc(exc)))
-            try:
-                article_id = await self._fetch(url)
-            except ExtractTimeoutError as exc:
-                await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
-                error = str(exc) if catalogue.is_rtl(language) else str(exc).capitalize()
-                return Reply(catalogue.text("post_timeout", language, error=esc(error)))
-            except IngestError as exc:
-                await self._audit.record(actor, "post", arg, f"fetch failed: {exc}")
-                return Reply(catalogue.text("post_unreadable", language, error=esc(exc)))
-        elif (number := article_number(arg)) is not None:
-            article_id = number
-        else:
-            return Reply(catalogue.text("post_usage", language))
-        refusal = await self._ready_to_post(article_id, language)
-        if refusal is None:
-            try:
-                posts = await self._publisher.publish_now(article_id, breaking=False)
-            except (DeliveryError, LookupError) as exc:
-                refusal = catalogue.text("not_posted", language, error=esc(exc))
-            else:
-                chats = {channel.name: channel.chat for channel in self._settings.channels}
-                link = " ".join(
-                    post_link(chats[post.channel], post.chat_id, post.sent.message_id)
-                    for post in posts
-                )
-                await self._audit.record(actor, "post", f"article {article_id}", f"posted {link}")
-                return Reply(catalogue.text("post_done", language, id=article_id, link=link))
-        await self._audit.record(actor, "post", f"article {article_id}", f"refused: {refusal}")
-        return Reply(refusal)
-
-    async def _fetch(self, url: str) -> int:
-        draft = await fetch_article_page(
-            self._fetcher, self._pages, url, tz=self._settings.site.tz, now=self._clock()
-        )
-        async with self._db.transaction() as conn:
-            return (await ArticleRepository(conn).upsert(draft, now=self._clock())).article.id
-
-    async def _ready_to_post(self, article_id: int, language: str) -> str | None:
-        """None when the article can be pushed now; else why not (in the editor's language)."""
-        if await ArticleRepository(self._db.conn).get(article_id) is None:
-            return catalogue.text("no_article", language, id=article_id)
-        async with self._db.transaction() as conn:
-            if await BreakingPostRepository(conn).retracted_at(article_id) is not None:
-                return catalogue.text("post_retracted", language, id=article_id)
-            deliveries = DeliveryRepository(conn)
-            states = {delivery.state for delivery in await deliveries.all_for(article_id)}
-            if states == {DeliveryState.POSTED}:  # in every channel it was routed to
-                return catalogue.text("post_posted_already", language, id=article_id)
-            if DeliveryState.SENDING in states:
-                return catalogue.text("article_sending", language, id=article_id)
-            await deliveries.requeue(
-                article_id,
-                now=self._clock(),
-                only_from=(DeliveryState.SKIPPED, DeliveryState.UNCERTAIN),
-            )
-        return None
+        return await self._posting.post(actor, arg, channel)
 
     async def retry(self, actor: Actor, article_id: int) -> Reply:
         """/retry <id>: a failed or uncertain article goes back in the queue, due now."""

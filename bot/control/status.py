@@ -13,7 +13,8 @@ and errors are cut, and the reply is fitted to Telegram's limit on its way out
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
 from importlib import metadata
 
 from bot import catalogue
@@ -21,6 +22,7 @@ from bot.alerts.progress import AlertProgress
 from bot.config import Settings
 from bot.control.editors import ago, esc, estimate, when
 from bot.domain import DeliveryState, SourceState
+from bot.domain.deliveries import ChannelQueue
 from bot.rendering.text import single_line, truncate, utf16_len
 
 
@@ -46,6 +48,7 @@ def status_text(
     alerts: list[AlertProgress],
     sources: list[SourceState],
     language: str = catalogue.DEFAULT_LANGUAGE,
+    channels: Sequence[tuple[ChannelQueue, str | None]] = (),
 ) -> str:
     """Everything an editor on duty needs at a glance, as HTML, in the editor's language."""
     tz = settings.site.tz
@@ -84,6 +87,7 @@ def status_text(
     lines.append(say("status_last_post", last=last))
     lag = since(oldest_due) if oldest_due else catalogue.phrase("status_lag_none", language)
     lines.append(say("status_lag", lag=lag))
+    lines.extend(channel_lines(channels, now, tz, language))
     for alert in alerts:
         c = alert.counts
         lines.append(
@@ -107,6 +111,53 @@ def status_text(
     lines.extend(source_lines(sources, now, language))
     lines.append(say("status_uptime", uptime=since(started_at), version=esc(version())))
     return "\n".join(lines)
+
+
+def channel_lines(
+    channels: Sequence[tuple[ChannelQueue, str | None]],
+    now: datetime,
+    tz: tzinfo,
+    language: str = catalogue.DEFAULT_LANGUAGE,
+) -> list[str]:
+    """A line per channel — state, queue, last post, lag — when the desk has several (with
+    one, the lines above already say it all).
+
+    `channels` pairs each channel's queue with why it is paused (an editor, a lost channel).
+    """
+    if len(channels) < 2:
+        return []
+    lines = []
+    for queue, paused in channels:
+        state = (
+            catalogue.phrase("status_channel_paused", language, reason=esc(paused))
+            if paused
+            else catalogue.phrase("status_channel_running", language)
+        )
+        last = catalogue.phrase("time_never", language)
+        if queue.last_post is not None:
+            last = catalogue.phrase(
+                "time_at_ago",
+                language,
+                when=when(queue.last_post, tz, language),
+                ago=ago((now - queue.last_post).total_seconds(), language),
+            )
+        lag = (
+            ago((now - queue.oldest_due).total_seconds(), language)
+            if queue.oldest_due
+            else catalogue.phrase("status_lag_none", language)
+        )
+        lines.append(
+            catalogue.text(
+                "status_channel",
+                language,
+                channel=esc(queue.channel),
+                state=state,
+                pending=queue.pending,
+                last=last,
+                lag=lag,
+            )
+        )
+    return lines
 
 
 # Up to this many sources of a kind get a line each; more are summarised in one line.

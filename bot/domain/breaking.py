@@ -20,6 +20,8 @@ class Preview:
     state: str
     decided_at: datetime | None
     message_id: int | None
+    # The channels the editor chose (configuration order); None: where routing sends it.
+    channels: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,13 @@ class Failure:
     description: str
     retry_after: float = 0.0
     new_chat_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ChannelQueue:
+    """One channel's routine queue at a glance, for /status: how much waits, how late."""
+
+    channel: str
+    pending: int
+    last_post: datetime | None
+    oldest_due: datetime | None  # publication time of the oldest article due and waiting

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import timedelta
 
 from telegram import Bot
@@ -26,7 +26,6 @@ from bot import catalogue
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Article, Delivery
-from bot.domain.deliveries import FailureKind
 from bot.domain.errors import (
     ClaimLostError,
     DeliveryError,
@@ -36,47 +35,30 @@ from bot.domain.errors import (
 )
 from bot.notify import AdminNotifier
 from bot.publishing.adoption import adopt_new, adopt_unnamed
-from bot.publishing.channel import SentPost
 from bot.publishing.corrections import correct_changed_posts
 from bot.publishing.edition import Edition, build_editions
+from bot.publishing.immediate import ChannelPost, ImmediatePublisher, Pushed
 from bot.publishing.quarantine import Quarantine
+from bot.publishing.refusals import RoutineFailures
+from bot.publishing.report import PassReport
 from bot.publishing.routing import channels_for, unrouted_reason
-from bot.publishing.sending import adopt_unnamed_state, backoff
+from bot.publishing.sending import adopt_unnamed_state
 from bot.publishing.uncertain import UncertainPosts
 from bot.rendering import RenderedPost
-from bot.rendering.text import escape_html
-from storage.articles import ArticleRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
 from storage.state import StateRepository
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
 # An editor's /pause: every routine pass honours it (the job, "Post again", `newsdesk publish`);
 # breaking news and /post go out regardless, by design.
 EDITOR_PAUSED_KEY = "admin.publishing_paused"
 
 
-@dataclass
-class PassReport:
-    """What one pass did."""
-
-    posted: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-    uncertain: list[int] = field(default_factory=list)
-    corrected: list[int] = field(default_factory=list)
-    paused: str | None = None
-    held: list[str] = field(default_factory=list)  # channels in quiet hours ("hold")
-
-
-@dataclass(frozen=True)
-class ChannelPost:
-    """Where one post of an article landed."""
-
-    channel: str
-    chat_id: str
-    sent: SentPost
+def channel_pause_key(channel: str) -> str:
+    """Where an editor's `/pause <channel>` is stored: that channel alone waits."""
+    return f"{EDITOR_PAUSED_KEY}:{channel}"
 
 
 class PublishingService:
@@ -98,6 +80,8 @@ class PublishingService:
         )
         self._first = next(iter(self.editions.values()))
         self._task: asyncio.Task[PassReport] | None = None
+        self._failures = RoutineFailures(settings, db, notifier, clock, self._uncertain)
+        self._immediate = ImmediatePublisher(db, clock, self._uncertain, self.targets)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -195,6 +179,8 @@ class PublishingService:
     async def _drain(self, edition: Edition, report: PassReport) -> None:
         """Post what is due in one channel, oldest first, until none is or the channel stops."""
         while not self._stopping.is_set():
+            if await StateRepository(self._db.conn).get(channel_pause_key(edition.name)):
+                return  # an editor paused this channel alone (read before each post)
             now = self._clock()
             if edition.holds_routine(now):
                 report.held.append(edition.name)
@@ -232,7 +218,7 @@ class PublishingService:
                 article, breaking=False, silent=silent
             )
         except DeliveryError as exc:
-            return await self._failed(edition, delivery, article, exc, report)
+            return await self._failures.failed(edition, delivery, article, exc, report)
         except SendInterruptedError:
             return False  # stopping: the article is pending again, due after its wait
         except ClaimLostError:
@@ -244,117 +230,32 @@ class PublishingService:
             await self._notifier.send(lambda language: catalogue.text("notice_resumed", language))
         return True
 
-    async def publish_now(self, article_id: int, *, breaking: bool = True) -> list[ChannelPost]:
-        """Post one article at once to every channel that takes it, ahead of the routine queue
-        (breaking news, `/post <id>`).
+    async def publish_now(
+        self, article_id: int, *, breaking: bool = True, channels: Sequence[str] | None = None
+    ) -> list[ChannelPost]:
+        """Post one article at once to `channels` (None: every channel that takes it), ahead
+        of the routine queue (breaking news, `/post <id>`); see `immediate`.
 
         Loud when breaking (quiet hours do not hold it); each channel's limit still holds. An
         ambiguous timeout leaves that channel's record `uncertain` and reported, like any post.
         Raises `DeliveryError` when Telegram refused every channel, and `LookupError` when the
         article does not exist, no channel takes it, or it is being sent already.
         """
-        try:
-            article = await ArticleRepository(self._db.conn).get(article_id)
-        except UnreadableArticleError as exc:
-            raise LookupError(f"article {article_id} cannot be read ({exc.reason})") from None
-        if article is None:
-            raise LookupError(f"article {article_id} does not exist")
-        posts: list[ChannelPost] = []
-        errors: list[DeliveryError | LookupError] = []
-        for edition in self.targets(article):
-            try:
-                posts.append(await self._publish_one(edition, article, breaking=breaking))
-            except (DeliveryError, LookupError) as exc:
-                logger.error("article %s not posted to %s: %s", article_id, edition.name, exc)
-                errors.append(exc)
-        if not posts:
-            raise errors[0]
-        return posts
+        pushed = await self.push(article_id, breaking=breaking, channels=channels)
+        if not pushed.posts:
+            raise next(iter(pushed.failures.values()))
+        return pushed.posts
 
-    async def _publish_one(
-        self, edition: Edition, article: Article, *, breaking: bool
-    ) -> ChannelPost:
-        article_id, name = article.id, edition.name
-        async with self._db.transaction() as conn:
-            deliveries = DeliveryRepository(conn)
-            await deliveries.ensure(article_id, channel=name, now=self._clock())
-            if not await deliveries.claim(
-                article_id, channel=name, now=self._clock(), repost=breaking
-            ):
-                raise LookupError(f"article {article_id} is being sent or was handled already")
-        silent = None if breaking else edition.routine_silent(self._clock())
-        try:
-            sent, chat_id, post = await edition.articles.send(
-                article, breaking=breaking, silent=silent
-            )
-        except ClaimLostError:
-            raise LookupError(f"article {article_id} was taken by another send") from None
-        except SendInterruptedError:
-            raise LookupError("the bot is stopping; the article waits in the queue") from None
-        except DeliveryError as exc:
-            async with self._db.transaction() as conn:
-                deliveries = DeliveryRepository(conn)
-                if exc.failure.kind is FailureKind.AMBIGUOUS:
-                    await deliveries.mark_uncertain(
-                        article_id, channel=name, error=str(exc), now=self._clock()
-                    )
-                elif breaking:
-                    # A failed push must not go out later, silently, as a routine post: the
-                    # editor who pushed it sees the error and decides (/retry).
-                    await deliveries.skip(
-                        article_id, f"breaking push failed: {exc}", now=self._clock(), channel=name
-                    )
-                else:
-                    await deliveries.requeue(article_id, channel=name, now=self._clock())
-            if exc.failure.kind is FailureKind.AMBIGUOUS:
-                await self._uncertain.report(article_id, "uncertain_timeout")
-            raise
-        await edition.articles.record_posted(article_id, chat_id, sent, post)
-        return ChannelPost(name, str(chat_id), sent)
+    async def load(self, article_id: int) -> Article:
+        """An article to push; LookupError naming why it cannot be."""
+        return await self._immediate.load(article_id)
 
-    async def _failed(
-        self,
-        edition: Edition,
-        delivery: Delivery,
-        article: Article,
-        exc: DeliveryError,
-        report: PassReport,
-    ) -> bool:
-        now, name, kind, error = self._clock(), edition.name, exc.failure.kind, str(exc)
-        if kind is FailureKind.AMBIGUOUS:
-            async with self._db.transaction() as conn:
-                await DeliveryRepository(conn).mark_uncertain(
-                    article.id, channel=name, error=error, now=now
-                )
-            report.uncertain.append(article.id)
-            await self._uncertain.report(article.id, "uncertain_timeout")
-            return True
-        if kind is FailureKind.CHANNEL_LOST:
-            async with self._db.transaction() as conn:
-                await DeliveryRepository(conn).requeue(article.id, channel=name, now=now)
-            if await edition.articles.paused_reason() is None:
-                await edition.articles.set_paused(error)
-                channel = escape_html(str(await edition.articles.chat_id()))
-                await self._notifier.send(
-                    lambda language: catalogue.text(
-                        "notice_channel_lost", language, channel=channel, error=escape_html(error)
-                    )
-                )
-            return False
-        attempts = delivery.attempts + 1
-        final = kind is FailureKind.PERMANENT and attempts >= MAX_ATTEMPTS
-        retry_at = now + timedelta(
-            seconds=backoff(attempts, self._settings.publishing.retry_backoff_seconds)
-            * (60 if not final else 1e4)
-        )
-        async with self._db.transaction() as conn:
-            await DeliveryRepository(conn).mark_failed(
-                article.id, channel=name, error=error, retry_at=retry_at, now=now
-            )
-        report.failed.append(article.id)
-        logger.error("article %s not posted to %s (%s): %s", article.id, name, kind.value, error)
-        # A transient failure that outlived the inline retries: the channel is down, stop here.
-        return kind is FailureKind.PERMANENT
+    async def push(
+        self, article_id: int, *, breaking: bool, channels: Sequence[str] | None = None
+    ) -> Pushed:
+        """Like `publish_now`, with each channel's outcome (for the editor to read)."""
+        editions = None if channels is None else [self.editions[name] for name in channels]
+        return await self._immediate.push(article_id, breaking=breaking, editions=editions)
 
     async def report_uncertain(self, article_id: int, why: catalogue.EditorKey) -> None:
         """Tell the editors a post may or may not exist (also for the breaking photo path)."""

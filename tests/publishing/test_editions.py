@@ -203,7 +203,14 @@ async def test_breaking_news_ignores_quiet_hours(
     editor = fake.user(ADMIN_ID, "Editor")
     async with admin_bot(channels=[held, hushed]) as bot:
         preview = await bot.command(editor, "/breaking Earthquake felt in the capital")
-        publish = preview.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
+        keyboard = preview.params["reply_markup"]["inline_keyboard"]
+        # English text: the English edition is chosen by default; the editor adds the Arabic.
+        (arabic,) = [b for row in keyboard for b in row if b["text"] == "⬜ ar"]
+        query = fake.press_button(
+            editor, ADMIN_ID, preview.result_or_error["message_id"], arabic["callback_data"]
+        )
+        await fake.wait_for(lambda: fake.callback_answers(query), 5)
+        publish = keyboard[-1][0]["callback_data"]
         done = await bot.press(editor, preview, publish)
         assert "t.me/example_news/" in bot.shown(done)
         assert "t.me/example_news_ar/" in bot.shown(done)
