@@ -161,3 +161,74 @@ async def test_sigkill_at_any_point_posts_each_article_at_most_once(
         assert any(title in alert for alert in alerts), f"{title} was never reported"
     assert len(alerts) == len(uncertain)  # one report per uncertain article
     assert time.monotonic() - started < 60
+
+
+SECOND_ID = -1009876543210
+SECOND = "@example_news_2"
+
+
+def posts_in(fake: FakeTelegram, chat_id: int) -> list[str]:
+    """The titles posted in one chat, in posting order."""
+    return [
+        (m.text or m.caption or "").splitlines()[0]
+        for m in fake.messages(chat_id)
+        if not m.deleted
+    ]
+
+
+def channel_states(db: Path) -> dict[tuple[str, str], str]:
+    """(title, channel) → delivery state, read with the stdlib while the bot may run."""
+    with sqlite3.connect(db, timeout=10) as conn:
+        rows = conn.execute(
+            "SELECT a.title, d.channel, d.state FROM articles a "
+            "JOIN deliveries d ON d.article_id = a.id"
+        ).fetchall()
+    conn.close()
+    return {(title, channel): state for title, channel, state in rows}
+
+
+async def test_sigkill_mid_backlog_with_two_editions_posts_each_once_per_channel(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """Two editions take every article; killed twice mid-backlog, each channel gets each once."""
+    fake.add_channel(username=SECOND.removeprefix("@"), chat_id=SECOND_ID, title="Second")
+    config = write_config(tmp_path, fake)
+    text = config.read_text(encoding="utf-8").replace(f'channel = "{CHANNEL}"\n', "")
+    config.write_text(
+        text
+        + f'\n[[channels]]\nchat = "{CHANNEL}"\nmax_posts_per_minute = 600\n'
+        + f'\n[[channels]]\nchat = "{SECOND}"\nmax_posts_per_minute = 600\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "newsdesk.sqlite3"
+    async with newsdesk(
+        tmp_path, config, "import", str(write_articles(tmp_path)), name="imp"
+    ) as imp:
+        assert await imp.exit_code() == 0, imp.output()
+
+    def total() -> int:
+        return len(posts_in(fake, CHANNEL_ID)) + len(posts_in(fake, SECOND_ID))
+
+    for run, target in enumerate((ARTICLES // 2, ARTICLES + ARTICLES // 2)):
+        async with newsdesk(tmp_path, config, "run", name=f"run{run}") as bot:
+            await bot.wait_until(lambda t=target: total() >= t or None, f"{target} posts")
+            await bot.sigkill()
+    async with newsdesk(tmp_path, config, "run", name="last") as bot:
+        await bot.wait_until(
+            lambda: (
+                len(channel_states(db)) == 2 * ARTICLES
+                and all(s in {"posted", "uncertain"} for s in channel_states(db).values())
+            ),
+            "every article settled in both channels",
+        )
+        bot.proc.send_signal(signal.SIGTERM)
+        assert await bot.exit_code() == 0, bot.output()
+
+    final = channel_states(db)
+    for chat_id, name in ((CHANNEL_ID, CHANNEL), (SECOND_ID, SECOND)):
+        seen = Counter(posts_in(fake, chat_id))
+        assert [title for title, count in seen.items() if count > 1] == [], name  # never twice
+        key = name.removeprefix("@")
+        for title in TITLES:
+            if final[(title, key)] == "posted":
+                assert seen[title] == 1, (name, title)  # never dropped
