@@ -32,9 +32,9 @@ from dataclasses import dataclass
 import aiosqlite
 
 # A term's newest matches counted before deciding; also the sample its frequency is guessed from.
-SAMPLE = 2_000
+SAMPLE = 1_000
 # bm25 ranks a query while the terms' matches add up to at most this many (its scan stays ~1 ms).
-EXACT_BUDGET = 4_000
+EXACT_BUDGET = 2_000
 # The rows a common term's columns are read over, from the newest candidate back: wide enough
 # for the candidates of common words (their matches lie close together), bounded for a common
 # word beside a rare one, whose candidates may span the archive (its idf is low anyway).
