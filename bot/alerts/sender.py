@@ -56,7 +56,6 @@ from typing import Any, Protocol
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter, ExtBot
-from telegram.request import HTTPXRequest
 
 from bot.alerts.answers import is_gone, outcome_of
 from bot.alerts.message import NO_PREVIEW, AlertMessage
@@ -164,7 +163,7 @@ class AlertSender(Protocol):
 
 def open_sender(bot: Bot, max_connections: int) -> AlertSender:
     """The lean sender when the bot talks plain HTTP(S) with its default transport."""
-    if type(bot.request) in {HTTPXRequest, AiohttpRequest} and not proxied(bot.base_url):
+    if type(bot.request) is AiohttpRequest and not proxied(bot.base_url):
         timeout = bot.request.read_timeout or 10.0
         poster = JsonPoster(
             f"{bot.base_url}/sendMessage", max_connections=max_connections, timeout=timeout

@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 from datetime import timedelta
 
-import httpx
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -45,15 +44,6 @@ _CHANNEL_LOST = (
     "have no rights to send",
     "chat_write_forbidden",
     "channel_private",
-)
-# Transport errors raised after the request may have reached Telegram: ours (the aiohttp
-# transport says so), and httpx's for a bot given python-telegram-bot's own transport.
-_AFTER_SENDING = (
-    MaybeSentError,
-    httpx.ReadTimeout,
-    httpx.WriteTimeout,
-    httpx.RemoteProtocolError,
-    httpx.ReadError,
 )
 
 
@@ -91,7 +81,7 @@ def classify(exc: TelegramError) -> Failure:
     elif isinstance(exc, BadRequest):
         kind = _classify_bad_request(text)
     elif isinstance(exc, NetworkError):
-        maybe_sent = isinstance(exc.__cause__, _AFTER_SENDING) or (
+        maybe_sent = isinstance(exc.__cause__, MaybeSentError) or (
             isinstance(exc, TimedOut) and exc.__cause__ is None
         )
         kind = FailureKind.AMBIGUOUS if maybe_sent else FailureKind.TRANSIENT

@@ -76,14 +76,15 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized!")
         timeout = self._timeouts(
             read_timeout,
-            write_timeout,
             connect_timeout,
-            pool_timeout,
             files=request_data is not None and request_data.contains_files,
         )
         try:
             # Proxies from the environment, as httpx did for python-telegram-bot.
-            proxy = self._proxies.setdefault(url.partition("/bot")[0], proxy_for(url))
+            host = url.partition("/bot")[0]
+            if host not in self._proxies:
+                self._proxies[host] = proxy_for(url)
+            proxy = self._proxies[host]
             if request_data is None:
                 response = await session.request(method, url, timeout=timeout, proxy=proxy)
             elif request_data.contains_files:
@@ -109,20 +110,14 @@ class AiohttpRequest(BaseRequest):
             raise _transport_error(error) from MaybeSentError(_name(error))
 
     def _timeouts(
-        self,
-        read: ODVInput[float],
-        write: ODVInput[float],
-        connect: ODVInput[float],
-        pool: ODVInput[float],
-        *,
-        files: bool,
+        self, read: ODVInput[float], connect: ODVInput[float], *, files: bool
     ) -> aiohttp.ClientTimeout:
-        given = [not isinstance(value, DefaultValue) for value in (read, write, connect, pool)]
-        if not any(given) and not files:
+        """aiohttp knows a connect and a read timeout; PTB's write and pool ones have no match."""
+        if isinstance(read, DefaultValue) and isinstance(connect, DefaultValue) and not files:
             return self._default
         read_s = self._timeout if isinstance(read, DefaultValue) else read
-        if files:
-            read_s = max(read_s or 0.0, self._media_timeout) if read_s is not None else None
+        if files and read_s is not None:  # the answer to an upload comes after the upload
+            read_s = max(read_s, self._media_timeout)
         return aiohttp.ClientTimeout(
             total=None,
             sock_connect=self._timeout if isinstance(connect, DefaultValue) else connect,
