@@ -7,11 +7,8 @@ SIGTERM in time, and the summary line carries every figure the issue asks for.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from tests.bench.quick import figures, run_quick
 
-ROOT = Path(__file__).resolve().parents[2]
 SUMMARY_KEYS = [
     "capacity_per_s",
     "peer_capacity_per_s",
@@ -25,23 +22,8 @@ SUMMARY_KEYS = [
 ]
 
 
-def figures(line: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in line.split() if "=" in part)
-
-
 def test_quick_burst_runs_end_to_end() -> None:
-    done = subprocess.run(
-        [sys.executable, "bench/burst.py", "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode == 0, output
-    assert "Traceback" not in output
-    lines = done.stdout.strip().splitlines()
+    lines, _ = run_quick("burst.py")
     steps = [figures(line) for line in lines if line.startswith(("newsdesk offered", "peer "))]
     assert [(s["offered"], s["presses"]) for s in steps] == [("100", "150"), ("200", "300")] * 2
     for step in steps:

@@ -7,11 +7,8 @@ is made and saved, none is lost, and the summary line carries every figure the i
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from tests.bench.quick import figures, run_quick
 
-ROOT = Path(__file__).resolve().parents[2]
 SUMMARY_KEYS = [
     "users",
     "alert_rate",
@@ -29,23 +26,8 @@ SUMMARY_KEYS = [
 ]
 
 
-def figures(line: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in line.split() if "=" in part)
-
-
 def test_quick_storm_with_alerts_runs_end_to_end() -> None:
-    done = subprocess.run(
-        [sys.executable, "bench/storm_alerts.py", "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode == 0, output
-    assert "Traceback" not in output
-    lines = done.stdout.strip().splitlines()
+    lines, output = run_quick("storm_alerts.py")
     fan_lines = [line for line in lines if line.startswith("fanout ")]
     fans = [figures(line) for line in fan_lines]
     assert [f["sent"] for f in fans] == ["500", "500"], output
