@@ -142,13 +142,8 @@ def _fold(text: str) -> str:
     return _NOT_ALNUM.sub("", text.casefold())
 
 
-def lead_paragraphs(blocks: Sequence[Block]) -> list[str]:
-    """The paragraphs that may open a lead, in order, boilerplate and non-prose removed."""
-    return _lead_texts(clean_blocks(blocks))
-
-
 def _lead_texts(cleaned: Sequence[Block]) -> list[str]:
-    """`lead_paragraphs` of blocks `clean_blocks` already cleaned."""
+    """The paragraphs a lead is made from, out of blocks `clean_blocks` already cleaned."""
     usable = [block for block in cleaned if block.kind not in _NEVER_LEAD]
     # A quotation before the article's first own paragraph is an epigraph (or a pull quote),
     # and the short line after it ("Mozilla, Mission.", "— Mark Twain") its attribution.

@@ -37,6 +37,7 @@ class Edition:
         self.settings = channel
         self.name = channel.name
         self._site_tz = settings.site.tz
+        self._quiet = channel.quiet  # parsed once: asked before every post
         self.sender = ChannelSender(bot, ChannelPacer(channel.max_posts_per_minute))
         self.articles = ArticleSender(
             settings, channel, db=db, sender=self.sender, clock=clock, stopping=stopping
@@ -44,7 +45,7 @@ class Edition:
 
     def quiet_at(self, now: datetime) -> bool:
         """Whether `now` falls in the channel's quiet hours (in the site's zone)."""
-        window = self.settings.quiet
+        window = self._quiet
         return window is not None and window.contains(now.astimezone(self._site_tz))
 
     def holds_routine(self, now: datetime) -> bool:
