@@ -34,7 +34,7 @@ class Intake:
 
     def __init__(self, app: NewsdeskApp, *, poll_timeout: int) -> None:
         self._app = app
-        self._admins: frozenset[int] = frozenset()
+        self._is_editor: Callable[[int], bool] = lambda _user: False
         api_url = app.bot.base_url
         self.lane = AnswerLane(api_url, timeout=app.bot.request.read_timeout or 10.0)
         self._presses = PressDesk(lambda: app.bot_data.services, self.lane, app.bot.username)
@@ -44,7 +44,7 @@ class Intake:
 
     async def start(self) -> None:
         """Start after `post_init`: the services (and the editors' ids) are there then."""
-        self._admins = frozenset(self._app.bot_data.services.settings.telegram.admins)
+        self._is_editor = self._app.bot_data.services.admin.editors.is_editor
         await self.lane.start()
         await self._poller.start()
 
@@ -67,7 +67,7 @@ class Intake:
                 others.append(raw)
             else:
                 presses.append(press)
-        others.sort(key=lambda raw: _sender(raw) not in self._admins)
+        others.sort(key=lambda raw: not self._is_editor(_sender(raw) or 0))
         queue = self._app.update_queue
         for raw in others:
             try:

@@ -23,7 +23,13 @@ import regex  # type: ignore[import-untyped, unused-ignore]
 
 from bot.domain import Article, CategoryCount
 from storage.articles import ARTICLE_COLUMNS, SELECT_ARTICLE, readable_articles, to_db_time
-from storage.search_scores import count_terms, estimated_scores, exact_is_cheap, quoted
+from storage.search_scores import (
+    COLUMN_WEIGHTS,
+    count_terms,
+    estimated_scores,
+    exact_is_cheap,
+    quoted,
+)
 
 # Harakat and tanwin (U+064B–U+0652), the superscript alef and tatweel vanish; hamza-carrying and
 # wasla alefs become a bare alef; alef maksura becomes ya. Keep in step with the migration's view.
@@ -41,7 +47,8 @@ _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
 # A 4,000-character paste is still searched, by its first words: enough to find the story.
 MAX_TERMS = 32
 # Title matches weigh most, then the summary, then the body.
-_BM25 = "bm25(articles_fts, 10.0, 4.0, 1.0)"
+# The same weights as the estimated ranking's, in the FTS table's column order.
+_BM25 = f"bm25(articles_fts, {', '.join(map(str, COLUMN_WEIGHTS.values()))})"
 # Relevance halves for every week of age: readers of a news channel want the recent story.
 _RECENCY_DAYS = 7.0
 _UNKNOWN_AGE_DAYS = 365.0

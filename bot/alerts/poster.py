@@ -34,7 +34,6 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from bot.domain.errors import MaybeSentError, NotSentError
-from bot.transport.proxy import proxy_for
 
 # Connecting (and the TLS handshake) may take longer than an answer on a busy machine; nothing
 # has been sent yet, so waiting longer here never makes a message ambiguous.
@@ -59,12 +58,6 @@ class Answer:
 
     status: int
     body: bytes
-
-
-def proxied(url: str) -> bool:
-    """Whether the environment (HTTP(S)_PROXY) routes `url` through a proxy; this poster
-    does not speak to proxies, so such a deployment keeps using python-telegram-bot."""
-    return proxy_for(url) is not None
 
 
 class JsonPoster:

@@ -59,7 +59,7 @@ from telegram.ext import BaseRateLimiter, ExtBot
 
 from bot.alerts.answers import is_gone, outcome_of
 from bot.alerts.message import NO_PREVIEW, AlertMessage
-from bot.alerts.poster import JsonPoster, proxied
+from bot.alerts.poster import JsonPoster
 from bot.domain import Outcome, Recipient
 from bot.domain.deliveries import FailureKind
 from bot.domain.errors import (
@@ -69,6 +69,7 @@ from bot.domain.errors import (
     NotSentError,
 )
 from bot.publishing.failures import classify, retry_after_seconds
+from bot.transport.proxy import proxy_for
 from bot.transport.ptb_request import AiohttpRequest
 
 SHARE = 0.97  # the even pace, as a share of max_per_second
@@ -163,7 +164,8 @@ class AlertSender(Protocol):
 
 def open_sender(bot: Bot, max_connections: int) -> AlertSender:
     """The lean sender when the bot talks plain HTTP(S) with its default transport."""
-    if type(bot.request) is AiohttpRequest and not proxied(bot.base_url):
+    # The poster does not route through proxies: a proxied deployment keeps using PTB.
+    if type(bot.request) is AiohttpRequest and proxy_for(bot.base_url) is None:
         timeout = bot.request.read_timeout or 10.0
         poster = JsonPoster(
             f"{bot.base_url}/sendMessage", max_connections=max_connections, timeout=timeout

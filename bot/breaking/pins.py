@@ -13,7 +13,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot import catalogue
-from bot.channel_settings import chat_ref as _chat_ref
+from bot.channel_settings import chat_ref
 from bot.clock import Clock
 from bot.config import BreakingSettings
 from bot.control.editors import esc, when
@@ -23,11 +23,6 @@ from storage.database import Database
 logger = logging.getLogger(__name__)
 
 UNPIN_JOB_SECONDS = 60.0
-
-
-def chat_ref(chat_id: str) -> int | str:
-    """A stored chat id as the Bot API wants it (int id, or @username)."""
-    return _chat_ref(chat_id)
 
 
 class PinService:

@@ -31,6 +31,16 @@ def editions_only(settings: Settings, arg: str) -> str:
     return arg if len(settings.channels) > 1 else ""
 
 
+def channel_named(settings: Settings, arg: str, language: str) -> str | Reply | None:
+    """The channel an editor's command names: its configured name, None when none is named
+    (or the desk has one channel), or the polite answer to a name no channel has."""
+    arg = editions_only(settings, arg)
+    if not arg:
+        return None
+    found = find_channel(settings, arg)
+    return unknown_channel(settings, arg, language) if found is None else found
+
+
 def find_channel(settings: Settings, name: str) -> str | None:
     """A configured channel's name as typed by an editor (any case, an @ allowed), or None."""
     wanted = name.strip().lower()
@@ -74,10 +84,9 @@ class Pauses:
     async def pause(self, actor: Actor, arg: str = "") -> Reply:
         """/pause [channel]: automatic publishing stops after the post in flight."""
         language = actor.language
-        arg = editions_only(self._settings, arg)
-        channel = find_channel(self._settings, arg) if arg else None
-        if arg and channel is None:
-            return unknown_channel(self._settings, arg, language)
+        channel = channel_named(self._settings, arg, language)
+        if isinstance(channel, Reply):
+            return channel
         current = self.reason(channel) if channel else self.everything
         if current:
             return Reply(catalogue.text("pause_already", language, reason=esc(current)))
@@ -99,10 +108,9 @@ class Pauses:
     async def resume(self, actor: Actor, arg: str = "") -> Reply:
         """/resume [channel]: automatic publishing goes on at once."""
         language = actor.language
-        arg = editions_only(self._settings, arg)
-        channel = find_channel(self._settings, arg) if arg else None
-        if arg and channel is None:
-            return unknown_channel(self._settings, arg, language)
+        channel = channel_named(self._settings, arg, language)
+        if isinstance(channel, Reply):
+            return channel
         if channel is None:
             if not self.everything and not self.channels:
                 return Reply(catalogue.text("resume_not_paused", language))

@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.control.audit import AuditTrail
 from bot.control.editors import Actor, Reply, article_number, esc, post_link
-from bot.control.pausing import editions_only, find_channel, unknown_channel
+from bot.control.pausing import channel_named
 from bot.domain import DeliveryState
 from bot.domain.errors import ExtractTimeoutError, IngestError, InvalidURLError
 from bot.ingest.pageworker import PageReader
@@ -50,10 +50,10 @@ class Posting:
         """/post <id|url> [channel]: post one article now, ahead of the queue (not breaking),
         to the channel named or to every channel that takes it and has not posted it."""
         language = actor.language
-        if channel := editions_only(self._settings, channel):
-            if (found := find_channel(self._settings, channel)) is None:
-                return unknown_channel(self._settings, channel, language)
-            channel = found
+        named = channel_named(self._settings, channel, language)
+        if isinstance(named, Reply):
+            return named
+        channel = named or ""
         article_id = await self._article_of(actor, arg)
         if isinstance(article_id, Reply):
             return article_id

@@ -14,8 +14,9 @@ from telegram.error import TelegramError
 
 from bot import catalogue
 from bot.alerts.service import AlertService
-from bot.breaking.pins import PinService, chat_ref
+from bot.breaking.pins import PinService
 from bot.callbacks import RetractDecision
+from bot.channel_settings import chat_ref
 from bot.clock import Clock
 from bot.config import Settings
 from bot.control.audit import AuditTrail
