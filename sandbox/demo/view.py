@@ -131,15 +131,15 @@ class DemoView:
     def state(self, key: str) -> dict[str, Any]:
         """Both panes' HTML for `key`'s point of view, with an etag of the content."""
         persona = self.persona(key)
-        posts = self.channel_messages()
+        editions = self.editions()  # the first is the channel pane's (rendered once)
         state: dict[str, Any] = {
             "as": persona.key,
-            "channel": with_days(posts, self._tz, where="channel"),
-            "pinned": pinned_bar(posts),
-            "count": len(posts),
+            "channel": editions[0]["html"],
+            "pinned": pinned_bar(self.channel_messages()),
+            "count": editions[0]["count"],
             "chat": self._chat(persona),
             "menu": self._menu(persona),
-            "editions": self.editions(),
+            "editions": editions,
         }
         digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
         state["etag"] = digest[:20]
