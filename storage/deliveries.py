@@ -252,10 +252,18 @@ class DeliveryRepository(DeliveryQueries):
         )
 
     async def mark_corrected(
-        self, article_id: int, *, channel: str, content_hash: str, now: datetime
+        self, article_id: int, *, channel: str, content_hash: str, edited: bool, now: datetime
     ) -> None:
-        """The channel post now shows the article's current content."""
-        await self._set(article_id, now, channel=channel, content_hash=content_hash)
+        """The channel post now shows the article's current content (`edited`: an edit went
+        out, which insight counts as a correction)."""
+        if not edited:
+            await self._set(article_id, now, channel=channel, content_hash=content_hash)
+            return
+        await self._conn.execute(
+            "UPDATE deliveries SET content_hash = ?, corrections = corrections + 1, "
+            "corrected_at = ?, updated_at = ? WHERE article_id = ? AND channel = ?",
+            (content_hash, to_db_time(now), to_db_time(now), article_id, channel),
+        )
 
     async def move_chat(self, old_chat_id: str, new_chat_id: str) -> None:
         """A channel migrated: its posts now live under the new id."""

@@ -64,12 +64,12 @@ class FavoriteRepository:
             return {}
         values, params = _values(pairs)
         rows = await self._conn.execute_fetchall(
-            "INSERT INTO favorites (user_id, article_id, saved_at, saved) "
-            f"SELECT v.column1, v.column2, ?, 1 FROM ({values}) AS v "
+            "INSERT INTO favorites (user_id, article_id, saved_at, saved, first_saved_at) "
+            f"SELECT v.column1, v.column2, ?, 1, ? FROM ({values}) AS v "
             f"JOIN articles a ON a.id = v.column2 WHERE {LISTED} "
             f"ON CONFLICT (user_id, article_id) DO UPDATE SET {new_state}, {_RESAVED_AT} "
             "RETURNING user_id, article_id, saved",
-            [to_db_time(now), *params],
+            [to_db_time(now), to_db_time(now), *params],
         )
         return {(int(row[0]), int(row[1])): bool(row[2]) for row in rows}
 

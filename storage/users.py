@@ -14,17 +14,21 @@ import aiosqlite
 from bot.domain import Sighting, UserRecord
 from storage.articles import from_db_time, to_db_time
 
+# `started_at` is set once, by the first sighting in private chat (`reachable`).
 _UPSERT_SEEN = (
-    "INSERT INTO users (id, language_code, active, first_seen, last_seen) "
-    "VALUES (?, ?, 1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+    "INSERT INTO users (id, language_code, active, first_seen, last_seen, started_at) "
+    "VALUES (?1, ?2, 1, ?3, ?3, CASE WHEN ?4 THEN ?3 END) ON CONFLICT (id) DO UPDATE SET "
     "language_code = coalesce(excluded.language_code, users.language_code), "
     "last_seen = max(users.last_seen, excluded.last_seen), "
-    "active = CASE WHEN ? THEN 1 ELSE users.active END"
+    "active = CASE WHEN ?4 THEN 1 ELSE users.active END, "
+    "started_at = coalesce(users.started_at, excluded.started_at)"
 )
+# Settings are changed in private chat, so they start the reader too.
 _UPSERT_SETTING = (
-    "INSERT INTO users (id, {column}, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+    "INSERT INTO users (id, {column}, first_seen, last_seen, started_at) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET {column} = excluded.{column}, "
-    "last_seen = max(users.last_seen, excluded.last_seen)"
+    "last_seen = max(users.last_seen, excluded.last_seen), "
+    "started_at = coalesce(users.started_at, excluded.started_at)"
 )
 
 
@@ -37,8 +41,7 @@ class UserRepository:
     async def record_seen(self, sightings: Iterable[Sighting]) -> None:
         """Create or refresh a row per sighting (one statement for all of them)."""
         rows = [
-            (s.user_id, s.language_code, to_db_time(s.at), to_db_time(s.at), int(s.reachable))
-            for s in sightings
+            (s.user_id, s.language_code, to_db_time(s.at), int(s.reachable)) for s in sightings
         ]
         if rows:
             await self._conn.executemany(_UPSERT_SEEN, rows)
@@ -47,14 +50,15 @@ class UserRepository:
         """Store a user's language choice (None: follow Telegram's language code again)."""
         stamp = to_db_time(now)
         await self._conn.execute(
-            _UPSERT_SETTING.format(column="language"), (user_id, language, stamp, stamp)
+            _UPSERT_SETTING.format(column="language"), (user_id, language, stamp, stamp, stamp)
         )
 
     async def set_alerts(self, user_id: int, opt_in: bool, *, now: datetime) -> None:
         """Opt a user in to or out of breaking-news alerts."""
         stamp = to_db_time(now)
         await self._conn.execute(
-            _UPSERT_SETTING.format(column="alerts_opt_in"), (user_id, int(opt_in), stamp, stamp)
+            _UPSERT_SETTING.format(column="alerts_opt_in"),
+            (user_id, int(opt_in), stamp, stamp, stamp),
         )
 
     async def language_overrides(self) -> dict[int, str]:

@@ -61,6 +61,7 @@ async def correct_changed_posts(
             logger.exception("post of article %s not corrected: it cannot be rendered", article.id)
             continue
         digest = content_hash(post)
+        edited = False
         if digest != delivery.content_hash and delivery.message_id:
             try:
                 await edition.sender.edit(
@@ -81,8 +82,13 @@ async def correct_changed_posts(
                 # PERMANENT (e.g. the post was deleted by hand): recorded, never retried.
             else:
                 corrected.append(article.id)
+                edited = True
         async with db.transaction() as conn:
             await DeliveryRepository(conn).mark_corrected(
-                article.id, channel=delivery.channel, content_hash=digest, now=clock()
+                article.id,
+                channel=delivery.channel,
+                content_hash=digest,
+                edited=edited,
+                now=clock(),
             )
     return corrected

@@ -1,0 +1,186 @@
+"""SQL for insight: reaction counts per channel post, and each post with what readers did.
+
+Counts only. No query here returns who saved or reacted: Telegram's reaction counts are
+anonymous, and saves are counted from `favorites` without reading a user id.
+
+A story's saves are counted from the covering index `favorites_by_article (article_id, saved,
+first_saved_at)`, so counting never reads the favorites table itself; posts are read by
+`deliveries_posted` (posted_at). `posts` streams its rows (aiosqlite hands them over in chunks),
+so the export holds one chunk in memory whatever the range.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.insight import PostReactions, PostStats
+from storage.articles import from_db_time, to_db_time
+from storage.times import parse_time
+
+# One row per posted (article, channel), with the story's saves and the post's reactions.
+_POSTS = """
+SELECT a.id, a.guid, a.title, a.url, a.category, a.language, a.published_at,
+       d.channel, d.chat_id, d.message_id, d.posted_at, d.corrections,
+       a.retracted_at IS NOT NULL,
+       (SELECT count(*) FROM favorites f
+         WHERE f.article_id = a.id AND f.saved = 1),
+       (SELECT count(*) FROM favorites f
+         WHERE f.article_id = a.id AND f.first_saved_at >= d.posted_at
+           AND f.first_saved_at < strftime('%Y-%m-%dT%H:%M:%fZ', d.posted_at, '+1 hour')),
+       coalesce(r.total, 0)
+FROM deliveries d
+JOIN articles a ON a.id = d.article_id
+LEFT JOIN post_reactions r ON r.channel = d.channel AND r.message_id = d.message_id
+WHERE d.state = 'posted' AND d.posted_at IS NOT NULL
+"""
+
+
+def _stats(row: Sequence[Any]) -> PostStats:
+    return PostStats(
+        article_id=int(row[0]),
+        guid=str(row[1]),
+        title=str(row[2]),
+        url=row[3],
+        category=row[4],
+        language=row[5],
+        published_at=parse_time(row[6]) if row[6] is not None else None,
+        channel=str(row[7]),
+        chat_id=row[8],
+        message_id=row[9],
+        posted_at=from_db_time(row[10]),
+        corrections=int(row[11]),
+        retracted=bool(row[12]),
+        saves=int(row[13]),
+        saves_first_hour=int(row[14]),
+        reactions=int(row[15]),
+    )
+
+
+def _window(
+    since: datetime | None, until: datetime | None, channel: str | None
+) -> tuple[str, list[object]]:
+    where, params = "", list[object]()
+    if since is not None:
+        where += " AND d.posted_at >= ?"
+        params.append(to_db_time(since))
+    if until is not None:
+        where += " AND d.posted_at < ?"
+        params.append(to_db_time(until))
+    if channel is not None:
+        where += " AND d.channel = ?"
+        params.append(channel)
+    return where, params
+
+
+class InsightRepository:
+    """All SQL on `post_reactions`, and the per-post reads of insight. Callers own writes'
+    transactions."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def record_reactions(
+        self, channel: str, message_id: int, counts: Mapping[str, int], *, at: datetime
+    ) -> bool:
+        """Keep a post's latest counts; False if the stored ones are newer (a late retry)."""
+        kept = {kind: int(n) for kind, n in counts.items() if n > 0}
+        cursor = await self._conn.execute(
+            "INSERT INTO post_reactions (channel, message_id, total, counts, counted_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, message_id) DO UPDATE SET "
+            "total = excluded.total, counts = excluded.counts, counted_at = excluded.counted_at "
+            "WHERE excluded.counted_at >= post_reactions.counted_at",
+            (
+                channel,
+                message_id,
+                sum(kept.values()),
+                json.dumps(kept, ensure_ascii=False),
+                to_db_time(at),
+            ),
+        )
+        return cursor.rowcount >= 1
+
+    async def reactions(self, channel: str, message_id: int) -> PostReactions | None:
+        """A post's latest counts, if Telegram sent any."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT counts, counted_at FROM post_reactions WHERE channel = ? AND message_id = ?",
+            (channel, message_id),
+        )
+        found = list(rows)
+        if not found:
+            return None
+        counts, counted_at = found[0]
+        return PostReactions(channel, message_id, json.loads(counts), from_db_time(counted_at))
+
+    async def posts(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        channel: str | None = None,
+    ) -> AsyncIterator[PostStats]:
+        """Every post in [since, until) (of one channel), oldest first, streamed."""
+        where, params = _window(since, until, channel)
+        sql = f"{_POSTS}{where} ORDER BY d.posted_at, d.article_id, d.channel"
+        async with self._conn.execute(sql, params) as cursor:
+            async for row in cursor:
+                yield _stats(row)
+
+    async def story(self, article_id: int) -> list[PostStats]:
+        """Every channel post of one story, in the order they went out."""
+        rows = await self._conn.execute_fetchall(
+            f"{_POSTS} AND d.article_id = ? ORDER BY d.posted_at, d.channel", (article_id,)
+        )
+        return [_stats(row) for row in rows]
+
+    async def alert_recipients(self, article_id: int) -> dict[str, int]:
+        """How the story's alerts went, by recipient state ("sent", "blocked", …)."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT r.state, count(*) FROM alerts al "
+            "JOIN alert_recipients r ON r.alert_id = al.id "
+            "WHERE al.article_id = ? GROUP BY r.state",
+            (article_id,),
+        )
+        return {str(state): int(n) for state, n in rows}
+
+    async def first_saves_by_minute(self, since: datetime, until: datetime) -> dict[str, int]:
+        """New saves per UTC minute ("2026-12-03T06:41") in [since, until), for daily totals in
+        the site's zone (a minute belongs to one local day in every zone)."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT substr(first_saved_at, 1, 16), count(*) FROM favorites "
+            "WHERE first_saved_at >= ? AND first_saved_at < ? GROUP BY 1",
+            (to_db_time(since), to_db_time(until)),
+        )
+        return {str(minute): int(n) for minute, n in rows}
+
+    async def readers_started(self, since: datetime, until: datetime) -> int:
+        """Readers whose first private chat with the bot fell in [since, until)."""
+        return await self._count(
+            "SELECT count(*) FROM users WHERE started_at >= ? AND started_at < ?",
+            (to_db_time(since), to_db_time(until)),
+        )
+
+    async def alert_opt_ins(self) -> int:
+        """Readers who want breaking-news alerts and can still be reached."""
+        return await self._count(
+            "SELECT count(*) FROM users WHERE alerts_opt_in = 1 AND active = 1", ()
+        )
+
+    async def troubled_sends(self, since: datetime, until: datetime) -> dict[str, int]:
+        """Posts that failed or may have gone out twice ("failed", "uncertain"), by the time
+        they reached that state."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT state, count(*) FROM deliveries WHERE state IN ('failed', 'uncertain') "
+            "AND updated_at >= ? AND updated_at < ? GROUP BY state",
+            (to_db_time(since), to_db_time(until)),
+        )
+        return {str(state): int(n) for state, n in rows}
+
+    async def _count(self, sql: str, params: Sequence[object]) -> int:
+        rows = await self._conn.execute_fetchall(sql, params)
+        found = list(rows)
+        return int(found[0][0]) if found else 0

@@ -1,0 +1,85 @@
+"""SQL for `insight_sends`: each digest and weekly report claimed once per period.
+
+The claim is one conditional insert, so two processes (a restart racing an old leader, or two
+workers) cannot both send the same day's digest: the loser's insert changes nothing. The claim
+is committed before the Bot API call, as a post's `sending` is, so a crash during the call
+leaves a row that becomes `uncertain` — reported, never sent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.insight import InsightSend, SendState
+from storage.articles import from_db_time, to_db_time
+
+_COLUMNS = "kind, target, period, state, message_id, detail, updated_at"
+
+
+class InsightSendRepository:
+    """All SQL on `insight_sends`. Callers own the transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def claim(self, kind: str, target: str, period: str, *, now: datetime) -> bool:
+        """Take the period's send for `target`; False if it was taken before (by anyone)."""
+        cursor = await self._conn.execute(
+            "INSERT INTO insight_sends (kind, target, period, state, updated_at) "
+            "VALUES (?, ?, ?, 'sending', ?) ON CONFLICT (kind, target, period) DO NOTHING",
+            (kind, target, period, to_db_time(now)),
+        )
+        return cursor.rowcount == 1
+
+    async def finish(
+        self,
+        kind: str,
+        target: str,
+        period: str,
+        state: SendState,
+        *,
+        now: datetime,
+        message_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Record how a claimed send ended (sent, skipped with why, uncertain)."""
+        await self._conn.execute(
+            "UPDATE insight_sends SET state = ?, message_id = ?, detail = ?, updated_at = ? "
+            "WHERE kind = ? AND target = ? AND period = ?",
+            (state.value, message_id, detail, to_db_time(now), kind, target, period),
+        )
+
+    async def get(self, kind: str, target: str, period: str) -> InsightSend | None:
+        """The period's send for `target`, if it was claimed."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM insight_sends WHERE kind = ? AND target = ? AND period = ?",
+            (kind, target, period),
+        )
+        found = list(rows)
+        return _send(found[0]) if found else None
+
+    async def interrupted_to_uncertain(self, *, now: datetime) -> list[InsightSend]:
+        """Sends a crash left `sending` (at start, before any new claim): now `uncertain`."""
+        rows = await self._conn.execute_fetchall(
+            f"UPDATE insight_sends SET state = 'uncertain', updated_at = ? "
+            f"WHERE state = 'sending' RETURNING {_COLUMNS}",
+            (to_db_time(now),),
+        )
+        return [_send(row) for row in rows]
+
+
+def _send(row: Sequence[Any]) -> InsightSend:
+    kind, target, period, state, message_id, detail, updated_at = row
+    return InsightSend(
+        kind=str(kind),
+        target=str(target),
+        period=str(period),
+        state=SendState(state),
+        message_id=int(message_id) if message_id is not None else None,
+        detail=str(detail) if detail is not None else None,
+        updated_at=from_db_time(str(updated_at)),
+    )
