@@ -28,6 +28,7 @@ from handlers.admin import admin_handlers
 from handlers.breaking import breaking_handlers, unpin_tick
 from handlers.errors import report_error
 from handlers.fallback import GATE_GROUP, fallback_handlers, gate_handlers
+from handlers.insight import insight_handlers
 from handlers.menus import set_command_menus, subscriber_handlers
 from handlers.publishing import publish_tick, publishing_handlers
 from handlers.start import start_handlers
@@ -105,6 +106,7 @@ def build_application(
     app.add_handlers(admin_handlers(settings.telegram.admins))
     app.add_handlers(breaking_handlers())  # Publish/Cancel, retract yes/no, held commands
     app.add_handlers(subscriber_handlers())  # ⭐, /favorites, /latest, /breaking, /search, …
+    app.add_handlers(insight_handlers())  # reaction counts on our channel posts
     app.add_handlers(fallback_handlers())  # unknown commands and plain text: must stay last
     for callback in error_handlers:
         app.add_error_handler(callback)

@@ -26,6 +26,7 @@ from bot.control.error_reports import ErrorReporter
 from bot.control.retract import RetractionService
 from bot.control.service import ControlService
 from bot.ingest.pageworker import PageReader
+from bot.insight.editors import InsightDesk
 from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
@@ -126,6 +127,7 @@ def open_admin_services(
         breaking=breaking_service,
         retraction=retraction,
         control=control,
+        insight=InsightDesk(db=db, settings=settings, editors=editors, clock=clock),
         db=db,
         audit=audit,
         editors=editors,

@@ -24,7 +24,14 @@ from handlers.presses import Press, PressDesk, read_press
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member", "channel_post")
+# Reaction counts come only when asked for by name (Telegram leaves them out by default).
+ALLOWED_UPDATES = (
+    "message",
+    "callback_query",
+    "my_chat_member",
+    "channel_post",
+    "message_reaction_count",
+)
 # Updates waiting for python-telegram-bot's handlers before polling pauses.
 MAX_PENDING_UPDATES = 1_000
 

@@ -28,6 +28,7 @@ SUBSCRIBER_COMMANDS: tuple[tuple[str, catalogue.Key], ...] = (
     ("search", "cmd_search"),
     ("categories", "cmd_categories"),
     ("favorites", "cmd_favorites"),
+    ("popular", "cmd_popular"),
     ("alerts", "cmd_alerts"),
     ("language", "cmd_language"),
     ("help", "cmd_help"),
@@ -44,6 +45,8 @@ ADMIN_COMMANDS: tuple[tuple[str, catalogue.Key], ...] = (
     ("retry", "cmd_retry"),
     ("skip", "cmd_skip"),
     ("audit", "cmd_audit"),
+    ("top", "cmd_top"),
+    ("story", "cmd_story"),
 )
 
 

@@ -1,4 +1,4 @@
-"""/latest, /breaking, /categories and /search in private chat, with their page buttons."""
+"""/latest, /breaking, /popular, /categories and /search in private chat, with page buttons."""
 
 from __future__ import annotations
 
@@ -89,6 +89,16 @@ async def show_breaking(update: Update, context: Context) -> None:
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 
+async def show_popular(update: Update, context: Context) -> None:
+    """/popular: the most saved stories of the last 24 hours, in the reader's language."""
+    message = update.effective_message
+    if message is None:
+        return
+    subscribers, reader = _reader(update, context)
+    reply = views.popular_reply(await subscribers.news.popular(reader.language), reader)
+    await message.reply_text(reply.text, reply_markup=reply.keyboard)
+
+
 async def show_categories(update: Update, context: Context) -> None:
     """/categories: a button per category with its count."""
     message = update.effective_message
@@ -138,6 +148,7 @@ def news_handlers() -> list[BaseHandler[Update, Context, None]]:
         CommandHandler("latest", show_latest, filters=private, block=False),
         CommandHandler("breaking", show_breaking, filters=private & _BARE_BREAKING),
         CommandHandler("categories", show_categories, filters=private),
+        CommandHandler("popular", show_popular, filters=private, block=False),
         CommandHandler("search", search_news, filters=private),
         CallbackQueryHandler(turn_latest_page, pattern=LatestPage.matches),
         CallbackQueryHandler(turn_latest_page, pattern=ShowCategory.matches),

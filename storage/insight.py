@@ -18,8 +18,9 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain import Article
 from bot.domain.insight import PostReactions, PostStats
-from storage.articles import from_db_time, to_db_time
+from storage.articles import SELECT_ARTICLE, from_db_time, readable_articles, to_db_time
 from storage.times import parse_time
 
 # One row per posted (article, channel), with the story's saves and the post's reactions.
@@ -136,6 +137,46 @@ class InsightRepository:
             f"{_POSTS} AND d.article_id = ? ORDER BY d.posted_at, d.channel", (article_id,)
         )
         return [_stats(row) for row in rows]
+
+    async def popular(
+        self, since: datetime, *, limit: int, editions: Sequence[str] | None = None
+    ) -> list[tuple[Article, int]]:
+        """Stories posted since `since` (in `editions`) that readers saved, the most saved first
+        (then the newest), with their saves. Retracted stories are left out."""
+        in_editions = "AND d.channel IN (SELECT value FROM json_each(?))" if editions else ""
+        params: list[object] = [to_db_time(since)]
+        if editions:
+            params.append(json.dumps(list(editions)))
+        ranked = [
+            (int(article_id), int(saves))
+            for article_id, saves in await self._conn.execute_fetchall(
+                "SELECT a.id, (SELECT count(*) FROM favorites f "
+                "  WHERE f.article_id = a.id AND f.saved = 1) AS saves "
+                "FROM articles a WHERE a.retracted_at IS NULL AND a.id IN ("
+                "  SELECT d.article_id FROM deliveries d WHERE d.state = 'posted' "
+                f"  AND d.posted_at >= ? {in_editions}) "
+                "ORDER BY saves DESC, a.published_at DESC, a.id DESC LIMIT ?",
+                [*params, limit],
+            )
+            if saves > 0
+        ]
+        if not ranked:
+            return []
+        marks = ", ".join("?" for _ in ranked)
+        rows = await self._conn.execute_fetchall(
+            f"{SELECT_ARTICLE} WHERE a.id IN ({marks})", [article_id for article_id, _ in ranked]
+        )
+        articles = {article.id: article for article in readable_articles(rows)}
+        return [(articles[i], saves) for i, saves in ranked if i in articles]
+
+    async def title_of(self, article_id: int) -> str | None:
+        """A story's title, whatever state it is in (for /story on one not posted yet)."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT title FROM articles WHERE id = ?", (article_id,)
+            )
+        )
+        return str(rows[0][0]) if rows else None
 
     async def alert_recipients(self, article_id: int) -> dict[str, int]:
         """How the story's alerts went, by recipient state ("sent", "blocked", …)."""

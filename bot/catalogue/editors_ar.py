@@ -198,6 +198,26 @@ TEXTS: dict[EditorKey, str] = {
         "⚠️ <b>خطأ غير متوقع</b>: <code>{kind}</code>\n{error}\nأثناء معالجة: {update}\n"
         "(التتبّع الكامل في السجل. لا يُبلَّغ عن الخطأ نفسه أكثر من مرة كل {every}.)"
     ),
+    # --- insight: /top و /story (أرقام فقط، دون أسماء)
+    "insight_counts": "⭐ الحفظ: {saves} · التفاعلات: {reactions}",
+    "insight_lines": "{lines}",
+    "top_title": "📊 <b>أبرز الأخبار</b> · {period}",
+    "top_period_today": "اليوم",
+    "top_period_week": "آخر 7 أيام",
+    "top_empty": "لم يُنشر أي خبر ({period}).",
+    "top_usage": "الاستخدام: <code>/top [today|week] [القناة]</code>",
+    "story_title": "📰 <b>{title}</b> · الخبر {id}",
+    "story_published": "نُشر على الموقع {when}",
+    "story_retracted": "⛔ مسحوب",
+    "story_post": "• {channel}: نُشر {when}، بعد {lag} من نشره على الموقع",
+    "story_post_no_lag": "• {channel}: نُشر {when}",
+    "story_corrected": " · صُحّح {count} مرة",
+    "story_no_reactions": "لا تفاعلات بعد",
+    "story_saves": "⭐ الحفظ: {saves} (منها {first_hour} في الساعة الأولى)",
+    "story_alerts": "📣 التنبيهات: وصل {sent}، ولم يصل {missed}",
+    "story_not_posted": "📰 <b>{title}</b> · الخبر {id}\nلم يُنشر في أي قناة بعد.",
+    "reaction_custom": "رموز مخصّصة",
+    "reaction_paid": "⭐ مدفوعة",
 }
 
 PLURALS: dict[PluralKey, dict[Category, str]] = {

@@ -202,6 +202,26 @@ TEXTS: dict[EditorKey, str] = {
         "(The full traceback is in the log. The same error is reported at most every "
         "{every}.)"
     ),
+    # --- insight: /top and /story (numbers only, never who)
+    "insight_counts": "⭐ saves: {saves} · reactions: {reactions}",
+    "insight_lines": "{lines}",
+    "top_title": "📊 <b>Top stories</b> · {period}",
+    "top_period_today": "today",
+    "top_period_week": "last 7 days",
+    "top_empty": "No stories were posted {period}.",
+    "top_usage": "Usage: <code>/top [today|week] [channel]</code>",
+    "story_title": "📰 <b>{title}</b> · story {id}",
+    "story_published": "Published {when}",
+    "story_retracted": "⛔ Retracted",
+    "story_post": "• {channel}: posted {when}, {lag} after publication",
+    "story_post_no_lag": "• {channel}: posted {when}",
+    "story_corrected": " · corrected {count}×",
+    "story_no_reactions": "no reactions yet",
+    "story_saves": "⭐ Saves: {saves} ({first_hour} in the first hour)",
+    "story_alerts": "📣 Alerts: {sent} delivered, {missed} not",
+    "story_not_posted": "📰 <b>{title}</b> · story {id}\nNot posted in any channel yet.",
+    "reaction_custom": "custom emoji",
+    "reaction_paid": "paid ⭐",
 }
 
 PLURALS: dict[PluralKey, dict[Category, str]] = {

@@ -69,6 +69,11 @@ ReaderKey = Literal[
     "cmd_retry",
     "cmd_skip",
     "cmd_audit",
+    "cmd_top",
+    "cmd_story",
+    "cmd_popular",
+    "popular_title",
+    "popular_none",
 ]
 
 # The editors' texts (`bot.catalogue.editors_en`, `bot.catalogue.editors_ar`).
@@ -199,6 +204,25 @@ EditorKey = Literal[
     "source_down",
     "source_back",
     "error_report",
+    "insight_counts",
+    "insight_lines",
+    "top_title",
+    "top_period_today",
+    "top_period_week",
+    "top_empty",
+    "top_usage",
+    "story_title",
+    "story_published",
+    "story_retracted",
+    "story_post",
+    "story_post_no_lag",
+    "story_corrected",
+    "story_no_reactions",
+    "story_saves",
+    "story_alerts",
+    "story_not_posted",
+    "reaction_custom",
+    "reaction_paid",
 ]
 
 # Texts with a count, one form per plural category of each language.

@@ -23,6 +23,7 @@ EN: dict[ReaderKey, str] = {
         "/search <i>words</i> — search every story\n"
         "/categories — browse by category\n"
         "/favorites — the stories you saved\n"
+        "/popular — the most saved stories of the last 24 hours\n"
         "/alerts on|off — breaking news by private message\n"
         "/language — English or Arabic\n"
         "/help — this list\n\n"
@@ -93,6 +94,13 @@ EN: dict[ReaderKey, str] = {
     "cmd_retry": "Retry a failed post",
     "cmd_skip": "Do not post an article",
     "cmd_audit": "Recent editor actions",
+    "cmd_top": "Stories readers did most with",
+    "cmd_story": "One story's figures",
+    "cmd_popular": "Most saved in the last 24 hours",
+    "popular_title": "🔥 <b>Most saved</b> · last 24 hours",
+    "popular_none": (
+        "Nothing has been saved in the last 24 hours yet. See the newest stories with /latest."
+    ),
 }
 
 AR: dict[ReaderKey, str] = {
@@ -110,6 +118,7 @@ AR: dict[ReaderKey, str] = {
         "/search <i>كلمات</i> — البحث في كل الأخبار\n"
         "/categories — تصفّح حسب القسم\n"
         "/favorites — الأخبار التي حفظتها\n"
+        "/popular — الأخبار الأكثر حفظًا في آخر 24 ساعة\n"
         "/alerts on|off — الأخبار العاجلة برسالة خاصة\n"
         "/language — العربية أو الإنجليزية\n"
         "/help — هذه القائمة\n\n"
@@ -176,4 +185,9 @@ AR: dict[ReaderKey, str] = {
     "cmd_retry": "إعادة محاولة منشور فاشل",
     "cmd_skip": "عدم نشر مقال",
     "cmd_audit": "آخر إجراءات المحررين",
+    "cmd_top": "الأخبار الأكثر تفاعلًا",
+    "cmd_story": "أرقام خبر واحد",
+    "cmd_popular": "الأكثر حفظًا في آخر 24 ساعة",
+    "popular_title": "🔥 <b>الأكثر حفظًا</b> · آخر 24 ساعة",
+    "popular_none": ("لم يحفظ أحد أي خبر في آخر 24 ساعة بعد. اطّلع على أحدث الأخبار عبر /latest."),
 }

@@ -26,6 +26,7 @@ from bot.control.audit import AuditTrail
 from bot.control.editors import Actor, Editors, Reply, ago, article_number, buttons, esc, when
 from bot.control.retract import RetractionService
 from bot.control.service import ControlService
+from bot.insight.editors import InsightDesk
 from storage.audit import HeldCommandRepository
 from storage.database import Database
 
@@ -41,6 +42,8 @@ ADMIN_COMMANDS = (
     "retry",
     "skip",
     "audit",
+    "top",
+    "story",
 )
 
 
@@ -65,12 +68,14 @@ class AdminCommands:
         breaking: BreakingService,
         retraction: RetractionService,
         control: ControlService,
+        insight: InsightDesk,
         audit: AuditTrail,
         editors: Editors,
         clock: Clock,
     ) -> None:
         self._db, self._settings, self._clock = db, settings, clock
         self._breaking, self._retraction, self._control = breaking, retraction, control
+        self._insight = insight
         self._audit, self._editors = audit, editors
 
     async def handle(self, actor: Actor, command: Command) -> Reply:
@@ -93,10 +98,16 @@ class AdminCommands:
             "retract": self._retraction.ask,
             "retry": self._control.retry,
             "skip": self._control.skip,
+            "story": self._insight.story,
         }
-        if command.name in ("pause", "resume"):
-            pausing = self._control.pause if command.name == "pause" else self._control.resume
-            return await pausing(actor, args)
+        # Commands that read their own arguments (a channel, a period).
+        with_args: dict[str, Callable[[Actor, str], Awaitable[Reply]]] = {
+            "pause": self._control.pause,
+            "resume": self._control.resume,
+            "top": self._insight.top,
+        }
+        if command.name in with_args:
+            return await with_args[command.name](actor, args)
         if command.name in plain:
             return await plain[command.name](actor)
         if command.name in by_id and number is not None:

@@ -28,10 +28,14 @@ from bot.channel_settings import ChannelSettings
 from bot.domain import Article
 from bot.subscribers.pages import PAGE_SIZE, Page, clamp_page
 from storage.database import Database
+from storage.insight import InsightRepository
 from storage.search import Editions, NewsRepository, SearchQuery, search_terms
 
 BREAKING_WINDOW = timedelta(hours=24)
 BREAKING_LIMIT = 10
+POPULAR_WINDOW = timedelta(hours=24)
+POPULAR_LIMIT = 10
+POPULAR_CACHE = timedelta(seconds=30)
 MAX_CATEGORIES = 50
 # Categories change slowly and counting them reads every listed article: cache for a minute.
 CATEGORY_CACHE = timedelta(seconds=60)
@@ -120,6 +124,7 @@ class NewsQueryService:
         self._latest: dict[_ListKey, tuple[datetime, Page[Article]]] = {}
         self._latest_loads: dict[_ListKey, asyncio.Task[Page[Article]]] = {}
         self._categories_loads: dict[Editions, asyncio.Task[list[Category]]] = {}
+        self._popular: dict[Editions, tuple[datetime, list[tuple[Article, int]]]] = {}
 
     def _repository(self) -> NewsRepository:
         return NewsRepository(self._db.conn)
@@ -181,6 +186,29 @@ class NewsQueryService:
             if found:
                 return found
         return await self._repository().breaking(since, limit=BREAKING_LIMIT)
+
+    async def popular(self, language: str | None = None) -> list[tuple[Article, int]]:
+        """The most saved stories posted in the last 24 hours, with their saves (the reader's
+        editions', else all); read at most twice a minute per editions (many readers ask at once
+        when a story breaks)."""
+        editions = self.editions_for(language)
+        if editions is not None:
+            found = await self._popular_of(editions)
+            if found:
+                return found
+        return await self._popular_of(None)
+
+    async def _popular_of(self, editions: Editions) -> list[tuple[Article, int]]:
+        now = self._clock()
+        cached = self._popular.get(editions)
+        if cached is not None and now - cached[0] < POPULAR_CACHE:
+            return cached[1]
+        found = await InsightRepository(self._db.conn).popular(
+            now - POPULAR_WINDOW, limit=POPULAR_LIMIT, editions=editions
+        )
+        if found:  # "nothing saved yet" is asked again: the first saves should show at once
+            self._popular[editions] = (now, found)
+        return found
 
     async def categories(self, language: str | None = None) -> list[Category]:
         """Categories with counts, the biggest first (the reader's editions', else all)."""

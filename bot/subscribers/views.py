@@ -68,15 +68,20 @@ def article_href(article: Article, bot_username: str) -> str:
     return safe_http_url(article.url) or f"https://t.me/{bot_username}?start=a_{article.id}"
 
 
-def article_lines(articles: Sequence[Article], first_number: int, ctx: ListContext) -> list[str]:
-    """Two lines per article: a numbered linked title, then category and time."""
+def article_lines(
+    articles: Sequence[Article], first_number: int, ctx: ListContext, badges: Sequence[str] = ()
+) -> list[str]:
+    """Two lines per article: a numbered linked title, then its badge (a count, if any),
+    category and time."""
     lines: list[str] = []
-    for number, article in enumerate(articles, start=first_number):
+    for index, article in enumerate(articles):
+        number = first_number + index
         title = escape_html(truncate(single_line(article.title), _MAX_TITLE_UTF16))
         href = escape_html(article_href(article, ctx.bot_username))
         meta = " · ".join(
             part
             for part in (
+                badges[index] if index < len(badges) else None,
                 hashtag(article.category),
                 format_published(article.published_at, ctx.tz, date_only=article.date_only),
             )
@@ -148,6 +153,16 @@ def breaking_reply(articles: Sequence[Article], ctx: ListContext) -> Reply:
         return Reply(catalogue.text("breaking_none", ctx.language))
     title = catalogue.text("breaking_title", ctx.language)
     return Reply(_list_text(title, articles, 1, ctx))
+
+
+def popular_reply(found: Sequence[tuple[Article, int]], ctx: ListContext) -> Reply:
+    """/popular: the most saved stories of the last 24 hours, each with its saves."""
+    if not found:
+        return Reply(catalogue.text("popular_none", ctx.language))
+    title = catalogue.text("popular_title", ctx.language)
+    articles = [article for article, _ in found]
+    badges = [f"⭐ {saves:,}" for _, saves in found]
+    return Reply(_direction([title, *article_lines(articles, 1, ctx, badges)], ctx.language))
 
 
 def categories_reply(categories: Sequence[Category], language: str) -> Reply:

@@ -1,0 +1,150 @@
+"""/top, /story and /popular on the real stack: posts from the real publisher, ⭐ presses under
+them through the fake, reaction counts through the bot's own intake."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.domain import ArticleDraft
+from bot.services import Services
+from sandbox.fakeapi import FakeTelegram
+from storage.deliveries import DeliveryRepository
+from tests.support import ADMIN_ID, CHANNEL_ID, Running, StartAdmin
+
+AR_ID = -1001234567891
+MANUAL = {"enabled": False, "max_posts_per_minute": 600, "retry_backoff_seconds": 0.05}
+EN = {"chat": "@example_news", "name": "en"}
+AR = {"chat": "@example_news_ar", "name": "ar", "language": "ar", "languages": ["ar"]}
+
+
+@pytest.fixture
+def editions(fake: FakeTelegram) -> Iterator[FakeTelegram]:
+    """The fake with an Arabic edition beside the site's English channel."""
+    fake.add_channel(username="example_news_ar", chat_id=AR_ID, title="Example News عربي")
+    yield fake
+
+
+async def publish(services: Services, title: str, *, language: str = "en") -> int:
+    """Store a story published 5 minutes ago and post it through the real publisher."""
+    (result,) = await services.articles.store(
+        [
+            ArticleDraft(
+                guid=f"guid-{title}",
+                url=f"https://news.example/{abs(hash(title))}",
+                title=title,
+                category="World",
+                language=language,
+                published_at=datetime.now(UTC) - timedelta(minutes=5),
+            )
+        ]
+    )
+    await services.publisher.run_pass()
+    return result.article.id
+
+
+async def message_of(services: Services, article_id: int, channel: str) -> int:
+    record = await DeliveryRepository(services.db.conn).get(article_id, channel)
+    assert record is not None and record.message_id is not None
+    return record.message_id
+
+
+async def save(bot: Running, chat: int, message_id: int, article_id: int, readers: range) -> None:
+    """Readers press ⭐ under the channel post; wait until each press was answered."""
+    for reader in readers:
+        user = bot.fake.user(reader, f"Reader {reader}")
+        query = bot.fake.press_button(user, chat, message_id, f"fav:{article_id}")
+        await bot.fake.wait_for(lambda q=query: bot.fake.callback_answers(q))
+
+
+async def test_top_ranks_stories_by_saves_and_reactions_with_links(
+    editions: FakeTelegram, admin_bot: StartAdmin
+) -> None:
+    editor = editions.user(ADMIN_ID, "Editor")
+    async with admin_bot(publishing=MANUAL, channels=[EN, AR]) as bot:
+        services = bot.app.bot_data.services
+        quiet = await publish(services, "Quiet council meeting")
+        loud = await publish(services, "Storm hits the coast")
+        arabic = await publish(services, "عاصفة على الساحل", language="ar")
+        loud_post = await message_of(services, loud, "en")
+        await save(bot, CHANNEL_ID, loud_post, loud, range(100, 103))
+        await save(
+            bot, CHANNEL_ID, await message_of(services, quiet, "en"), quiet, range(200, 201)
+        )
+        await services.reactions.record(
+            chat_id=CHANNEL_ID, username="example_news", message_id=loud_post,
+            counts={"👍": 4, "🔥": 2}, at=datetime.now(UTC),
+        )  # fmt: skip
+        arabic_post = await message_of(services, arabic, "ar")
+        await services.reactions.record(
+            chat_id=AR_ID, username="example_news_ar", message_id=arabic_post,
+            counts={"❤": 9}, at=datetime.now(UTC),
+        )  # fmt: skip
+
+        shown = bot.shown(await bot.command(editor, "/top"))
+        assert shown.startswith("📊 Top stories · today")
+        assert shown.index("1. عاصفة على الساحل") < shown.index("2. Storm hits the coast")
+        assert "⭐ saves: 3 · reactions: 6" in shown and "⭐ saves: 1 · reactions: 0" in shown
+        call = await bot.command(editor, "/top week en")
+        assert "Top stories · last 7 days · en" in bot.shown(call)
+        assert "عاصفة" not in bot.shown(call)
+        assert f'href="https://t.me/example_news/{loud_post}"' in call.params["text"]
+
+        assert "There is no channel “sport”" in bot.shown(await bot.command(editor, "/top sport"))
+        usage = bot.shown(await bot.command(editor, "/top today en ar"))
+        assert usage.startswith("Usage: /top")
+
+
+async def test_story_follows_one_story_through_its_posts(
+    editions: FakeTelegram, admin_bot: StartAdmin
+) -> None:
+    editor = editions.user(ADMIN_ID, "Editor")
+    async with admin_bot(publishing=MANUAL, channels=[EN]) as bot:
+        services = bot.app.bot_data.services
+        story = await publish(services, "Bridge reopens")
+        post = await message_of(services, story, "en")
+        await save(bot, CHANNEL_ID, post, story, range(300, 302))
+        await services.reactions.record(
+            chat_id=CHANNEL_ID, username="example_news", message_id=post,
+            counts={"👍": 5, "custom:5368": 2, "paid": 1}, at=datetime.now(UTC),
+        )  # fmt: skip
+
+        shown = bot.shown(await bot.command(editor, f"/story {story}"))
+        assert shown.startswith(f"📰 Bridge reopens · story {story}")
+        assert "• en: posted " in shown and "min after publication" in shown
+        assert "👍 5 · custom emoji 2 · paid ⭐ 1" in shown
+        assert "⭐ Saves: 2 (2 in the first hour)" in shown
+        assert "Reader" not in shown and "300" not in shown  # numbers only, never who
+
+        assert bot.shown(await bot.command(editor, "/story 999")) == "There is no article 999."
+        usage = bot.shown(await bot.command(editor, "/story"))
+        assert usage == "Usage: /story <article id>"
+
+
+async def test_popular_lists_the_most_saved_in_the_readers_language(
+    editions: FakeTelegram, admin_bot: StartAdmin
+) -> None:
+    async with admin_bot(publishing=MANUAL, channels=[EN, AR]) as bot:
+        services = bot.app.bot_data.services
+        reader = editions.user(700, "Rana", "en")
+        nothing = bot.shown(await bot.command(reader, "/popular"))
+        assert nothing.startswith("Nothing has been saved in the last 24 hours yet.")
+
+        first = await publish(services, "Museum opens")
+        second = await publish(services, "Train strike ends")
+        arabic = await publish(services, "افتتاح المتحف", language="ar")
+        await save(bot, CHANNEL_ID, await message_of(services, first, "en"), first, range(1, 2))
+        await save(bot, CHANNEL_ID, await message_of(services, second, "en"), second, range(2, 5))
+        await save(bot, AR_ID, await message_of(services, arabic, "ar"), arabic, range(5, 7))
+
+        shown = bot.shown(await bot.command(reader, "/popular"))
+        assert shown.startswith("🔥 Most saved · last 24 hours")
+        assert shown.index("Train strike ends") < shown.index("Museum opens")
+        assert "⭐ 3 · #World" in shown and "المتحف" not in shown
+
+        arabic_reader = editions.user(701, "Sami", "ar")
+        shown = bot.shown(await bot.command(arabic_reader, "/popular"))
+        assert "افتتاح المتحف" in shown and "Museum" not in shown
+        assert shown.startswith("\u200f🔥")  # right to left from the first line
