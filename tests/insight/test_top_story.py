@@ -17,6 +17,8 @@ from tests.support import ADMIN_ID, CHANNEL_ID, Running, StartAdmin
 AR_ID = -1001234567891
 MANUAL = {"enabled": False, "max_posts_per_minute": 600, "retry_backoff_seconds": 0.05}
 EN = {"chat": "@example_news", "name": "en"}
+# One publication time for every story: storing a story again changes only what the test changes.
+PUBLISHED = datetime.now(UTC) - timedelta(minutes=5)
 AR = {"chat": "@example_news_ar", "name": "ar", "language": "ar", "languages": ["ar"]}
 
 
@@ -27,8 +29,10 @@ def editions(fake: FakeTelegram) -> Iterator[FakeTelegram]:
     yield fake
 
 
-async def publish(services: Services, title: str, *, language: str = "en") -> int:
-    """Store a story published 5 minutes ago and post it through the real publisher."""
+async def publish(
+    services: Services, title: str, *, language: str = "en", summary: str | None = None
+) -> int:
+    """Store a story (published at PUBLISHED) and post it through the real publisher."""
     (result,) = await services.articles.store(
         [
             ArticleDraft(
@@ -37,7 +41,8 @@ async def publish(services: Services, title: str, *, language: str = "en") -> in
                 title=title,
                 category="World",
                 language=language,
-                published_at=datetime.now(UTC) - timedelta(minutes=5),
+                summary=summary,
+                published_at=PUBLISHED,
             )
         ]
     )
@@ -111,8 +116,12 @@ async def test_story_follows_one_story_through_its_posts(
             counts={"👍": 5, "custom:5368": 2, "paid": 1}, at=datetime.now(UTC),
         )  # fmt: skip
 
+        await publish(services, "Bridge reopens", summary="Traffic resumes at noon.")
+        await publish(services, "Bridge reopens", summary="Traffic resumes at noon.")  # same
+
         shown = bot.shown(await bot.command(editor, f"/story {story}"))
         assert shown.startswith(f"📰 Bridge reopens · story {story}")
+        assert " · corrected 1×" in shown
         assert "• en: posted " in shown and "min after publication" in shown
         assert "👍 5 · custom emoji 2 · paid ⭐ 1" in shown
         assert "⭐ Saves: 2 (2 in the first hour)" in shown
