@@ -28,9 +28,9 @@ BOT_FIRST_NAME = "Newsdesk"
 # Telegram refuses answerCallbackQuery some seconds after the press (reports say 5-15 s); the
 # double's default is the lenient end, and tests or benchmarks set their own.
 CALLBACK_MAX_AGE = 15.0
+REACTION_COUNT = "message_reaction_count"
 # What an empty (or never given) allowed_updates leaves out: Telegram sends these kinds only to
 # a bot that names them explicitly.
-REACTION_COUNT = "message_reaction_count"
 NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", REACTION_COUNT})
 
 
