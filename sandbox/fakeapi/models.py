@@ -14,6 +14,9 @@ from typing import Any
 JsonDict = dict[str, Any]
 # How a test names a chat: its id, or a channel's "@username".
 ChatRef = int | str
+# Distinct reaction types one message may carry (getChat's max_reaction_count; Telegram's
+# default for channels).
+MAX_REACTION_COUNT = 11
 
 
 @dataclass
@@ -73,7 +76,7 @@ class FakeChat:
         data = self.to_api()
         data.update(
             accent_color_id=0,
-            max_reaction_count=11,
+            max_reaction_count=MAX_REACTION_COUNT,
             accepted_gift_types={
                 "unlimited_gifts": False,
                 "limited_gifts": False,
@@ -108,6 +111,17 @@ class StoredMessage:
     edit_date: int | None = None
     pinned: bool = False
     deleted: bool = False
+    # Each reader's current reactions ("👍", "custom:<id>", "paid"), by user id: a reader
+    # re-reacting replaces theirs, so the counts are always totals across readers.
+    readers_reactions: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    def reaction_counts(self) -> dict[str, int]:
+        """Readers per reaction, most common first (ties in the readers' order); no zeros."""
+        counts: dict[str, int] = {}
+        for reactions in self.readers_reactions.values():
+            for reaction in reactions:
+                counts[reaction] = counts.get(reaction, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
     def to_api(self, chat: FakeChat, reply_to: StoredMessage | None = None) -> JsonDict:
         """The Bot API ``Message`` object (``sender_chat`` instead of ``from`` in channels)."""
@@ -158,6 +172,7 @@ class StoredMessage:
             "edit_date": self.edit_date,
             "pinned": self.pinned,
             "deleted": self.deleted,
+            "reactions": self.reaction_counts(),
         }
 
 

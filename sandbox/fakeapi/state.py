@@ -28,6 +28,10 @@ BOT_FIRST_NAME = "Newsdesk"
 # Telegram refuses answerCallbackQuery some seconds after the press (reports say 5-15 s); the
 # double's default is the lenient end, and tests or benchmarks set their own.
 CALLBACK_MAX_AGE = 15.0
+REACTION_COUNT = "message_reaction_count"
+# What an empty (or never given) allowed_updates leaves out: Telegram sends these kinds only to
+# a bot that names them explicitly.
+NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", REACTION_COUNT})
 
 
 class State:
@@ -41,6 +45,9 @@ class State:
         self.users: dict[int, FakeUser] = {}
         self.messages: dict[tuple[int, int], StoredMessage] = {}
         self.updates: deque[tuple[int, str, JsonDict]] = deque()
+        # (chat id, message id) -> update_id of its message_reaction_count update while that
+        # update waits undelivered: later changes are folded into it (Telegram's coalescing).
+        self.reaction_updates: dict[tuple[int, int], int] = {}
         self.next_update_id = 1
         self.allowed_updates: frozenset[str] = frozenset()
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
@@ -167,10 +174,24 @@ class State:
                 _, kind, body = self.updates.popleft()
                 if kind == "callback_query" and (press := self.presses.get(body["id"])):
                     press.confirmed = True
+        for entry in [u for u in self.updates if not self.wanted(u[1])]:
+            self.updates.remove(entry)
+        delivered = list(islice(self.updates, limit))
+        for uid, kind, body in delivered:
+            key = (body["chat"]["id"], body["message_id"]) if kind == REACTION_COUNT else None
+            if key is not None and self.reaction_updates.get(key) == uid:
+                del self.reaction_updates[key]  # seen by the bot: later changes need a new one
+        return [{"update_id": uid, kind: body} for uid, kind, body in delivered]
+
+    def wanted(self, kind: str) -> bool:
+        """Whether the bot's allowed_updates lets an update of ``kind`` through."""
         if self.allowed_updates:
-            for entry in [u for u in self.updates if u[1] not in self.allowed_updates]:
-                self.updates.remove(entry)
-        return [{"update_id": uid, kind: body} for uid, kind, body in islice(self.updates, limit)]
+            return kind in self.allowed_updates
+        return kind not in NOT_BY_DEFAULT
+
+    def queued_update(self, update_id: int | None) -> JsonDict | None:
+        """The body of an update still in the queue (None once confirmed, dropped or cleared)."""
+        return next((body for uid, _, body in self.updates if uid == update_id), None)
 
     # -- observation -------------------------------------------------------------------------
 

@@ -1,18 +1,20 @@
 """Shaping the fake's world and acting in it: channels, groups, users, and what users do.
 
 A test first builds the world the bot will find (a channel it administers, a readers' group,
-users who block it or kick it out), then acts as those users: messages, photos and button
-presses become updates for the bot's next getUpdates. Every method takes the state lock, since
-the bot's requests reach the same state from the server's thread.
+users who block it or kick it out), then acts as those users: messages, photos, button presses
+and reactions to channel posts become updates for the bot's next getUpdates. Every method
+takes the state lock, since the bot's requests reach the same state from the server's thread.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from datetime import datetime
 
 from sandbox.fakeapi import actors
 from sandbox.fakeapi.models import ChatRef, FakeChat, FakeUser, StoredMessage
+from sandbox.fakeapi.reactions import reacted_message, set_reactions
 from sandbox.fakeapi.state import State
 from sandbox.fakeapi.storm import PressStorm
 
@@ -125,6 +127,25 @@ class WorldMixin:
         """Enqueue a callback_query on a stored message; return the query id."""
         with self._state.cond:
             return actors.press_button(self._state, self._own(user), chat, message_id, data)
+
+    def react(
+        self, user: FakeUser, chat: ChatRef, message_id: int, reactions: Sequence[str]
+    ) -> None:
+        """Set ``user``'s reactions on a channel post; the bot hears of it as Telegram tells.
+
+        A reaction is an emoji ("👍"), ``"custom:<id>"`` or ``"paid"``; up to 3 (plus paid) per
+        reader, and an empty sequence removes theirs. An administrator bot that asked for
+        ``message_reaction_count`` gets the post's anonymous totals, one update per post while
+        undelivered. Channels only; a deleted or unknown message is a ValueError.
+        """
+        with self._state.cond:
+            set_reactions(self._state, self._own(user), chat, message_id, reactions)
+
+    def reaction_counts(self, chat: ChatRef, message_id: int) -> dict[str, int]:
+        """The fake's own truth: readers per reaction on a channel post, most common first."""
+        with self._state.cond:
+            _, message = reacted_message(self._state, chat, message_id)
+            return message.reaction_counts()
 
     def press_storm(
         self,
