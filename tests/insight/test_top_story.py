@@ -1,5 +1,5 @@
-"""/top, /story and /popular on the real stack: posts from the real publisher, ⭐ presses under
-them through the fake, reaction counts through the bot's own intake."""
+"""/top, /story and /popular on the real stack: posts from the real publisher, ⭐ presses and
+reactions under them through the fake, which sends the bot reaction counts as Telegram does."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from bot.domain import ArticleDraft
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram
 from storage.deliveries import DeliveryRepository
-from tests.support import ADMIN_ID, CHANNEL_ID, Running, StartAdmin
+from storage.insight import InsightRepository
+from tests.support import ADMIN_ID, CHANNEL_ID, Running, StartAdmin, wait_until
 
 AR_ID = -1001234567891
 MANUAL = {"enabled": False, "max_posts_per_minute": 600, "retry_backoff_seconds": 0.05}
@@ -64,6 +65,23 @@ async def save(bot: Running, chat: int, message_id: int, article_id: int, reader
         await bot.fake.wait_for(lambda q=query: bot.fake.callback_answers(q))
 
 
+async def react(
+    bot: Running, chat: int, message_id: int, channel: str, reactions: list[list[str]]
+) -> None:
+    """Readers 900, 901, … react to a channel post; wait until the bot stored the fake's counts
+    (Telegram sends the bot anonymous totals)."""
+    for offset, chosen in enumerate(reactions):
+        bot.fake.react(bot.fake.user(900 + offset, "Reactor"), chat, message_id, chosen)
+    expected = bot.fake.reaction_counts(chat, message_id)
+    repo = InsightRepository(bot.app.bot_data.services.db.conn)
+
+    async def stored() -> bool:
+        found = await repo.reactions(channel, message_id)
+        return found is not None and found.counts == expected
+
+    await wait_until(stored)
+
+
 async def test_top_ranks_stories_by_saves_and_reactions_with_links(
     editions: FakeTelegram, admin_bot: StartAdmin
 ) -> None:
@@ -78,15 +96,8 @@ async def test_top_ranks_stories_by_saves_and_reactions_with_links(
         await save(
             bot, CHANNEL_ID, await message_of(services, quiet, "en"), quiet, range(200, 201)
         )
-        await services.reactions.record(
-            chat_id=CHANNEL_ID, username="example_news", message_id=loud_post,
-            counts={"👍": 4, "🔥": 2}, at=datetime.now(UTC),
-        )  # fmt: skip
-        arabic_post = await message_of(services, arabic, "ar")
-        await services.reactions.record(
-            chat_id=AR_ID, username="example_news_ar", message_id=arabic_post,
-            counts={"❤": 9}, at=datetime.now(UTC),
-        )  # fmt: skip
+        await react(bot, CHANNEL_ID, loud_post, "en", [["👍"]] * 4 + [["🔥"]] * 2)
+        await react(bot, AR_ID, await message_of(services, arabic, "ar"), "ar", [["❤"]] * 9)
 
         shown = bot.shown(await bot.command(editor, "/top"))
         assert shown.startswith("📊 Top stories · today")
@@ -111,10 +122,15 @@ async def test_story_follows_one_story_through_its_posts(
         story = await publish(services, "Bridge reopens")
         post = await message_of(services, story, "en")
         await save(bot, CHANNEL_ID, post, story, range(300, 302))
-        await services.reactions.record(
-            chat_id=CHANNEL_ID, username="example_news", message_id=post,
-            counts={"👍": 5, "custom:5368": 2, "paid": 1}, at=datetime.now(UTC),
-        )  # fmt: skip
+        reactions = [["👍", "custom:5368"], ["👍", "custom:5368", "paid"], ["👍"], ["👍"], ["👍"]]
+        await react(bot, CHANNEL_ID, post, "en", reactions)
+        reactions[2] = []  # the third reader takes theirs back
+        await react(bot, CHANNEL_ID, post, "en", reactions)
+        # Counts from a chat the desk does not post to are not ours to keep.
+        elsewhere = {"chat_id": -1009, "username": "elsewhere", "message_id": post}
+        assert not await services.reactions.record(
+            **elsewhere, counts={"👎": 50}, at=datetime.now(UTC)
+        )
 
         await publish(services, "Bridge reopens", summary="Traffic resumes at noon.")
         await publish(services, "Bridge reopens", summary="Traffic resumes at noon.")  # same
@@ -123,7 +139,7 @@ async def test_story_follows_one_story_through_its_posts(
         assert shown.startswith(f"📰 Bridge reopens · story {story}")
         assert " · corrected 1×" in shown
         assert "• en: posted " in shown and "min after publication" in shown
-        assert "👍 5 · custom emoji 2 · paid ⭐ 1" in shown
+        assert "👍 4 · custom emoji 2 · paid ⭐ 1" in shown
         assert "⭐ Saves: 2 (2 in the first hour)" in shown
         assert "Reader" not in shown and "300" not in shown  # numbers only, never who
 
