@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -62,7 +63,7 @@ async def save(bot: Running, chat: int, message_id: int, article_id: int, reader
     for reader in readers:
         user = bot.fake.user(reader, f"Reader {reader}")
         query = bot.fake.press_button(user, chat, message_id, f"fav:{article_id}")
-        await bot.fake.wait_for(lambda q=query: bot.fake.callback_answers(q))
+        await bot.fake.wait_for(partial(bot.fake.callback_answers, query))
 
 
 async def react(
@@ -127,10 +128,10 @@ async def test_story_follows_one_story_through_its_posts(
         reactions[2] = []  # the third reader takes theirs back
         await react(bot, CHANNEL_ID, post, "en", reactions)
         # Counts from a chat the desk does not post to are not ours to keep.
-        elsewhere = {"chat_id": -1009, "username": "elsewhere", "message_id": post}
         assert not await services.reactions.record(
-            **elsewhere, counts={"👎": 50}, at=datetime.now(UTC)
-        )
+            chat_id=-1009, username="elsewhere", message_id=post, counts={"👎": 50},
+            at=datetime.now(UTC),
+        )  # fmt: skip
 
         await publish(services, "Bridge reopens", summary="Traffic resumes at noon.")
         await publish(services, "Bridge reopens", summary="Traffic resumes at noon.")  # same
