@@ -198,6 +198,15 @@ TEXTS: dict[EditorKey, str] = {
         "⚠️ <b>خطأ غير متوقع</b>: <code>{kind}</code>\n{error}\nأثناء معالجة: {update}\n"
         "(التتبّع الكامل في السجل. لا يُبلَّغ عن الخطأ نفسه أكثر من مرة كل {every}.)"
     ),
+    "digest_uncertain": (
+        "⚠️ <b>لست متأكدًا من وصول ملخص أبرز الأخبار اليومي إلى {channel}</b> ({why})، {day}.\n"
+        "تحقّق من القناة؛ لن أرسله مجددًا اليوم."
+    ),
+    "digest_failed": "⚠️ <b>لم يُنشر ملخص أبرز الأخبار اليومي في {channel}</b> ({day}): {error}",
+    "scheduled_uncertain": (
+        "⚠️ <b>لست متأكدًا من أن هذا أُرسل</b> ({why}): {what} لـ {target}، {period}.\n"
+        "لن أرسله مجددًا."
+    ),
 }
 
 PLURALS: dict[PluralKey, dict[Category, str]] = {

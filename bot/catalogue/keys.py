@@ -69,6 +69,7 @@ ReaderKey = Literal[
     "cmd_retry",
     "cmd_skip",
     "cmd_audit",
+    "digest_title",
 ]
 
 # The editors' texts (`bot.catalogue.editors_en`, `bot.catalogue.editors_ar`).
@@ -199,6 +200,9 @@ EditorKey = Literal[
     "source_down",
     "source_back",
     "error_report",
+    "digest_uncertain",
+    "digest_failed",
+    "scheduled_uncertain",
 ]
 
 # Texts with a count, one form per plural category of each language.

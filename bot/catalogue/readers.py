@@ -93,6 +93,8 @@ EN: dict[ReaderKey, str] = {
     "cmd_retry": "Retry a failed post",
     "cmd_skip": "Do not post an article",
     "cmd_audit": "Recent editor actions",
+    # The daily digest's heading in the channel (the renderer makes it bold, adds the date).
+    "digest_title": "📰 Today's top stories",
 }
 
 AR: dict[ReaderKey, str] = {
@@ -176,4 +178,5 @@ AR: dict[ReaderKey, str] = {
     "cmd_retry": "إعادة محاولة منشور فاشل",
     "cmd_skip": "عدم نشر مقال",
     "cmd_audit": "آخر إجراءات المحررين",
+    "digest_title": "📰 أبرز أخبار اليوم",
 }
