@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.desk import AdminServices, open_admin_services
 from bot.domain.errors import LeaseLostError
 from bot.ingest.pageworker import PageReader
+from bot.insight.digest import DigestService
 from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
@@ -54,6 +55,7 @@ class Services:
     sources: SourceService
     subscribers: SubscriberServices
     admin: AdminServices
+    digests: DigestService  # each channel's daily digest (the newsroom job, `newsdesk digest`)
     started_at: datetime
     lease: LeaseRepository | None = field(default=None)
     # Set once another process took the lease over; `on_lease_lost` (the app's) stops the bot.
@@ -190,6 +192,7 @@ async def open_services(
         sources=sources,
         subscribers=subscribers,
         admin=admin,
+        digests=DigestService(settings, db, publisher, notifier, clock),
         started_at=started_at,
         lease=lease,
     )
