@@ -9,8 +9,9 @@ next start turns it `uncertain` and tells the editors, and it is never sent agai
 was down at `digest_at` sends it late when it comes back the same local day; after midnight
 that day is gone.
 
-A channel an editor paused (/pause) gets no digest while paused: the job waits without
-claiming, so the digest goes out late if the pause is lifted the same day. `newsdesk digest`
+A channel an editor paused (/pause), or that refuses posts (the publisher paused it), gets no
+digest while paused: the job waits without claiming, so the digest goes out late if publishing
+resumes the same day. `newsdesk digest`
 is an editor's deliberate act, like /post: it goes out regardless of the pause. A digest is
 not news, so it is always posted without sound.
 """
@@ -122,7 +123,7 @@ class DigestService:
         period = day.isoformat()
         if scheduled and (paused := await self._paused(name)):
             logger.debug("digest for %s waits: %s", name, paused)
-            return DigestResult(name, day, None, detail=f"paused by an editor: {paused}")
+            return DigestResult(name, day, None, detail=paused)
         few = len(stories) < DIGEST_MIN
         detail = f"only {len(stories)} stories posted today" if few else None
         async with self._db.transaction() as conn:
@@ -232,6 +233,12 @@ class DigestService:
         return render_digest(ranked, language=channel.language, day=day, chat=chat)
 
     async def _paused(self, name: str) -> str | None:
-        """Why an editor paused this channel (or everything), or None."""
+        """Why the job must not post to this channel now, or None: an editor paused it (or
+        everything), or the publisher paused it because Telegram refuses posts there (it
+        resumes by itself once a post goes through, and the digest follows, late)."""
         state = StateRepository(self._db.conn)
-        return await state.get(EDITOR_PAUSED_KEY) or await state.get(channel_pause_key(name))
+        editor = await state.get(EDITOR_PAUSED_KEY) or await state.get(channel_pause_key(name))
+        if editor is not None:
+            return f"paused by an editor: {editor}"
+        lost = await self._publisher.edition(name).articles.paused_reason()
+        return f"the channel refuses posts: {lost}" if lost is not None else None

@@ -368,5 +368,10 @@ async def test_a_paused_channel_waits_and_gets_it_late_after_resume(
         assert await record(bot) is None and digests(fake) == []
         await bot.admin.control.resume(editor)
         clock.now = EVENING + timedelta(hours=1)
+        edition = services_of(bot).publisher.edition()
+        await edition.articles.set_paused("Forbidden: bot was kicked")  # as after a 403
+        (lost,) = await services_of(bot).digests.run_due()
+        assert lost.state is None and "the channel refuses posts" in (lost.detail or "")
+        await edition.articles.set_paused(None)  # a post went through again
         (late,) = await services_of(bot).digests.run_due()
         assert late.state is SendState.SENT and len(digests(fake)) == 1
