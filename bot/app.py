@@ -44,6 +44,8 @@ CONCURRENT_UPDATES = 16
 CONNECTION_POOL = 16
 # How often the fetch job looks for due sources; each source keeps its own interval.
 SOURCE_POLL_SECONDS = 15.0
+# How often the digest job looks for a channel whose digest_at has come (at most this late).
+DIGEST_POLL_SECONDS = 30.0
 
 
 def _file_url(api_base_url: str) -> str:
@@ -123,6 +125,7 @@ def _post_init(
         await set_command_menus(app.bot, settings.telegram.admins)
         await services.publisher.start()
         await services.admin.start()
+        await services.digests.start()  # half-done digests become uncertain, editors told
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 _heartbeat, interval=heartbeat_seconds(settings), name="lease-heartbeat"
@@ -146,6 +149,14 @@ def _post_init(
             app.job_queue.run_repeating(
                 _newsroom(unpin_tick), interval=UNPIN_JOB_SECONDS, first=5.0, name="unpin"
             )
+            if any(channel.digest_at for channel in settings.channels):
+                app.job_queue.run_repeating(
+                    _newsroom(_make_digests),
+                    interval=DIGEST_POLL_SECONDS,
+                    first=1.0,  # a bot back after digest_at sends today's late, at once
+                    name="digest",
+                    job_kwargs={"max_instances": 1, "coalesce": True},
+                )
         if not settings.telegram.admins:
             logger.warning("telegram.admins is empty: nobody can use the admin commands")
         logger.info(
@@ -204,6 +215,11 @@ def _stop_newsroom(app: NewsdeskApp, error: LeaseLostError) -> None:
 async def _poll_sources(context: Context) -> None:
     """Start fetching the sources that are due; returns at once, slow sources run on."""
     await context.bot_data.services.sources.poll_due()
+
+
+async def _make_digests(context: Context) -> None:
+    """Post each channel's daily digest once its digest_at has come (once a local day)."""
+    await context.bot_data.services.digests.run_due()
 
 
 @asynccontextmanager

@@ -20,6 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 _CHAT_USERNAME_RE = re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")
 _CHAT_ID_RE = re.compile(r"^-?[0-9]{1,20}$")
 _QUIET_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$")
+_DIGEST_AT_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+# The daily digest lists this many stories at most; it is skipped under DIGEST_MIN, so a
+# smaller size could never be filled, and more than ten is a list nobody reads in a channel.
+DIGEST_MIN, DIGEST_MAX, DIGEST_SIZE = 3, 10, 5
 _LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 # A footer is one short line: it must leave a caption (1,024) room for the title and lead.
 FOOTER_MAX = 200
@@ -35,6 +39,25 @@ def chat_shape(value: object) -> str:
     ):
         return value
     raise ValueError(CHAT_EXPECTED)
+
+
+def digest_at_shape(value: str | None) -> str | None:
+    """`digest_at` as the config may give it: "HH:MM" (site zone), or "off" for none."""
+    if value is None or value == "off":
+        return None
+    if not _DIGEST_AT_RE.fullmatch(value):
+        raise ValueError('expected HH:MM in 24-hour time, such as "20:00" (or "off")')
+    return value
+
+
+def digest_size_shape(value: int) -> int:
+    """`digest_size`: how many stories the digest lists, DIGEST_MIN..DIGEST_MAX."""
+    if not DIGEST_MIN <= value <= DIGEST_MAX:
+        raise ValueError(
+            f"expected a whole number from {DIGEST_MIN} to {DIGEST_MAX} (a digest needs at "
+            f"least {DIGEST_MIN} stories)"
+        )
+    return value
 
 
 def chat_ref(chat: str) -> int | str:
@@ -97,6 +120,9 @@ class ChannelSettings(BaseModel):
         default_factory=dict
     )
     default_topic: Annotated[int, Field(ge=1)] | None = None
+    # The daily digest ("Today's top stories") at this local time (site zone); None: no digest.
+    digest_at: str | None = None
+    digest_size: int = DIGEST_SIZE
 
     @field_validator("chat", mode="before")
     @classmethod
@@ -109,6 +135,16 @@ class ChannelSettings(BaseModel):
         if value is not None:
             QuietHours.parse(value)
         return value
+
+    @field_validator("digest_at")
+    @classmethod
+    def _digest_at_shape(cls, value: str | None) -> str | None:
+        return digest_at_shape(value)
+
+    @field_validator("digest_size")
+    @classmethod
+    def _digest_size_shape(cls, value: int) -> int:
+        return digest_size_shape(value)
 
     @field_validator("footer")
     @classmethod
@@ -137,6 +173,14 @@ class ChannelSettings(BaseModel):
         """The parsed quiet-hours window, if one is set."""
         return QuietHours.parse(self.quiet_hours) if self.quiet_hours else None
 
+    @property
+    def digest_time(self) -> time | None:
+        """When the daily digest is due (a wall-clock time in the site's zone), if it is on."""
+        if self.digest_at is None:
+            return None
+        hours, minutes = self.digest_at.split(":")
+        return time(int(hours), int(minutes))
+
     def topic_for(self, category: str | None) -> int | None:
         """The forum topic (message_thread_id) for a category, else `default_topic`."""
         if category:
@@ -148,7 +192,14 @@ class ChannelSettings(BaseModel):
 
 
 def with_defaults(
-    raw: Any, *, language: str, per_minute: int, silent: bool, all_languages: bool = False
+    raw: Any,
+    *,
+    language: str,
+    per_minute: int,
+    silent: bool,
+    all_languages: bool = False,
+    digest_at: str | None = None,
+    digest_size: int = DIGEST_SIZE,
 ) -> Any:
     """A `[[channels]]` table with the keys that default to other sections filled in.
 
@@ -168,4 +219,7 @@ def with_defaults(
         table["languages"] = [] if all_languages else [own]
     table.setdefault("max_posts_per_minute", per_minute)
     table.setdefault("silent", silent)
+    if digest_at is not None:  # `digest_at = "off"` in a channel keeps it without one
+        table.setdefault("digest_at", digest_at)
+    table.setdefault("digest_size", digest_size)
     return table

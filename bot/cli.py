@@ -25,6 +25,7 @@ from bot import __version__
 from bot.app import build_application
 from bot.clock import utc_now
 from bot.config import Settings, config_path, load_settings, summary
+from bot.control.pausing import find_channel
 from bot.domain.errors import ConfigError
 from bot.exits import EXIT_BUG, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, classify
 from bot.ingest.importer import import_files
@@ -97,6 +98,20 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run",
         action="store_true",
         help="print the posts that would go out now, as Telegram would show them; send nothing",
+    )
+    digest = commands.add_parser(
+        "digest",
+        help="post today's top stories to each channel now (or show them)",
+        description="Make today's digest (the day's top stories, site time zone) now for every "
+        "channel, or one, with or without digest_at; claimed like the daily job's, so no channel "
+        "gets two a day. Prints one line per channel; exit 1 if a digest was refused or may or "
+        "may not have been posted, 2 for an unknown channel. Works while the bot runs.",
+    )
+    digest.add_argument("--channel", metavar="NAME", help="only this channel (its name or @chat)")
+    digest.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print each digest as Telegram would show it; post and claim nothing",
     )
     # The sandbox (`sandbox.demo`) is not part of the product: it is imported only when the
     # demo runs, and parses its own options (`newsdesk demo --help` shows them).
@@ -284,10 +299,47 @@ async def _publish(settings: Settings, *, dry_run: bool) -> int:
     return EXIT_REJECTED if report.failed or report.uncertain else EXIT_OK
 
 
+def _digest_command(settings: Settings, args: argparse.Namespace, _path: Path) -> int:
+    names = [channel.name for channel in settings.channels]
+    if args.channel is not None:
+        found = find_channel(settings, args.channel)
+        if found is None:
+            print(
+                f"newsdesk: unknown channel {args.channel!r}: the channels are {', '.join(names)}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        names = [found]
+    return asyncio.run(_digest(settings, names, dry_run=args.dry_run))
+
+
+async def _digest(settings: Settings, names: list[str], *, dry_run: bool) -> int:
+    if dry_run:  # reads the store only: the bot is built but never meets Telegram
+        services = await open_services(settings, build_application(settings).bot, take_lease=False)
+        try:
+            for name in names:
+                post, stories = await services.digests.preview(name)
+                if post is None:
+                    print(f"{name}: would skip: only {stories} stories posted today")
+                    continue
+                print(f"--- {name}: {stories} stories posted today ---")
+                print(render_preview_text(post))
+        finally:
+            await services.close()
+        return EXIT_OK
+    # No lease: the claim in the store keeps a digest to one a day, with the bot running or not.
+    async with _services(settings, take_lease=False) as services:
+        results = [await services.digests.make(name) for name in names]
+    for result in results:
+        print(result.line())
+    return EXIT_REJECTED if any(result.troubled for result in results) else EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Path], int]] = {
     "run": _run,
     "check-config": _check_config,
     "import": _import_command,
     "publish": _publish_command,
     "fetch": _fetch_command,
+    "digest": _digest_command,
 }

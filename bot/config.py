@@ -24,7 +24,15 @@ from pydantic import (
     field_validator,
 )
 
-from bot.channel_settings import ChannelSettings, chat_ref, chat_shape, with_defaults
+from bot.channel_settings import (
+    DIGEST_SIZE,
+    ChannelSettings,
+    chat_ref,
+    chat_shape,
+    digest_at_shape,
+    digest_size_shape,
+    with_defaults,
+)
 from bot.config_errors import describe
 from bot.domain.errors import ConfigError, InvalidURLError
 from bot.redaction import redact
@@ -153,6 +161,19 @@ class PublishingSettings(_Section):
     silent: bool = True
     backlog_max_age_hours: Annotated[float, Field(ge=0)] = 24
     retry_backoff_seconds: Annotated[float, Field(gt=0, le=600)] = 1.0
+    # Every channel's daily digest, unless the channel sets its own (see ChannelSettings).
+    digest_at: str | None = None
+    digest_size: int = DIGEST_SIZE
+
+    @field_validator("digest_at")
+    @classmethod
+    def _digest_at_shape(cls, value: str | None) -> str | None:
+        return digest_at_shape(value)
+
+    @field_validator("digest_size")
+    @classmethod
+    def _digest_size_shape(cls, value: int) -> int:
+        return digest_size_shape(value)
 
 
 class SourceSettings(_Section):
@@ -276,6 +297,8 @@ class Settings(_Section):
             "language": site.language,
             "per_minute": publishing.max_posts_per_minute,
             "silent": publishing.silent,
+            "digest_at": publishing.digest_at,
+            "digest_size": publishing.digest_size,
         }
         if shorthand is not None:
             # One channel as before: it takes every article, whatever its language.
@@ -408,4 +431,6 @@ def channel_line(channel: ChannelSettings) -> str:
         rules.append(f"quiet {channel.quiet_hours} ({channel.quiet_mode})")
     if channel.topics or channel.default_topic:
         rules.append(f"{len(channel.topics)} topics")
+    if channel.digest_at:
+        rules.append(f"digest at {channel.digest_at} ({channel.digest_size} stories)")
     return f"channel {channel.name:<16} {channel.chat} ({channel.language}): {', '.join(rules)}"

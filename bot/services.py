@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.desk import AdminServices, open_admin_services
 from bot.domain.errors import LeaseLostError
 from bot.ingest.pageworker import PageReader
+from bot.insight.digest import DigestService
 from bot.insight.reactions import ReactionIntake
 from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
@@ -56,6 +57,7 @@ class Services:
     subscribers: SubscriberServices
     admin: AdminServices
     reactions: ReactionIntake
+    digests: DigestService  # each channel's daily digest (the newsroom job, `newsdesk digest`)
     started_at: datetime
     lease: LeaseRepository | None = field(default=None)
     # Set once another process took the lease over; `on_lease_lost` (the app's) stops the bot.
@@ -193,6 +195,7 @@ async def open_services(
         subscribers=subscribers,
         admin=admin,
         reactions=ReactionIntake(db, publisher),
+        digests=DigestService(settings, db, publisher, notifier, clock),
         started_at=started_at,
         lease=lease,
     )

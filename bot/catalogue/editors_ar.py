@@ -218,6 +218,15 @@ TEXTS: dict[EditorKey, str] = {
     "story_not_posted": "📰 <b>{title}</b> · الخبر {id}\nلم يُنشر في أي قناة بعد.",
     "reaction_custom": "رموز مخصّصة",
     "reaction_paid": "⭐ مدفوعة",
+    "digest_uncertain": (
+        "⚠️ <b>لست متأكدًا من وصول ملخص أبرز الأخبار اليومي إلى {channel}</b> ({why})، {day}.\n"
+        "تحقّق من القناة؛ لن أرسله مجددًا اليوم."
+    ),
+    "digest_failed": "⚠️ <b>لم يُنشر ملخص أبرز الأخبار اليومي في {channel}</b> ({day}): {error}",
+    "scheduled_uncertain": (
+        "⚠️ <b>لست متأكدًا من أن هذا أُرسل</b> ({why}): {what} لـ {target}، {period}.\n"
+        "لن أرسله مجددًا."
+    ),
 }
 
 PLURALS: dict[PluralKey, dict[Category, str]] = {

@@ -222,6 +222,15 @@ TEXTS: dict[EditorKey, str] = {
     "story_not_posted": "📰 <b>{title}</b> · story {id}\nNot posted in any channel yet.",
     "reaction_custom": "custom emoji",
     "reaction_paid": "paid ⭐",
+    "digest_uncertain": (
+        "⚠️ <b>Not sure the daily digest reached {channel}</b> ({why}), {day}.\n"
+        "Check the channel; I will not send it again today."
+    ),
+    "digest_failed": "⚠️ <b>The daily digest for {channel} was not posted</b> ({day}): {error}",
+    "scheduled_uncertain": (
+        "⚠️ <b>Not sure this was sent</b> ({why}): {what} for {target}, {period}.\n"
+        "I will not send it again."
+    ),
 }
 
 PLURALS: dict[PluralKey, dict[Category, str]] = {

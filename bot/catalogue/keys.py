@@ -74,6 +74,7 @@ ReaderKey = Literal[
     "cmd_popular",
     "popular_title",
     "popular_none",
+    "digest_title",
 ]
 
 # The editors' texts (`bot.catalogue.editors_en`, `bot.catalogue.editors_ar`).
@@ -223,6 +224,9 @@ EditorKey = Literal[
     "story_not_posted",
     "reaction_custom",
     "reaction_paid",
+    "digest_uncertain",
+    "digest_failed",
+    "scheduled_uncertain",
 ]
 
 # Texts with a count, one form per plural category of each language.

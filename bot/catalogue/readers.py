@@ -101,6 +101,8 @@ EN: dict[ReaderKey, str] = {
     "popular_none": (
         "Nothing has been saved in the last 24 hours yet. See the newest stories with /latest."
     ),
+    # The daily digest's heading in the channel (the renderer makes it bold, adds the date).
+    "digest_title": "📰 Today's top stories",
 }
 
 AR: dict[ReaderKey, str] = {
@@ -190,4 +192,5 @@ AR: dict[ReaderKey, str] = {
     "cmd_popular": "الأكثر حفظًا في آخر 24 ساعة",
     "popular_title": "🔥 <b>الأكثر حفظًا</b> · آخر 24 ساعة",
     "popular_none": ("لم يحفظ أحد أي خبر في آخر 24 ساعة بعد. اطّلع على أحدث الأخبار عبر /latest."),
+    "digest_title": "📰 أبرز أخبار اليوم",
 }
