@@ -21,6 +21,8 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
 from bot.domain.errors import LeaseLostError
+from bot.insight.interrupted import report_interrupted_sends
+from bot.insight.weekly import CHECK_SECONDS as WEEKLY_CHECK_SECONDS
 from bot.services import heartbeat_seconds, open_services
 from bot.serving import Intake, stop_serving
 from bot.transport.ptb_request import AiohttpRequest
@@ -121,6 +123,8 @@ def _post_init(
         await set_command_menus(app.bot, settings.telegram.admins)
         await services.publisher.start()
         await services.admin.start()
+        # Under the lease, before any new claim: a report a crash cut short is never re-sent.
+        await report_interrupted_sends(services.db, services.notifier, services.clock)
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 _heartbeat, interval=heartbeat_seconds(settings), name="lease-heartbeat"
@@ -144,6 +148,15 @@ def _post_init(
             app.job_queue.run_repeating(
                 _newsroom(unpin_tick), interval=UNPIN_JOB_SECONDS, first=5.0, name="unpin"
             )
+            if settings.insight.weekly is not None:
+                app.job_queue.run_repeating(
+                    # A minute after start at the earliest: a restart settles first.
+                    _newsroom(_send_weekly_reports),
+                    interval=WEEKLY_CHECK_SECONDS,
+                    first=WEEKLY_CHECK_SECONDS,
+                    name="weekly-report",
+                    job_kwargs={"max_instances": 1, "coalesce": True},
+                )
         if not settings.telegram.admins:
             logger.warning("telegram.admins is empty: nobody can use the admin commands")
         logger.info(
@@ -202,6 +215,11 @@ def _stop_newsroom(app: NewsdeskApp, error: LeaseLostError) -> None:
 async def _poll_sources(context: Context) -> None:
     """Start fetching the sources that are due; returns at once, slow sources run on."""
     await context.bot_data.services.sources.poll_due()
+
+
+async def _send_weekly_reports(context: Context) -> None:
+    """Send the week's report to each editor who has not had it, once it is due."""
+    await context.bot_data.services.weekly.send_due()
 
 
 @asynccontextmanager

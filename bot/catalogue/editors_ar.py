@@ -204,7 +204,7 @@ TEXTS: dict[EditorKey, str] = {
     "weekly_day": "{day}: 📰 {posts} · ⭐ {saves}",
     "weekly_day_name": "{weekday} {day} {month}",
     "weekly_total": "<b>هذا الأسبوع</b>: المنشورات {posts} · الحفظ الجديد {saves}",
-    "weekly_lag": "⏱ من النشر على الموقع إلى القناة: الوسيط {median} · المئين التسعون (p90) {p90}",
+    "weekly_lag": "⏱ من النشر على الموقع إلى القناة: الوسيط {median} · المئين التسعون {p90}",
     "weekly_lag_none": "⏱ من النشر على الموقع إلى القناة: لا منشور معروف وقت نشره",
     "weekly_top_head": "🏆 <b>أبرز الأخبار</b> (⭐ الحفظ · 👍 التفاعلات):",
     "weekly_top_line": '{rank}. <a href="{link}">{title}</a> · ⭐ {saves} · 👍 {reactions}',
