@@ -1,2 +1,3 @@
-"""Newsroom insight: what readers did with each story (saves, reactions), for editors and
-readers."""
+"""Newsroom insight: what readers did with each story (saves, reactions),
+for editors and readers.
+"""
