@@ -18,6 +18,9 @@ from bot.rendering.fitting import fit_html
 from bot.rendering.text import single_line, truncate
 
 CAPTION_LIMIT = 1024
+# LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE: "2026-W48" inside Arabic would otherwise be
+# reordered to "W48-2026" (a number, a hyphen and a Latin word are separate runs there).
+LRI, PDI = "\u2066", "\u2069"
 TITLE_UNITS = 90  # a story's title in the top 5, in UTF-16 units
 CATEGORY_UNITS = 40
 
@@ -40,7 +43,15 @@ def chart_day_label(day: date, language: str) -> str:
 
 def chart_title(figures: WeeklyFigures, language: str) -> str:
     """The picture's title: what it shows and the week (plain text, no markup)."""
-    return f"{catalogue.phrase('chart_weekly_title', language)} · {figures.week.period}"
+    return (
+        f"{catalogue.phrase('chart_weekly_title', language)} · {period_shown(figures, language)}"
+    )
+
+
+def period_shown(figures: WeeklyFigures, language: str) -> str:
+    """The ISO week as written ("2026-W48"), kept left to right inside a right-to-left text."""
+    period = figures.week.period
+    return f"{LRI}{period}{PDI}" if catalogue.is_rtl(language) else period
 
 
 def _n(value: int) -> str:
@@ -55,7 +66,7 @@ def _head(figures: WeeklyFigures, language: str) -> list[str]:
             language,
             first=day_name(days[0], language),
             last=day_name(days[-1], language),
-            period=figures.week.period,
+            period=period_shown(figures, language),
         ),
         catalogue.text("weekly_total", language, posts=_n(figures.posts), saves=_n(figures.saves)),
     ]

@@ -249,7 +249,8 @@ async def test_each_editor_gets_the_chart_and_the_weeks_numbers_at_the_scheduled
         assert arabic_picture is not None and arabic_picture.startswith(PNG)
         assert arabic_picture != picture  # its own labels, right to left
         assert arabic.startswith(
-            RLM + "📊 <b>التقرير الأسبوعي</b> · الاثنين 23 نوفمبر – الأحد 29 نوفمبر (2026-W48)"
+            RLM + "📊 <b>التقرير الأسبوعي</b> · الاثنين 23 نوفمبر – الأحد 29 نوفمبر "
+            "(\u20662026-W48\u2069)"  # the week kept left to right (isolated)
         )
         assert all(line.startswith(RLM) for line in arabic.split("\n") if line)
         assert RLM + "<b>هذا الأسبوع</b>: المنشورات 4 · الحفظ الجديد 8" in arabic
