@@ -21,6 +21,7 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
 from bot.domain.errors import LeaseLostError
+from bot.insight.weekly import CHECK_SECONDS as WEEKLY_CHECK_SECONDS
 from bot.services import heartbeat_seconds, open_services
 from bot.serving import Intake, stop_serving
 from bot.transport.ptb_request import AiohttpRequest
@@ -157,6 +158,15 @@ def _post_init(
                     name="digest",
                     job_kwargs={"max_instances": 1, "coalesce": True},
                 )
+            if settings.insight.weekly is not None:
+                app.job_queue.run_repeating(
+                    # A minute after start at the earliest: a restart settles first.
+                    _newsroom(_send_weekly_reports),
+                    interval=WEEKLY_CHECK_SECONDS,
+                    first=WEEKLY_CHECK_SECONDS,
+                    name="weekly-report",
+                    job_kwargs={"max_instances": 1, "coalesce": True},
+                )
         if not settings.telegram.admins:
             logger.warning("telegram.admins is empty: nobody can use the admin commands")
         logger.info(
@@ -220,6 +230,11 @@ async def _poll_sources(context: Context) -> None:
 async def _make_digests(context: Context) -> None:
     """Post each channel's daily digest once its digest_at has come (once a local day)."""
     await context.bot_data.services.digests.run_due()
+
+
+async def _send_weekly_reports(context: Context) -> None:
+    """Send the week's report to each editor who has not had it, once it is due."""
+    await context.bot_data.services.weekly.send_due()
 
 
 @asynccontextmanager

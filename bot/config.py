@@ -35,6 +35,7 @@ from bot.channel_settings import (
 )
 from bot.config_errors import describe
 from bot.domain.errors import ConfigError, InvalidURLError
+from bot.insight.schedule import WeeklySchedule
 from bot.redaction import redact
 from bot.urls import check_url
 
@@ -255,6 +256,26 @@ class AlertSettings(_Section):
         return value
 
 
+class InsightSettings(_Section):
+    """What the editors are told about their readers, and when."""
+
+    # The weekly report by private message to every admin: a weekday and a time in
+    # site.timezone ("mon 09:00", any case); "" sends none.
+    weekly_report: str = "mon 09:00"
+
+    @field_validator("weekly_report")
+    @classmethod
+    def _weekly_shape(cls, value: str) -> str:
+        if value.strip():
+            WeeklySchedule.parse(value)  # ValueError naming the expected shape
+        return value
+
+    @property
+    def weekly(self) -> WeeklySchedule | None:
+        """When the weekly report goes out; None when there is none."""
+        return WeeklySchedule.parse(self.weekly_report) if self.weekly_report.strip() else None
+
+
 MAX_CHANNELS = 20
 
 
@@ -269,6 +290,7 @@ class Settings(_Section):
     sources: Annotated[tuple[SourceSettings, ...], Field(strict=False)] = ()
     breaking: BreakingSettings = BreakingSettings()
     alerts: AlertSettings = AlertSettings()
+    insight: InsightSettings = InsightSettings()
     # Last, so its defaults can be read from the sections above (validated first).
     channels: Annotated[
         tuple[ChannelSettings, ...], Field(strict=False, validate_default=True)
@@ -401,6 +423,7 @@ def summary(settings: Settings) -> str:
         f"{pub.interval_seconds} s, at most {pub.max_posts_per_minute}/min, "
         f"{'silent' if pub.silent else 'with sound'}, backlog {pub.backlog_max_age_hours:g} h",
         f"alerts                  {_alerts_line(settings.alerts)}",
+        f"weekly report           {_weekly_line(settings)}",
     ]
     lines += [channel_line(channel) for channel in settings.channels]
     return "\n".join([lines[0], *(redact(line, [token]) for line in lines[1:])])
@@ -413,6 +436,12 @@ def _alerts_line(alerts: AlertSettings) -> str:
     if alerts.paid_broadcast:
         return f"on, paid broadcast (Stars), at most {alerts.max_per_second}/s"
     return f"on, at most {alerts.max_per_second}/s"
+
+
+def _weekly_line(settings: Settings) -> str:
+    """When the editors get their weekly report, or that they get none."""
+    weekly = settings.insight.weekly
+    return "off" if weekly is None else f"{weekly} ({settings.site.timezone})"
 
 
 def channel_line(channel: ChannelSettings) -> str:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +22,7 @@ from bot.domain.errors import LeaseLostError
 from bot.ingest.pageworker import PageReader
 from bot.insight.digest import DigestService
 from bot.insight.reactions import ReactionIntake
+from bot.insight.weekly import WeeklyReports
 from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
@@ -59,6 +60,7 @@ class Services:
     reactions: ReactionIntake
     digests: DigestService  # each channel's daily digest (the newsroom job, `newsdesk digest`)
     started_at: datetime
+    weekly: WeeklyReports
     lease: LeaseRepository | None = field(default=None)
     # Set once another process took the lease over; `on_lease_lost` (the app's) stops the bot.
     lease_lost: LeaseLostError | None = field(default=None)
@@ -149,12 +151,12 @@ async def open_services(
         raise
     started_at = clock()
     users = subscribers.users
-    notifier = AdminNotifier(
-        bot,
-        settings.telegram.admins,
+
+    def editor_language(admin: int) -> Awaitable[str]:
         # Each editor reads notices in their own language; one never seen, in the site's.
-        languages=lambda admin: users.known_language(admin, settings.site.language),
-    )
+        return users.known_language(admin, settings.site.language)
+
+    notifier = AdminNotifier(bot, settings.telegram.admins, languages=editor_language)
     fetcher = Fetcher(settings.fetching)
     # Started on the first page read, killed on a page that overruns, closed in `close()`.
     pages = PageReader(settings.fetching.extract_timeout_seconds)
@@ -197,6 +199,7 @@ async def open_services(
         reactions=ReactionIntake(db, publisher),
         digests=DigestService(settings, db, publisher, notifier, clock),
         started_at=started_at,
+        weekly=WeeklyReports(settings, db, bot, clock, languages=editor_language),
         lease=lease,
     )
     if lease is not None:

@@ -46,6 +46,7 @@ __all__ = [
     "plural",
     "text",
     "unmarked",
+    "weekday",
 ]
 
 DEFAULT_LANGUAGE = "en"
@@ -79,6 +80,7 @@ PLURALS: dict[str, dict[PluralKey, dict[Category, str]]] = {
     "ar": editors_ar.PLURALS,
 }
 MONTHS: dict[str, tuple[str, ...]] = {"en": editors_en.MONTHS, "ar": editors_ar.MONTHS}
+WEEKDAYS: dict[str, tuple[str, ...]] = {"en": editors_en.WEEKDAYS, "ar": editors_ar.WEEKDAYS}
 
 
 def pick_language(code: str | None) -> str:
@@ -143,6 +145,11 @@ def plural(
 def month(language: str, number: int) -> str:
     """The short name of month `number` (1–12) as the editors' times show it."""
     return MONTHS.get(language, MONTHS[DEFAULT_LANGUAGE])[number - 1]
+
+
+def weekday(language: str, number: int) -> str:
+    """The short name of weekday `number` (0 is Monday, as `date.weekday()`)."""
+    return WEEKDAYS.get(language, WEEKDAYS[DEFAULT_LANGUAGE])[number]
 
 
 def _directed(message: str, language: str) -> str:

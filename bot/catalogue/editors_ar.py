@@ -227,6 +227,29 @@ TEXTS: dict[EditorKey, str] = {
         "⚠️ <b>لست متأكدًا من أن هذا أُرسل</b> ({why}): {what} لـ {target}، {period}.\n"
         "لن أرسله مجددًا."
     ),
+    # --- the weekly report (bot.insight.weekly_text); chart_ keys are the picture's plain text
+    "weekly_title": "📊 <b>التقرير الأسبوعي</b> · {first} – {last} ({period})",
+    "weekly_days_head": "<b>يومًا بيوم</b> (📰 المنشورات · ⭐ الحفظ الجديد):",
+    "weekly_day": "{day}: 📰 {posts} · ⭐ {saves}",
+    "weekly_day_name": "{weekday} {day} {month}",
+    "weekly_total": "<b>هذا الأسبوع</b>: المنشورات {posts} · الحفظ الجديد {saves}",
+    "weekly_lag": "⏱ من النشر على الموقع إلى القناة: الوسيط {median} · المئين التسعون {p90}",
+    "weekly_lag_none": "⏱ من النشر على الموقع إلى القناة: لا منشور معروف وقت نشره",
+    "weekly_top_head": "🏆 <b>أبرز الأخبار</b> (⭐ الحفظ · 👍 التفاعلات):",
+    "weekly_top_line": '{rank}. <a href="{link}">{title}</a> · ⭐ {saves} · 👍 {reactions}',
+    "weekly_top_line_unlinked": "{rank}. {title} · ⭐ {saves} · 👍 {reactions}",
+    "weekly_top_none": "🏆 لم يُنشر أي خبر هذا الأسبوع.",
+    "weekly_categories_head": "🗂 <b>أبرز الأقسام</b> (📰 المنشورات · ⭐ الحفظ):",
+    "weekly_category_line": "• {category}: 📰 {posts} · ⭐ {saves}",
+    "weekly_uncategorised": "بلا قسم",
+    "weekly_troubled": "⚠️ منشورات متعثّرة: {failed} · غير مؤكدة: {uncertain}",
+    "weekly_readers": "👋 قرّاء بدأوا استخدام البوت: {started}",
+    "weekly_opt_ins": "🔔 قرّاء فعّلوا التنبيهات (الآن): {opt_ins}",
+    "weekly_more_below": "الأرقام في الرسالة التالية.",
+    "chart_weekly_title": "المنشورات والحفظ الجديد يومًا بيوم",
+    "chart_weekly_posts": "المنشورات",
+    "chart_weekly_saves": "الحفظ الجديد",
+    "insight_kind_weekly": "التقرير الأسبوعي",
 }
 
 PLURALS: dict[PluralKey, dict[Category, str]] = {
@@ -370,3 +393,6 @@ MONTHS = (
     "نوفمبر",
     "ديسمبر",
 )
+
+# Weekday names as the weekly report shows its days ("الاثنين 24 نوفمبر"), Monday first.
+WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")

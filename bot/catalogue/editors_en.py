@@ -231,6 +231,29 @@ TEXTS: dict[EditorKey, str] = {
         "⚠️ <b>Not sure this was sent</b> ({why}): {what} for {target}, {period}.\n"
         "I will not send it again."
     ),
+    # --- the weekly report (bot.insight.weekly_text); chart_ keys are the picture's plain text
+    "weekly_title": "📊 <b>Weekly report</b> · {first} – {last} ({period})",
+    "weekly_days_head": "<b>Per day</b> (📰 posts · ⭐ new saves):",
+    "weekly_day": "{day}: 📰 {posts} · ⭐ {saves}",
+    "weekly_day_name": "{weekday} {day} {month}",
+    "weekly_total": "<b>This week</b>: posts {posts} · new saves {saves}",
+    "weekly_lag": "⏱ Publication → post: median {median} · p90 {p90}",
+    "weekly_lag_none": "⏱ Publication → post: no post with a known publication time",
+    "weekly_top_head": "🏆 <b>Top stories</b> (⭐ saves · 👍 reactions):",
+    "weekly_top_line": '{rank}. <a href="{link}">{title}</a> · ⭐ {saves} · 👍 {reactions}',
+    "weekly_top_line_unlinked": "{rank}. {title} · ⭐ {saves} · 👍 {reactions}",
+    "weekly_top_none": "🏆 No story was posted this week.",
+    "weekly_categories_head": "🗂 <b>Top categories</b> (📰 posts · ⭐ saves):",
+    "weekly_category_line": "• {category}: 📰 {posts} · ⭐ {saves}",
+    "weekly_uncategorised": "no category",
+    "weekly_troubled": "⚠️ Failed posts: {failed} · uncertain: {uncertain}",
+    "weekly_readers": "👋 Readers who started the bot: {started}",
+    "weekly_opt_ins": "🔔 Readers with alerts on (now): {opt_ins}",
+    "weekly_more_below": "The numbers follow below.",
+    "chart_weekly_title": "Posts and new saves per day",
+    "chart_weekly_posts": "Posts",
+    "chart_weekly_saves": "New saves",
+    "insight_kind_weekly": "weekly report",
 }
 
 PLURALS: dict[PluralKey, dict[Category, str]] = {
@@ -279,3 +302,6 @@ PLURALS: dict[PluralKey, dict[Category, str]] = {
 
 # Month names as `time_at` shows them ("14:05 (27 Nov)").
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# Weekday names as the weekly report shows its days ("Mon 24 Nov"), Monday first.
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -98,7 +98,11 @@ def interrupted_notice(send: InsightSend, language: str) -> str:
         "scheduled_uncertain",
         language,
         why=catalogue.phrase("uncertain_stopped", language),
-        what=escape_html(send.kind),
+        what=(
+            catalogue.phrase("insight_kind_weekly", language)
+            if send.kind == "weekly"
+            else escape_html(send.kind)
+        ),
         target=escape_html(send.target),
         period=escape_html(send.period),
     )

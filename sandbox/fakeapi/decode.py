@@ -114,7 +114,11 @@ def _parse_multipart(
         filename = _disposition_param(disposition, "filename")
         if name is None:
             continue
-        if filename is None and "content-type" not in headers:
+        # A value part has no filename; aiohttp (the product's transport) still labels each one
+        # "text/plain; charset=utf-8", as RFC 7578 allows, so only a filename or another
+        # content type makes a part a file.
+        part_type = headers.get("content-type", "text/plain").split(";", 1)[0].strip().lower()
+        if filename is None and part_type == "text/plain":
             fields.append((name, data.decode("utf-8")))
         else:
             ctype = headers.get("content-type", "application/octet-stream")
