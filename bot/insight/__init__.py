@@ -1,0 +1,2 @@
+"""Newsroom insight: what readers did with each story (saves, reactions), for editors and
+readers."""
