@@ -81,7 +81,8 @@ def to_instant(bound: date | datetime, tz: tzinfo) -> datetime:
 def _utc(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat always starts "YYYY-MM-DDTHH:MM:SS"; cheaper than strftime, two per row.
+    return value.astimezone(UTC).isoformat()[:19] + "Z"
 
 
 def _lag(post: PostStats) -> int | None:
