@@ -52,6 +52,8 @@ COLUMNS = (
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# One encoder for every row (json.dumps with options builds a new one per call).
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def parse_bound(text: str) -> date | datetime:
@@ -153,8 +155,8 @@ async def write_json(posts: AsyncIterable[PostStats], out: TextIO) -> int:
     out.write("[")
     count = 0
     async for post in posts:
-        out.write(",\n" if count else "\n")
-        out.write(json.dumps(json_object(post), ensure_ascii=False))
+        # One write per row: each write passes the redaction once.
+        out.write((",\n" if count else "\n") + _JSON.encode(json_object(post)))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
