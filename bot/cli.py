@@ -122,7 +122,7 @@ def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "saves, reactions_total, corrected, retracted, saves_first_hour. Reads the store "
         "only: safe while the bot runs, and needs no network.",
     )
-    when = "a date (YYYY-MM-DD: midnight in site.tz) or an ISO 8601 time"
+    when = "a date (YYYY-MM-DD: midnight in site.timezone) or an ISO 8601 time"
     report.add_argument(
         "--since", type=_bound, metavar="DATE", help=f"posts from then on (inclusive): {when}"
     )
