@@ -18,6 +18,10 @@ REDACTED = "<token>"
 # Real tokens are 8-10 digits, a colon and 35 characters; 30+ leaves a margin without matching
 # clock times or ids. `%3A` is the colon as a URL-encoding library writes it.
 TOKEN_SHAPED = re.compile(r"\d{1,20}(?::|%3[Aa])[A-Za-z0-9_-]{30,}")
+# What every token-shaped text contains (the colon, or the "%" of "%3A", then 30 token
+# characters): found far faster than TOKEN_SHAPED, whose every digit starts a match attempt, so
+# text without it (most lines; an export's rows) skips the substitution. Same result either way.
+_TOKEN_TAIL = re.compile(r"[:%][A-Za-z0-9_-]{30}")
 # A secret half shorter than this is too generic to replace alone (it could be an ordinary word).
 _MIN_SECRET_PART = 8
 
@@ -31,6 +35,8 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         _, colon, part = secret.partition(":")
         if colon and len(part) >= _MIN_SECRET_PART:
             text = text.replace(part, REDACTED)
+    if _TOKEN_TAIL.search(text) is None:
+        return text
     return TOKEN_SHAPED.sub(REDACTED, text)
 
 

@@ -27,6 +27,13 @@ def parse_time(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if len(text) == 24 and text[23] == "Z" and text[10] == "T":
+        # What newsdesk writes (`to_db_time`), so nearly every stored time: read directly
+        # (the tolerant path below costs ~8x more, and an export reads two per row).
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass  # not a real date after all: the tolerant path decides
     try:
         parsed = _epoch(text) or _iso(text) or _rfc822(text)
         if parsed is None:
