@@ -23,7 +23,8 @@ from bot.domain.insight import PostReactions, PostStats
 from storage.articles import SELECT_ARTICLE, from_db_time, readable_articles, to_db_time
 from storage.times import parse_time
 
-# One row per posted (article, channel), with the story's saves and the post's reactions.
+# One row per channel post (article, channel) — a retracted story's too: its delivery is
+# skipped, but it went out — with the story's saves and the post's reactions.
 _POSTS = """
 SELECT a.id, a.guid, a.title, a.url, a.category, a.language, a.published_at,
        d.channel, d.chat_id, d.message_id, d.posted_at, d.corrections,
@@ -37,7 +38,8 @@ SELECT a.id, a.guid, a.title, a.url, a.category, a.language, a.published_at,
 FROM deliveries d
 JOIN articles a ON a.id = d.article_id
 LEFT JOIN post_reactions r ON r.channel = d.channel AND r.message_id = d.message_id
-WHERE d.state = 'posted' AND d.posted_at IS NOT NULL
+WHERE d.posted_at IS NOT NULL
+  AND (d.state = 'posted' OR (d.state = 'skipped' AND a.retracted_at IS NOT NULL))
 """
 
 

@@ -30,8 +30,9 @@ CREATE INDEX favorites_by_article ON favorites (article_id, saved, first_saved_a
 -- How many times a post was edited because its story changed (corrections), and the last time.
 ALTER TABLE deliveries ADD COLUMN corrections INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE deliveries ADD COLUMN corrected_at TEXT;
--- /top, the digest, the weekly report and the export read posts by the time they went out.
-CREATE INDEX deliveries_posted ON deliveries (posted_at) WHERE state = 'posted';
+-- /top, the digest, the weekly report and the export read posts by the time they went out
+-- (a retracted story's post keeps its time and message id: the export lists it as retracted).
+CREATE INDEX deliveries_posted ON deliveries (posted_at) WHERE posted_at IS NOT NULL;
 
 -- When a reader first opened a private chat with the bot (/start or any message): the weekly
 -- report counts readers who started the bot. A ⭐ press in the channel alone does not set it.

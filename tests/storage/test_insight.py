@@ -11,6 +11,7 @@ import pytest
 from bot.articles import ArticleService
 from bot.domain import ArticleDraft
 from bot.domain.insight import SendState
+from storage.breaking import BreakingPostRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
 from storage.favorites import FavoriteRepository
@@ -104,3 +105,11 @@ async def test_a_send_is_claimed_once_and_an_interrupted_one_becomes_uncertain(
     assert (left.target, left.state) == ("news", SendState.UNCERTAIN)
     sent = await InsightSendRepository(db.conn).get("digest", "ar", "2026-12-03")
     assert sent is not None and (sent.state, sent.message_id) == (SendState.SENT, 5)
+
+
+async def test_a_retracted_storys_post_is_still_a_post_marked_retracted(db: Database) -> None:
+    story = await post(db, "https://news.example/r", channel="news", at=NOW, message_id=9)
+    async with db.transaction() as conn:
+        assert await BreakingPostRepository(conn).retract(story, reason="wrong", now=NOW)
+    [stats] = [p async for p in InsightRepository(db.conn).posts()]
+    assert (stats.article_id, stats.message_id, stats.retracted) == (story, 9, True)
