@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 _CHAT_USERNAME_RE = re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")
 _CHAT_ID_RE = re.compile(r"^-?[0-9]{1,20}$")
@@ -58,6 +65,11 @@ def digest_size_shape(value: int) -> int:
             f"least {DIGEST_MIN} stories)"
         )
     return value
+
+
+# `digest_at` and `digest_size`, as a channel and `[publishing]` (the channels' default) take them.
+DigestAt = Annotated[str | None, AfterValidator(digest_at_shape)]
+DigestSize = Annotated[int, AfterValidator(digest_size_shape)]
 
 
 def chat_ref(chat: str) -> int | str:
@@ -121,8 +133,8 @@ class ChannelSettings(BaseModel):
     )
     default_topic: Annotated[int, Field(ge=1)] | None = None
     # The daily digest ("Today's top stories") at this local time (site zone); None: no digest.
-    digest_at: str | None = None
-    digest_size: int = DIGEST_SIZE
+    digest_at: DigestAt = None
+    digest_size: DigestSize = DIGEST_SIZE
 
     @field_validator("chat", mode="before")
     @classmethod
@@ -135,16 +147,6 @@ class ChannelSettings(BaseModel):
         if value is not None:
             QuietHours.parse(value)
         return value
-
-    @field_validator("digest_at")
-    @classmethod
-    def _digest_at_shape(cls, value: str | None) -> str | None:
-        return digest_at_shape(value)
-
-    @field_validator("digest_size")
-    @classmethod
-    def _digest_size_shape(cls, value: int) -> int:
-        return digest_size_shape(value)
 
     @field_validator("footer")
     @classmethod

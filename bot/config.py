@@ -27,10 +27,10 @@ from pydantic import (
 from bot.channel_settings import (
     DIGEST_SIZE,
     ChannelSettings,
+    DigestAt,
+    DigestSize,
     chat_ref,
     chat_shape,
-    digest_at_shape,
-    digest_size_shape,
     with_defaults,
 )
 from bot.config_errors import describe
@@ -163,18 +163,8 @@ class PublishingSettings(_Section):
     backlog_max_age_hours: Annotated[float, Field(ge=0)] = 24
     retry_backoff_seconds: Annotated[float, Field(gt=0, le=600)] = 1.0
     # Every channel's daily digest, unless the channel sets its own (see ChannelSettings).
-    digest_at: str | None = None
-    digest_size: int = DIGEST_SIZE
-
-    @field_validator("digest_at")
-    @classmethod
-    def _digest_at_shape(cls, value: str | None) -> str | None:
-        return digest_at_shape(value)
-
-    @field_validator("digest_size")
-    @classmethod
-    def _digest_size_shape(cls, value: int) -> int:
-        return digest_size_shape(value)
+    digest_at: DigestAt = None
+    digest_size: DigestSize = DIGEST_SIZE
 
 
 class SourceSettings(_Section):
