@@ -15,29 +15,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import __version__
 from bot.app import build_application
+from bot.cli_insight import digest_command, insight_parsers, report_command
 from bot.clock import utc_now
 from bot.config import Settings, config_path, load_settings, summary
-from bot.control.pausing import find_channel
 from bot.domain.errors import ConfigError
 from bot.exits import EXIT_BUG, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, classify
 from bot.ingest.importer import import_files
-from bot.insight import export
 from bot.logs import setup_logging
+from bot.oneshot import one_shot_services
 from bot.redaction import RedactingStream, redact
 from bot.rendering import render_preview_text
-from bot.services import Services, open_services
+from bot.services import open_services
 from bot.serving import serve_forever
-from storage.database import Database
-from storage.insight import InsightRepository
 
 logger = logging.getLogger(__name__)
 EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
@@ -103,21 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the posts that would go out now, as Telegram would show them; send nothing",
     )
-    digest = commands.add_parser(
-        "digest",
-        help="post today's top stories to each channel now (or show them)",
-        description="Make today's digest (the day's top stories, site time zone) now for every "
-        "channel, or one, with or without digest_at; claimed like the daily job's, so no channel "
-        "gets two a day. Prints one line per channel; exit 1 if a digest was refused or may or "
-        "may not have been posted, 2 for an unknown channel. Works while the bot runs.",
-    )
-    digest.add_argument("--channel", metavar="NAME", help="only this channel (its name or @chat)")
-    digest.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="print each digest as Telegram would show it; post and claim nothing",
-    )
-    _report_parser(commands)
+    insight_parsers(commands)
     # The sandbox (`sandbox.demo`) is not part of the product: it is imported only when the
     # demo runs, and parses its own options (`newsdesk demo --help` shows them).
     commands.add_parser(
@@ -126,28 +109,6 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     return parser
-
-
-def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    report = commands.add_parser(
-        "report",
-        help="export one row per channel post with its saves and reactions (CSV or JSON)",
-        description="Write one row per channel post, oldest first, to stdout: article_id, guid, "
-        "channel, message_id, published_at, posted_at, lag_seconds, category, language, "
-        "saves, reactions_total, corrected, retracted, saves_first_hour. Reads the store "
-        "only: safe while the bot runs, and needs no network.",
-    )
-    when = "a date (YYYY-MM-DD: midnight in site.timezone) or an ISO 8601 time"
-    report.add_argument(
-        "--since", type=_bound, metavar="DATE", help=f"posts from then on (inclusive): {when}"
-    )
-    report.add_argument(
-        "--until", type=_bound, metavar="DATE", help=f"posts before then (exclusive): {when}"
-    )
-    report.add_argument("--channel", metavar="NAME", help="one configured channel's posts only")
-    report.add_argument(
-        "--format", choices=export.FORMATS, default="csv", help="csv (default) or json"
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -220,13 +181,6 @@ def _aware_datetime(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _bound(text: str) -> date | datetime:
-    try:
-        return export.parse_bound(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _import_command(settings: Settings, args: argparse.Namespace, _path: Path) -> int:
     return asyncio.run(_import(settings, args.files, args.now))
 
@@ -247,18 +201,6 @@ async def _fetch(settings: Settings) -> int:
     for report in reports:
         print(report.line())
     return EXIT_REJECTED if any(report.failed for report in reports) else EXIT_OK
-
-
-@asynccontextmanager
-async def _services(settings: Settings, *, take_lease: bool) -> AsyncIterator[Services]:
-    """The services with an initialised bot, for one-shot commands."""
-    app = build_application(settings)
-    async with app.bot:
-        services = await open_services(settings, app.bot, take_lease=take_lease)
-        try:
-            yield services
-        finally:
-            await services.close()
 
 
 async def _import(settings: Settings, files: list[Path], now: datetime | None) -> int:
@@ -323,7 +265,7 @@ async def _publish(settings: Settings, *, dry_run: bool) -> int:
             print(render_preview_text(services.publisher.render(article)))
         print(f"{len(due)} post(s) would go out now")
         return EXIT_OK
-    async with _services(settings, take_lease=True) as services:
+    async with one_shot_services(settings, take_lease=True) as services:
         report = await services.publisher.run_pass()
     print(
         f"posted {len(report.posted)}, corrected {len(report.corrected)}, "
@@ -333,97 +275,12 @@ async def _publish(settings: Settings, *, dry_run: bool) -> int:
     return EXIT_REJECTED if report.failed or report.uncertain else EXIT_OK
 
 
-def _digest_command(settings: Settings, args: argparse.Namespace, _path: Path) -> int:
-    names = [channel.name for channel in settings.channels]
-    if args.channel is not None:
-        found = find_channel(settings, args.channel)
-        if found is None:
-            print(
-                f"newsdesk: unknown channel {args.channel!r}: the channels are {', '.join(names)}",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-        names = [found]
-    return asyncio.run(_digest(settings, names, dry_run=args.dry_run))
-
-
-async def _digest(settings: Settings, names: list[str], *, dry_run: bool) -> int:
-    if dry_run:  # reads the store only: the bot is built but never meets Telegram
-        services = await open_services(settings, build_application(settings).bot, take_lease=False)
-        try:
-            for name in names:
-                post, stories = await services.digests.preview(name)
-                if post is None:
-                    print(f"{name}: would skip: only {stories} stories posted today")
-                    continue
-                print(f"--- {name}: {stories} stories posted today ---")
-                print(render_preview_text(post))
-        finally:
-            await services.close()
-        return EXIT_OK
-    # No lease: the claim in the store keeps a digest to one a day, with the bot running or not.
-    async with _services(settings, take_lease=False) as services:
-        results = [await services.digests.make(name) for name in names]
-    for result in results:
-        print(result.line())
-    return EXIT_REJECTED if any(result.troubled for result in results) else EXIT_OK
-
-
-def _report_command(settings: Settings, args: argparse.Namespace, _path: Path) -> int:
-    tz = settings.site.tz
-    since = None if args.since is None else export.to_instant(args.since, tz)
-    until = None if args.until is None else export.to_instant(args.until, tz)
-    if since is not None and until is not None and since > until:
-        print(
-            f"newsdesk: --since {since.isoformat()} is after --until {until.isoformat()}",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    names = [channel.name for channel in settings.channels]
-    if args.channel is not None and args.channel not in names:
-        print(
-            f"newsdesk: no channel named {args.channel!r}; configured: {', '.join(names)}",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    path = settings.storage.path
-    if not path.exists():  # opening would create an empty store: say the path is wrong instead
-        print(f"newsdesk: no store at {path} (storage.path): nothing to report", file=sys.stderr)
-        return EXIT_USAGE
-    return asyncio.run(_report(path, since, until, args.channel, args.format))
-
-
-async def _report(
-    path: Path,
-    since: datetime | None,
-    until: datetime | None,
-    channel: str | None,
-    fmt: export.Format,
-) -> int:
-    # The store alone: no bot, no lease (a running bot holds it; WAL lets us read beside it).
-    database = await Database.open(path)
-    posts = InsightRepository(database.conn).posts(since=since, until=until, channel=channel)
-    try:
-        await export.write_posts(posts, sys.stdout, fmt)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader left (`| head`): stop quietly. Point stdout at /dev/null so the flushes at
-        # exit do not fail again (the Python docs' recipe for SIGPIPE).
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    finally:
-        if isinstance(posts, AsyncGenerator):  # close its cursor while the connection lives
-            await posts.aclose()
-        await database.close()
-    return EXIT_OK
-
-
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Path], int]] = {
     "run": _run,
     "check-config": _check_config,
     "import": _import_command,
     "publish": _publish_command,
     "fetch": _fetch_command,
-    "digest": _digest_command,
-    "report": _report_command,
+    "digest": digest_command,
+    "report": report_command,
 }

@@ -244,7 +244,7 @@ def test_bad_options_are_one_clear_line_and_exit_2(
             "newsdesk: --since 2026-12-04T00:00:00+02:00 is after --until "
             "2026-12-03T12:00:00+00:00\n",
         ),
-        (["--channel", "sport"], "newsdesk: no channel named 'sport'; configured: news, ar\n"),
+        (["--channel", "sport"], "newsdesk: unknown channel 'sport': the channels are news, ar\n"),
     ],
 )
 def test_a_reversed_window_or_an_unknown_channel_exits_2(

@@ -1,0 +1,26 @@
+"""The services for a one-shot command (`newsdesk publish`, `newsdesk digest`), opened and closed.
+
+The bot is initialised (it meets Telegram) because these commands send; commands that only read
+the store or fetch open the services without that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.services import Services, open_services
+
+
+@asynccontextmanager
+async def one_shot_services(settings: Settings, *, take_lease: bool) -> AsyncIterator[Services]:
+    """The services with an initialised bot, closed on the way out."""
+    app = build_application(settings)
+    async with app.bot:
+        services = await open_services(settings, app.bot, take_lease=take_lease)
+        try:
+            yield services
+        finally:
+            await services.close()
