@@ -3,11 +3,14 @@
 A store of 100,000 posted articles (English and Arabic text) and 1,000,000 favorites across
 50,000 users is built once (in a child process, so its peak memory is not counted), then the
 real services answer /favorites pages, /latest pages (the five-second cache defeated: every
-call reads the store) and /search queries of one to three words, common and rare.
+call reads the store), /search queries of one to three words, common and rare, /popular (the
+most saved of the last 24 hours: ~1,440 posts) and an editor's /top of today or of the week
+(~10,000 posts, each with its story's saves counted).
 
     .venv/bin/python bench/queries.py [--articles 100000] [--favorites 1000000] [--queries 500]
 
-Last line: key=value figures (milliseconds; targets p99 ≤ 10 ms, rss ≤ 150 MB).
+Last line: key=value figures (milliseconds; targets p99 ≤ 10 ms for readers' lists, ≤ 1,000 ms
+for an editor's /top, rss ≤ 150 MB).
 """
 
 from __future__ import annotations
@@ -30,11 +33,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import parse_settings  # noqa: E402
+from bot.control.editors import Actor, Editors  # noqa: E402
+from bot.insight.editors import InsightDesk  # noqa: E402
 from bot.subscribers import SubscriberServices, open_subscriber_services  # noqa: E402
 from storage.articles import to_db_time  # noqa: E402
 from storage.database import Database  # noqa: E402
 
 USERS = 50_000
+EDITOR = Actor(1, "Editor")
 CATEGORIES = ["World", "Politics", "Economy", "Sports", "Culture", "Science", "Health",
               "Technology", "Local", "Opinion", "سياسة", "اقتصاد"]  # fmt: skip
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -89,19 +95,31 @@ def build(path: Path, articles: int, favorites: int) -> None:
         ),
     )
     conn.executemany(
-        "INSERT INTO deliveries (article_id, state, updated_at) VALUES (?, 'posted', ?)",
-        ((n, to_db_time(NOW)) for n in range(1, articles + 1)),
+        "INSERT INTO deliveries (article_id, channel, state, chat_id, message_id, posted_at, "
+        "updated_at) VALUES (?, 'example_news', 'posted', '@example_news', ?, ?, ?)",
+        (
+            (n, n, to_db_time(NOW - timedelta(minutes=articles - n, seconds=-30)), to_db_time(NOW))
+            for n in range(1, articles + 1)
+        ),
     )
     pairs: set[tuple[int, int]] = set()
     while len(pairs) < favorites:
         pairs.add((rng.randrange(USERS), rng.randint(1, articles)))
     conn.executemany(
-        "INSERT INTO favorites (user_id, article_id, saved_at) VALUES (?, ?, ?)",
-        ((u, a, to_db_time(NOW - timedelta(seconds=a))) for u, a in pairs),
+        "INSERT INTO favorites (user_id, article_id, saved_at, first_saved_at) "
+        "VALUES (?, ?, ?, ?)",
+        ((u, a, stamp, stamp) for u, a in pairs for stamp in [saved_at(a, articles)]),
     )
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
+
+
+def saved_at(article: int, articles: int) -> str:
+    """A save some minutes after the article's post (article n is posted n minutes in)."""
+    return to_db_time(
+        NOW - timedelta(minutes=articles - article) + timedelta(minutes=article % 90)
+    )
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -124,6 +142,22 @@ async def timed(calls: list[Callable[[], Awaitable[object]]]) -> list[float]:
 Call = Callable[[], Awaitable[object]]
 
 
+class Ticking:
+    """A clock 31 s later at every reading: no cache (5 s /latest, 30 s /popular) ever answers,
+    and a case's 500 readings stay within the day the store was built for."""
+
+    def __init__(self) -> None:
+        self._readings = 0
+
+    def restart(self) -> None:
+        """Back to the store's moment."""
+        self._readings = 0
+
+    def __call__(self) -> datetime:
+        self._readings += 1
+        return NOW + timedelta(seconds=31 * self._readings)
+
+
 def favorites_call(services: SubscriberServices, rng: random.Random) -> Call:
     """A /favorites page of a random user (mostly the first page)."""
     user, page = rng.randrange(USERS), rng.choice([0, 0, 0, 1])
@@ -136,6 +170,17 @@ def latest_call(services: SubscriberServices, rng: random.Random) -> Call:
     return lambda: services.news.latest(page, category)
 
 
+def popular_call(services: SubscriberServices) -> Call:
+    """/popular: the most saved of the last 24 hours (~1,440 posts; never cached)."""
+    return lambda: services.news.popular(None)
+
+
+def top_call(desk: InsightDesk, rng: random.Random) -> Call:
+    """An editor's /top, of today or of the week (the week: ~10,000 posts with their saves)."""
+    args = rng.choice(["", "week"])
+    return lambda: desk.top(EDITOR, args)
+
+
 def search_call(services: SubscriberServices, rng: random.Random, words: list[str]) -> Call:
     """One to three words, from the commonest twenty to the rarest."""
     pool = words[: rng.choice([20, 500, len(words)])]
@@ -146,14 +191,15 @@ def search_call(services: SubscriberServices, rng: random.Random, words: list[st
 async def measure(path: Path, queries: int) -> dict[str, float]:
     """Query the built store through the real services."""
     settings = parse_settings(
-        {"telegram": {"token": "1:x", "channel": "@example_news"}, "storage": {"path": str(path)}}
+        {
+            "telegram": {"token": "1:x", "channel": "@example_news", "admins": [EDITOR.id]},
+            "storage": {"path": str(path)},
+        }
     )
-    ticks = iter(range(10**9))
     db = await Database.open(path)
-    # Each call a minute later than the last: the /latest cache never answers.
-    services = await open_subscriber_services(
-        db, settings, lambda: NOW + timedelta(minutes=next(ticks))
-    )
+    clock = Ticking()
+    services = await open_subscriber_services(db, settings, clock)
+    desk = InsightDesk(db=db, settings=settings, editors=Editors((EDITOR.id,)), clock=clock)
     rng = random.Random(2)
     words = vocabulary(random.Random(1))
     figures: dict[str, float] = {}
@@ -162,8 +208,11 @@ async def measure(path: Path, queries: int) -> dict[str, float]:
             "favorites": [favorites_call(services, rng) for _ in range(queries)],
             "latest": [latest_call(services, rng) for _ in range(queries)],
             "search": [search_call(services, rng, words) for _ in range(queries)],
+            "popular": [popular_call(services) for _ in range(queries // 5)],
+            "top": [top_call(desk, rng) for _ in range(queries // 10)],
         }
         for name, calls in cases.items():
+            clock.restart()  # every case reads the same store at the same moments
             await timed(calls[:20])  # warm the page cache
             p50, p99 = percentiles(await timed(calls))
             figures[f"{name}_p50_ms"], figures[f"{name}_p99_ms"] = p50, p99
