@@ -1,10 +1,11 @@
 """The house's arrows, read from the source: who may import whom.
 
-entry (`bot.cli`, `bot.__main__`) → wiring (`bot.app`) → handlers (`handlers.*`) → services
-(`bot.services`, `bot.context`, `bot.desk`: the features' container) → features (the rest of
-`bot.*`) → storage (`storage.*`) → domain (`bot.domain.*`). A module imports its own layer or
-lower ones; handlers never reach storage; the sandbox may import the product, never the
-reverse (the CLI alone imports `sandbox.demo`, lazily, inside the `demo` command).
+entry (`bot.cli` with `bot.cli_insight` and `bot.oneshot`, `bot.__main__`) → wiring (`bot.app`)
+→ handlers (`handlers.*`) → services (`bot.services`, `bot.context`, `bot.desk`: the features'
+container) → features (the rest of `bot.*`) → storage (`storage.*`) → domain (`bot.domain.*`).
+A module imports its own layer or lower ones; handlers never reach storage; the sandbox may
+import the product, never the reverse (the CLI alone imports `sandbox.demo`, lazily, inside the
+`demo` command).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def module_name(path: Path) -> str:
 
 _NAMED = {
     "bot.cli": "entry",
+    "bot.cli_insight": "entry",
+    "bot.oneshot": "entry",  # the services for one-shot commands, built as `newsdesk run` does
     "bot.__main__": "entry",
     "bot.app": "wiring",
     "bot.serving": "wiring",
