@@ -26,6 +26,7 @@ from bot import __version__
 from bot.app import build_application
 from bot.clock import utc_now
 from bot.config import Settings, config_path, load_settings, summary
+from bot.config import secrets as settings_secrets
 from bot.control.pausing import find_channel
 from bot.domain.errors import ConfigError
 from bot.exits import EXIT_BUG, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, classify
@@ -34,7 +35,7 @@ from bot.insight import export
 from bot.logs import setup_logging
 from bot.redaction import RedactingStream, redact
 from bot.rendering import render_preview_text
-from bot.services import Services, open_services
+from bot.services import Services, open_services, refuse_unported
 from bot.serving import serve_forever
 from storage.database import Database
 from storage.insight import InsightRepository
@@ -160,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo_command(extra, config=args.config, log_level=args.log_level)
     if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    secrets: list[str] = []  # grows to hold the token once the config is read
+    secrets: list[str] = []  # grows to hold the token and password once the config is read
     with _redacted_output(secrets):
         return _main(args, secrets)
 
@@ -191,8 +192,8 @@ def _main(args: argparse.Namespace, secrets: list[str]) -> int:
             for problem in exc.problems:
                 print(f"  - {redact(problem)}", file=sys.stderr)
             return EXIT_USAGE
-        secrets.append(settings.telegram.token.get_secret_value())
-        setup_logging(args.log_level, secrets[-1])
+        secrets.extend(settings_secrets(settings))
+        setup_logging(args.log_level, *secrets)
         return _COMMANDS[args.command](settings, args, path)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -386,6 +387,7 @@ def _report_command(settings: Settings, args: argparse.Namespace, _path: Path) -
             file=sys.stderr,
         )
         return EXIT_USAGE
+    refuse_unported(settings.storage)
     path = settings.storage.path
     if not path.exists():  # opening would create an empty store: say the path is wrong instead
         print(f"newsdesk: no store at {path} (storage.path): nothing to report", file=sys.stderr)

@@ -12,6 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -22,6 +23,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from bot.channel_settings import (
@@ -40,6 +42,7 @@ from bot.redaction import redact
 from bot.urls import check_url
 
 TOKEN_ENV = "NEWSDESK_TOKEN"  # noqa: S105 - the variable's name, not a secret
+DATABASE_PASSWORD_ENV = "NEWSDESK_DATABASE_PASSWORD"  # noqa: S105 - the name, not a secret
 CONFIG_ENV = "NEWSDESK_CONFIG"
 DEFAULT_CONFIG = Path("config.toml")
 
@@ -119,13 +122,94 @@ class TelegramSettings(_Section):
         return value
 
 
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
+# What libpq (and asyncpg) accept for ?sslmode=; anything else is a typo to report now.
+_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+_URL_SHAPES = "expected postgresql://user@host:port/database or sqlite:///path/to/file"
+
+
+def _sqlite_url_path(url: str) -> str:
+    """The file of `sqlite:///relative/file` or `sqlite:////absolute/file`."""
+    rest = url.removeprefix("sqlite://")
+    if not rest.startswith("/") or not rest[1:]:
+        raise ValueError(f"storage.url: {_URL_SHAPES} (a SQLite URL has three slashes)")
+    return rest[1:]
+
+
+def _with_password(url: str, password: str | None) -> str:
+    """`url` with its password replaced by `password` (already URL-encoded), or removed."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    user = parts.netloc.rpartition("@")[0].partition(":")[0]
+    userinfo = user if password is None else f"{user}:{password}"
+    netloc = f"{userinfo}@{host}" if userinfo else host
+    return parts._replace(netloc=netloc).geturl()
+
+
 class StorageSettings(_Section):
-    """Where the SQLite store lives."""
+    """Where the store lives: a SQLite file (the default) or a PostgreSQL database."""
 
     path: Annotated[Path, Field(strict=False)] = Path("newsdesk.sqlite3")
+    # A PostgreSQL URL (a `sqlite:///` URL is read into `path`); secret: it may hold a password.
+    url: SecretStr | None = None
+    # Most connections the PostgreSQL pool opens (each worker process has its own pool).
+    pool_size: Annotated[int, Field(ge=1)] = 10
     # A running bot refreshes its lease on the store every quarter of this; a bot silent for
     # longer (paused, cut off, on a dead host) is taken over by the next one started, and stops.
     lease_ttl_seconds: Annotated[float, Field(ge=1, le=3_600)] = 60.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_store(cls, data: object) -> object:
+        """`path` or `url`, not both; `sqlite:///file` is the same as `path = "file"`."""
+        if not isinstance(data, dict) or data.get("url") is None:
+            return data
+        if "path" in data:
+            raise ValueError(
+                "storage.path and storage.url are both given: keep one (storage.url = "
+                '"sqlite:///file" names the same SQLite file as storage.path = "file")'
+            )
+        url = data["url"]
+        if isinstance(url, str) and url.startswith("sqlite:"):
+            rest = {key: value for key, value in data.items() if key != "url"}
+            return {**rest, "path": _sqlite_url_path(url)}
+        return data
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value.get_secret_value())
+            _ = parts.port  # a port that is not a number raises here
+        except ValueError:
+            raise ValueError(f"not a URL: {_URL_SHAPES}") from None
+        if parts.scheme not in _POSTGRES_SCHEMES:
+            raise ValueError(_URL_SHAPES)
+        sslmode = parse_qs(parts.query).get("sslmode", [])
+        if any(mode not in _SSLMODES for mode in sslmode):
+            raise ValueError(f"sslmode must be one of {', '.join(_SSLMODES)}")
+        return value
+
+    def postgres_dsn(self) -> str | None:
+        """The PostgreSQL URL with its password, or None when the store is a SQLite file."""
+        return None if self.url is None else self.url.get_secret_value()
+
+    @property
+    def password(self) -> str | None:
+        """The PostgreSQL password (from the URL or the environment), if there is one."""
+        dsn = self.postgres_dsn()
+        password = None if dsn is None else urlsplit(dsn).password
+        return None if password is None else unquote(password)
+
+    @property
+    def where(self) -> str:
+        """The SQLite file, or the PostgreSQL URL with `***` for its password: safe to print."""
+        dsn = self.postgres_dsn()
+        if dsn is None:
+            return str(self.path)
+        return _with_password(dsn, None if self.password is None else "***")
 
 
 class SiteSettings(_Section):
@@ -380,10 +464,30 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
         # The token itself may be echoed in another key's value: it is redacted even when it
         # is too short to look like one.
         raise ConfigError([redact(describe(err), secrets) for err in exc.errors()]) from None
-    if base_dir is not None and not settings.storage.path.is_absolute():
-        storage = settings.storage.model_copy(update={"path": base_dir / settings.storage.path})
-        settings = settings.model_copy(update={"storage": storage})
-    return settings
+    storage = settings.storage
+    if base_dir is not None and not storage.path.is_absolute():
+        storage = storage.model_copy(update={"path": base_dir / storage.path})
+    env_password = os.environ.get(DATABASE_PASSWORD_ENV)
+    dsn = storage.postgres_dsn()
+    if env_password and dsn is not None:  # the environment wins, as for the token
+        storage = storage.model_copy(
+            update={"url": SecretStr(_with_password(dsn, quote(env_password, safe="")))}
+        )
+    return settings.model_copy(update={"storage": storage})
+
+
+# A database password shorter than this is not replaced wherever its letters appear (it would
+# mangle every line); in a URL, where newsdesk itself could print it, `redact` masks any length.
+_MIN_PASSWORD_REDACTED = 4
+
+
+def secrets(settings: Settings) -> list[str]:
+    """What must never be printed: the bot token and the database password."""
+    found = [settings.telegram.token.get_secret_value()]
+    password = settings.storage.password
+    if password and len(password) >= _MIN_PASSWORD_REDACTED:
+        found += sorted({password, quote(password, safe="")})  # as given, and in a URL
+    return found
 
 
 def load_settings(path: Path) -> Settings:
@@ -416,7 +520,7 @@ def summary(settings: Settings) -> str:
         # Everything else is shown as configured, but a token pasted into a URL is not.
         f"telegram.api_base_url   {settings.telegram.api_base_url}",
         f"telegram.admins         {admins}",
-        f"storage.path            {settings.storage.path}",
+        _storage_line(settings.storage),
         f"site                    {settings.site.name} ({settings.site.language}, "
         f"{settings.site.timezone})",
         f"publishing              {'on' if pub.enabled else 'off'}, every "
@@ -426,7 +530,14 @@ def summary(settings: Settings) -> str:
         f"weekly report           {_weekly_line(settings)}",
     ]
     lines += [channel_line(channel) for channel in settings.channels]
-    return "\n".join([lines[0], *(redact(line, [token]) for line in lines[1:])])
+    return "\n".join([lines[0], *(redact(line, secrets(settings)) for line in lines[1:])])
+
+
+def _storage_line(storage: StorageSettings) -> str:
+    """The store: its file, or its URL with the password hidden and the pool's size."""
+    if storage.url is None:
+        return f"storage.path            {storage.path}"
+    return f"storage.url             {storage.where} (PostgreSQL, pool of {storage.pool_size})"
 
 
 def _alerts_line(alerts: AlertSettings) -> str:
