@@ -137,13 +137,18 @@ def _sqlite_url_path(url: str) -> str:
 
 
 def _with_password(url: str, password: str | None) -> str:
-    """`url` with its password replaced by `password` (already URL-encoded), or removed."""
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    user = parts.netloc.rpartition("@")[0].partition(":")[0]
-    userinfo = user if password is None else f"{user}:{password}"
-    netloc = f"{userinfo}@{host}" if userinfo else host
-    return parts._replace(netloc=netloc).geturl()
+    """`url` with its password replaced by `password` (already URL-encoded), or removed.
+
+    Spliced as text: `urlunsplit` would drop the empty host of `postgresql:///db?host=/run`.
+    """
+    scheme, sep, rest = url.partition("://")
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    userinfo, at, host = rest[:end].rpartition("@")
+    user = userinfo.partition(":")[0]
+    if password is not None:
+        user = f"{user}:{password}"
+    netloc = f"{user}@{host}" if at or password is not None else host
+    return f"{scheme}{sep}{netloc}{rest[end:]}"
 
 
 class StorageSettings(_Section):

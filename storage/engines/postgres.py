@@ -14,6 +14,7 @@ connection, so the default reset query (one more round trip per acquire: 313–3
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -127,8 +128,8 @@ def _reason(exc: BaseException) -> str:
     """Why connecting failed, in the server's or the system's words."""
     if isinstance(exc, TimeoutError):
         return f"no answer within {CONNECT_TIMEOUT_SECONDS:g} s"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
+    if isinstance(exc, OSError) and exc.errno:  # asyncio's text ("Connect call failed …") is vague
+        return os.strerror(exc.errno).lower()
     return str(exc) or type(exc).__name__
 
 
