@@ -10,6 +10,7 @@ and the connection picks its own; there is no translator.
     changed = await conn.execute(_MARK, now, article_id)        # rows changed
     new_id = await conn.fetchval("INSERT … RETURNING id", …)     # instead of lastrowid
     async for row in conn.iterate(_POSTS, since):                # streamed, not loaded
+        ...                           # (wrap it in contextlib.aclosing if you may stop early)
 
 Rules for shared statements (each was measured, see the design for issue 15):
 
@@ -34,18 +35,23 @@ suite stays green on SQLite meanwhile. `Database` (storage/database.py) therefor
 To port a repository:
 
 1. Its constructor takes `conn: Connection` (a `StoreConn` or a raw aiosqlite connection) and
-   keeps `self._conn = as_store(conn)`: existing callers, which still hand it `db.conn` or the
-   connection of `db.transaction()` beside unported repositories, keep working unchanged.
+   keeps `self._conn = as_store(conn)` (both from `storage.engines`): existing callers, which
+   still hand it `db.conn` or the connection of `db.transaction()` beside unported
+   repositories, keep working unchanged. storage/state.py and storage/control.py are the
+   worked examples; tests/storage/test_state.py the tests.
 2. Rewrite its SQL with `$n` (and `Sql` pairs where the engines differ); call `fetch`,
    `fetchrow`, `fetchval`, `execute`, `executemany`, `iterate`. Models and methods unchanged.
 3. Parametrise its tests with the `store` fixture (tests/pgstore.py) so they run on both
-   engines, writing through `db.write()` and reading through `db.store`.
+   engines: `db = await Database.open(store.settings())`, writes through `db.write()`, reads
+   through `db.store`; a test's own site-style SQL is `$n` text too.
 4. Callers whose block uses only ported repositories may move to `db.store` / `db.write()`.
 
 When the last repository is ported: every caller uses `db.store` / `db.write()`; delete
-`Connection`, `as_store`, `Database.conn` and `Database.transaction`; and set
-`bot.services.POSTGRES_COMPLETE` to True (then delete it), which today makes `newsdesk` refuse to
-run on PostgreSQL rather than half-work.
+`Connection`, `as_store`, `Database.conn`, `Database.transaction` and `Database.path`; type
+`Fence` users and `bot/insight/weekly_figures.py` with `StoreConn`; and set
+`bot.services.POSTGRES_COMPLETE` to True (then delete it with `refuse_unported`), which today
+makes `newsdesk` refuse to run on PostgreSQL rather than half-work
+(tests/bot/test_storage_config.py checks the refusal; turn that test into a run that works).
 """
 
 from __future__ import annotations

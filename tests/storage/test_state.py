@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from storage.database import Database
+from storage.engines import as_store
+from storage.engines.sqlite import SqliteConn
 from storage.state import StateRepository
 from tests.pgstore import TestStore
 
@@ -60,5 +62,7 @@ async def test_unported_callers_still_hand_it_the_raw_sqlite_connection(tmp_path
         async with db.transaction() as raw:
             await StateRepository(raw).put("k", "v", now=NOW)
         assert await StateRepository(db.conn).get("k") == "v"
+        assert as_store(db.store) is db.store  # a StoreConn is kept, the raw one wrapped
+        assert isinstance(as_store(db.conn), SqliteConn)
     finally:
         await db.close()
