@@ -80,6 +80,9 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             if isinstance(values, list):  # an array of tables, such as [[channels]]
                 data[section] = values
                 continue
+            if section == "storage" and "url" in values:  # `store.table`: the URL replaces path
+                data[section] = dict(values)
+                continue
             data.setdefault(section, {}).update(values)
         if "channels" in sections:  # several channels instead of the one-channel shorthand
             del data["telegram"]["channel"]

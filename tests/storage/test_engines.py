@@ -7,12 +7,12 @@ own; what they assert is what the store holds afterwards, read back through a fr
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing, asynccontextmanager
 
 import pytest
 
-from bot.config import StorageSettings
+from bot.config import Settings, StorageSettings
 from bot.domain.errors import LeaseLostError, StorageError, StoreUnavailableError
 from storage.database import Database
 from storage.sql import Sql, StoreConn
@@ -161,3 +161,15 @@ async def test_unreachable_postgresql_is_one_clear_error() -> None:
     assert "check storage.url" in message
     assert "hunter2" not in message
     assert "\n" not in message
+
+
+async def test_a_whole_configuration_points_at_the_test_store(
+    store: TestStore, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(storage=store.table)  # how bot-level tests take the store
+    db = await Database.open(settings.storage)
+    try:
+        assert db.engine == store.engine
+        assert db.where == store.settings().where
+    finally:
+        await db.close()
