@@ -12,7 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -23,7 +23,6 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from bot.channel_settings import (
@@ -39,6 +38,7 @@ from bot.config_errors import describe
 from bot.domain.errors import ConfigError, InvalidURLError
 from bot.insight.schedule import WeeklySchedule
 from bot.redaction import redact
+from bot.storage_settings import StorageSettings, with_password
 from bot.urls import check_url
 
 TOKEN_ENV = "NEWSDESK_TOKEN"  # noqa: S105 - the variable's name, not a secret
@@ -120,101 +120,6 @@ class TelegramSettings(_Section):
                 f"{bad} cannot be admins: expected positive Telegram user ids of real people"
             )
         return value
-
-
-_POSTGRES_SCHEMES = ("postgresql", "postgres")
-# What libpq (and asyncpg) accept for ?sslmode=; anything else is a typo to report now.
-_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
-_URL_SHAPES = "expected postgresql://user@host:port/database or sqlite:///path/to/file"
-
-
-def _sqlite_url_path(url: str) -> str:
-    """The file of `sqlite:///relative/file` or `sqlite:////absolute/file`."""
-    rest = url.removeprefix("sqlite://")
-    if not rest.startswith("/") or not rest[1:]:
-        raise ValueError(f"storage.url: {_URL_SHAPES} (a SQLite URL has three slashes)")
-    return rest[1:]
-
-
-def _with_password(url: str, password: str | None) -> str:
-    """`url` with its password replaced by `password` (already URL-encoded), or removed.
-
-    Spliced as text: `urlunsplit` would drop the empty host of `postgresql:///db?host=/run`.
-    """
-    scheme, sep, rest = url.partition("://")
-    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
-    userinfo, at, host = rest[:end].rpartition("@")
-    user = userinfo.partition(":")[0]
-    if password is not None:
-        user = f"{user}:{password}"
-    netloc = f"{user}@{host}" if at or password is not None else host
-    return f"{scheme}{sep}{netloc}{rest[end:]}"
-
-
-class StorageSettings(_Section):
-    """Where the store lives: a SQLite file (the default) or a PostgreSQL database."""
-
-    path: Annotated[Path, Field(strict=False)] = Path("newsdesk.sqlite3")
-    # A PostgreSQL URL (a `sqlite:///` URL is read into `path`); secret: it may hold a password.
-    url: SecretStr | None = None
-    # Most connections the PostgreSQL pool opens (each worker process has its own pool).
-    pool_size: Annotated[int, Field(ge=1)] = 10
-    # A running bot refreshes its lease on the store every quarter of this; a bot silent for
-    # longer (paused, cut off, on a dead host) is taken over by the next one started, and stops.
-    lease_ttl_seconds: Annotated[float, Field(ge=1, le=3_600)] = 60.0
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_store(cls, data: object) -> object:
-        """`path` or `url`, not both; `sqlite:///file` is the same as `path = "file"`."""
-        if not isinstance(data, dict) or data.get("url") is None:
-            return data
-        if "path" in data:
-            raise ValueError(
-                "storage.path and storage.url are both given: keep one (storage.url = "
-                '"sqlite:///file" names the same SQLite file as storage.path = "file")'
-            )
-        url = data["url"]
-        if isinstance(url, str) and url.startswith("sqlite:"):
-            rest = {key: value for key, value in data.items() if key != "url"}
-            return {**rest, "path": _sqlite_url_path(url)}
-        return data
-
-    @field_validator("url")
-    @classmethod
-    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None:
-            return None
-        try:
-            parts = urlsplit(value.get_secret_value())
-            _ = parts.port  # a port that is not a number raises here
-        except ValueError:
-            raise ValueError(f"not a URL: {_URL_SHAPES}") from None
-        if parts.scheme not in _POSTGRES_SCHEMES:
-            raise ValueError(_URL_SHAPES)
-        sslmode = parse_qs(parts.query).get("sslmode", [])
-        if any(mode not in _SSLMODES for mode in sslmode):
-            raise ValueError(f"sslmode must be one of {', '.join(_SSLMODES)}")
-        return value
-
-    def postgres_dsn(self) -> str | None:
-        """The PostgreSQL URL with its password, or None when the store is a SQLite file."""
-        return None if self.url is None else self.url.get_secret_value()
-
-    @property
-    def password(self) -> str | None:
-        """The PostgreSQL password (from the URL or the environment), if there is one."""
-        dsn = self.postgres_dsn()
-        password = None if dsn is None else urlsplit(dsn).password
-        return None if password is None else unquote(password)
-
-    @property
-    def where(self) -> str:
-        """The SQLite file, or the PostgreSQL URL with `***` for its password: safe to print."""
-        dsn = self.postgres_dsn()
-        if dsn is None:
-            return str(self.path)
-        return _with_password(dsn, None if self.password is None else "***")
 
 
 class SiteSettings(_Section):
@@ -476,7 +381,7 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     dsn = storage.postgres_dsn()
     if env_password and dsn is not None:  # the environment wins, as for the token
         storage = storage.model_copy(
-            update={"url": SecretStr(_with_password(dsn, quote(env_password, safe="")))}
+            update={"url": SecretStr(with_password(dsn, quote(env_password, safe="")))}
         )
     return settings.model_copy(update={"storage": storage})
 

@@ -15,7 +15,7 @@ from telegram import Bot
 
 from bot.articles import ArticleService
 from bot.clock import Clock, utc_now
-from bot.config import Settings, StorageSettings
+from bot.config import Settings
 from bot.desk import AdminServices, open_admin_services
 from bot.domain.errors import LeaseLostError, StorageError
 from bot.ingest.pageworker import PageReader
@@ -26,6 +26,7 @@ from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
 from bot.sources.service import SourceService
+from bot.storage_settings import StorageSettings
 from bot.subscribers import SubscriberServices, open_subscriber_services
 from storage.database import Database
 from storage.lease import LeaseRepository

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 class StoreSettings(Protocol):
-    """Where the store is, as `bot.config.StorageSettings` says it (storage imports no config)."""
+    """Where the store is, as `bot.storage_settings.StorageSettings` says (no import of it)."""
 
     @property
     def path(self) -> Path:

@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
-from bot.config import StorageSettings
 from bot.redaction import redact
+from bot.storage_settings import StorageSettings
 from storage.sql import Engine
 
 URL_ENV = "NEWSDESK_TEST_DATABASE_URL"

@@ -12,8 +12,9 @@ from contextlib import aclosing, asynccontextmanager
 
 import pytest
 
-from bot.config import Settings, StorageSettings
+from bot.config import Settings
 from bot.domain.errors import LeaseLostError, StorageError, StoreUnavailableError
+from bot.storage_settings import StorageSettings
 from storage.database import Database
 from storage.sql import Sql, StoreConn
 from tests.pgstore import TestStore
