@@ -173,7 +173,7 @@ def _post_init(
             "newsdesk started as @%s for channel %s, database %s",
             app.bot.username,
             ", ".join(channel.chat for channel in settings.channels),
-            settings.storage.path,
+            settings.storage.where,
         )
 
     return post_init

@@ -26,6 +26,7 @@ from bot.app import build_application
 from bot.cli_insight import digest_command, insight_parsers, report_command
 from bot.clock import utc_now
 from bot.config import Settings, config_path, load_settings, summary
+from bot.config import secrets as settings_secrets
 from bot.domain.errors import ConfigError
 from bot.exits import EXIT_BUG, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, classify
 from bot.ingest.importer import import_files
@@ -121,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo_command(extra, config=args.config, log_level=args.log_level)
     if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    secrets: list[str] = []  # grows to hold the token once the config is read
+    secrets: list[str] = []  # grows to hold the token and password once the config is read
     with _redacted_output(secrets):
         return _main(args, secrets)
 
@@ -152,8 +153,8 @@ def _main(args: argparse.Namespace, secrets: list[str]) -> int:
             for problem in exc.problems:
                 print(f"  - {redact(problem)}", file=sys.stderr)
             return EXIT_USAGE
-        secrets.append(settings.telegram.token.get_secret_value())
-        setup_logging(args.log_level, secrets[-1])
+        secrets.extend(settings_secrets(settings))
+        setup_logging(args.log_level, *secrets)
         return _COMMANDS[args.command](settings, args, path)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

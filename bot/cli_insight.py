@@ -22,7 +22,7 @@ from bot.exits import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from bot.insight import export
 from bot.oneshot import one_shot_services
 from bot.rendering import render_preview_text
-from bot.services import open_services
+from bot.services import open_services, refuse_unported
 from storage.database import Database
 from storage.insight import InsightRepository
 
@@ -132,6 +132,7 @@ def report_command(settings: Settings, args: argparse.Namespace, _path: Path) ->
     names = _channels(settings, args.channel)
     if names is None:
         return EXIT_USAGE
+    refuse_unported(settings.storage)
     path = settings.storage.path
     if not path.exists():  # opening would create an empty store: say the path is wrong instead
         print(f"newsdesk: no store at {path} (storage.path): nothing to report", file=sys.stderr)

@@ -12,6 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -37,9 +38,11 @@ from bot.config_errors import describe
 from bot.domain.errors import ConfigError, InvalidURLError
 from bot.insight.schedule import WeeklySchedule
 from bot.redaction import redact
+from bot.storage_settings import StorageSettings, with_password
 from bot.urls import check_url
 
 TOKEN_ENV = "NEWSDESK_TOKEN"  # noqa: S105 - the variable's name, not a secret
+DATABASE_PASSWORD_ENV = "NEWSDESK_DATABASE_PASSWORD"  # noqa: S105 - the name, not a secret
 CONFIG_ENV = "NEWSDESK_CONFIG"
 DEFAULT_CONFIG = Path("config.toml")
 
@@ -117,15 +120,6 @@ class TelegramSettings(_Section):
                 f"{bad} cannot be admins: expected positive Telegram user ids of real people"
             )
         return value
-
-
-class StorageSettings(_Section):
-    """Where the SQLite store lives."""
-
-    path: Annotated[Path, Field(strict=False)] = Path("newsdesk.sqlite3")
-    # A running bot refreshes its lease on the store every quarter of this; a bot silent for
-    # longer (paused, cut off, on a dead host) is taken over by the next one started, and stops.
-    lease_ttl_seconds: Annotated[float, Field(ge=1, le=3_600)] = 60.0
 
 
 class SiteSettings(_Section):
@@ -370,10 +364,30 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
         # The token itself may be echoed in another key's value: it is redacted even when it
         # is too short to look like one.
         raise ConfigError([redact(describe(err), secrets) for err in exc.errors()]) from None
-    if base_dir is not None and not settings.storage.path.is_absolute():
-        storage = settings.storage.model_copy(update={"path": base_dir / settings.storage.path})
-        settings = settings.model_copy(update={"storage": storage})
-    return settings
+    storage = settings.storage
+    if base_dir is not None and not storage.path.is_absolute():
+        storage = storage.model_copy(update={"path": base_dir / storage.path})
+    env_password = os.environ.get(DATABASE_PASSWORD_ENV)
+    dsn = storage.postgres_dsn()
+    if env_password and dsn is not None:  # the environment wins, as for the token
+        storage = storage.model_copy(
+            update={"url": SecretStr(with_password(dsn, quote(env_password, safe="")))}
+        )
+    return settings.model_copy(update={"storage": storage})
+
+
+# A database password shorter than this is not replaced wherever its letters appear (it would
+# mangle every line); in a URL, where newsdesk itself could print it, `redact` masks any length.
+_MIN_PASSWORD_REDACTED = 4
+
+
+def secrets(settings: Settings) -> list[str]:
+    """What must never be printed: the bot token and the database password."""
+    found = [settings.telegram.token.get_secret_value()]
+    password = settings.storage.password
+    if password and len(password) >= _MIN_PASSWORD_REDACTED:
+        found += sorted({password, quote(password, safe="")})  # as given, and in a URL
+    return found
 
 
 def load_settings(path: Path) -> Settings:
@@ -406,7 +420,7 @@ def summary(settings: Settings) -> str:
         # Everything else is shown as configured, but a token pasted into a URL is not.
         f"telegram.api_base_url   {settings.telegram.api_base_url}",
         f"telegram.admins         {admins}",
-        f"storage.path            {settings.storage.path}",
+        _storage_line(settings.storage),
         f"site                    {settings.site.name} ({settings.site.language}, "
         f"{settings.site.timezone})",
         f"publishing              {'on' if pub.enabled else 'off'}, every "
@@ -416,7 +430,14 @@ def summary(settings: Settings) -> str:
         f"weekly report           {_weekly_line(settings)}",
     ]
     lines += [channel_line(channel) for channel in settings.channels]
-    return "\n".join([lines[0], *(redact(line, [token]) for line in lines[1:])])
+    return "\n".join([lines[0], *(redact(line, secrets(settings)) for line in lines[1:])])
+
+
+def _storage_line(storage: StorageSettings) -> str:
+    """The store: its file, or its URL with the password hidden and the pool's size."""
+    if storage.url is None:
+        return f"storage.path            {storage.path}"
+    return f"storage.url             {storage.where} (PostgreSQL, pool of {storage.pool_size})"
 
 
 def _alerts_line(alerts: AlertSettings) -> str:

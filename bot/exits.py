@@ -4,7 +4,8 @@
     1   done, but some input was rejected (an import line, a post that failed, a feed)
     2   the environment, the configuration or the store is wrong: a bad config, a token
         Telegram rejects, a Bot API that cannot be reached or does not answer, a full disk,
-        a read-only or unusable store, a second bot on the same store
+        a read-only or unusable store, a PostgreSQL store that cannot be reached, a second bot
+        on the same store
     3   this bot lost its instance lease to another process (it was paused or cut off for
         longer than storage.lease_ttl_seconds) and stopped
     70  an unexpected error: a bug in newsdesk (EX_SOFTWARE); the traceback is logged at DEBUG

@@ -1,4 +1,4 @@
-"""Logging set-up for the CLI, with the bot token kept out of every line.
+"""Logging set-up for the CLI, with the bot token (and the database password) out of every line.
 
 httpx logs request URLs at INFO, and Bot API URLs contain the token, so its logger stays at
 WARNING. As a second line of defence a filter on the handler redacts the token, and anything
@@ -20,9 +20,9 @@ __all__ = ["REDACTED", "RedactFilter", "setup_logging"]
 class RedactFilter(logging.Filter):
     """Redacts secrets and token-shaped text in the final message and traceback of every record."""
 
-    def __init__(self, secret: str = "") -> None:
+    def __init__(self, *secrets: str) -> None:
         super().__init__()
-        self._secrets = [secret] if secret else []
+        self._secrets = [secret for secret in secrets if secret]
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record in place; never drop it."""
@@ -54,11 +54,11 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def setup_logging(level: str = "INFO", secret: str = "") -> None:
-    """Log to stderr at `level`; quiet the chatty libraries; redact `secret` and token shapes."""
+def setup_logging(level: str = "INFO", *secrets: str) -> None:
+    """Log to stderr at `level`; quiet the chatty libraries; redact `secrets` and token shapes."""
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactFilter(secret))
+    handler.addFilter(RedactFilter(*secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -1,10 +1,11 @@
-"""Keeping bot tokens out of every line newsdesk writes: logs, errors, summaries, stdout.
+"""Keeping bot tokens (and database passwords) out of every line newsdesk writes.
 
 A token is redacted twice over: the configured token (and its secret half) wherever it appears,
 and anything *shaped* like a token (`<digits>:<30+ token characters>`, the colon possibly
 percent-encoded), because a token can reach output without being the configured one: pasted into
 `api_base_url`, echoed back in a config error, or quoted by a library's exception message
-(python-telegram-bot's `InvalidToken` holds the whole token).
+(python-telegram-bot's `InvalidToken` holds the whole token). A password in a URL
+(`postgresql://user:secret@host`) is masked as `***` wherever a URL is written.
 """
 
 from __future__ import annotations
@@ -22,12 +23,16 @@ TOKEN_SHAPED = re.compile(r"\d{1,20}(?::|%3[Aa])[A-Za-z0-9_-]{30,}")
 # characters): found far faster than TOKEN_SHAPED, whose every digit starts a match attempt, so
 # text without it (most lines; an export's rows) skips the substitution. Same result either way.
 _TOKEN_TAIL = re.compile(r"[:%][A-Za-z0-9_-]{30}")
+# The password in a URL's user information ("postgresql://user:secret@host"), of any length.
+_URL_PASSWORD = re.compile(r"(://[^/?#@\s:]*:)[^/?#@\s]+@")
 # A secret half shorter than this is too generic to replace alone (it could be an ordinary word).
 _MIN_SECRET_PART = 8
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with each secret, its part after the colon, and anything token-shaped replaced."""
+    """`text` with each secret (and its half after a colon), URL passwords and tokens masked."""
+    if "://" in text:
+        text = _URL_PASSWORD.sub(r"\1***@", text)
     for secret in secrets:
         if not secret:
             continue

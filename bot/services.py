@@ -11,14 +11,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import aiosqlite
 from telegram import Bot
 
 from bot.articles import ArticleService
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.desk import AdminServices, open_admin_services
-from bot.domain.errors import LeaseLostError
+from bot.domain.errors import LeaseLostError, StorageError
 from bot.ingest.pageworker import PageReader
 from bot.insight.digest import DigestService
 from bot.insight.reactions import ReactionIntake
@@ -27,14 +26,30 @@ from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
 from bot.sources.service import SourceService
+from bot.storage_settings import StorageSettings
 from bot.subscribers import SubscriberServices, open_subscriber_services
 from storage.database import Database
 from storage.lease import LeaseRepository
+from storage.sql import StoreConn
 
 logger = logging.getLogger(__name__)
 
 # The lease is refreshed this many times per time-to-live, so one late heartbeat never loses it.
 HEARTBEATS_PER_TTL = 4
+
+# THE SWITCH (issue 15): False while some repositories still speak SQLite only. The porter of the
+# last one sets it to True, runs the suite on both engines, then deletes it and `refuse_unported`.
+POSTGRES_COMPLETE = False
+
+
+def refuse_unported(storage: StorageSettings) -> None:
+    """Stop a command on PostgreSQL while the port is incomplete, rather than let it half-work."""
+    if storage.url is not None and not POSTGRES_COMPLETE:
+        raise StorageError(
+            "storage.url: PostgreSQL is not complete in this version (issue 15): this newsdesk "
+            f"can check its configuration and reach {storage.where}, but not yet run on it — "
+            "leave storage.url out to use the SQLite file at storage.path"
+        )
 
 
 def heartbeat_seconds(settings: Settings) -> float:
@@ -91,7 +106,7 @@ class Services:
             return False
         return True
 
-    async def fence_writes(self, _conn: aiosqlite.Connection) -> None:
+    async def fence_writes(self, _conn: StoreConn) -> None:
         """Refuse every write transaction once the lease is someone else's."""
         if self.lease is None:
             return
@@ -136,8 +151,12 @@ async def open_services(
     Building the services starts nothing: jobs and background work begin in the app's
     `post_init`, so one-shot CLI commands can use the same services.
     """
-    db = await Database.open(settings.storage.path)
+    # Connected first, so an unreachable server is named before the refusal; not migrated
+    # while the port is incomplete, so nothing is written to a database this version cannot use.
+    migrate = settings.storage.url is None or POSTGRES_COMPLETE
+    db = await Database.open(settings.storage, run_migrations=migrate)
     try:
+        refuse_unported(settings.storage)
         lease: LeaseRepository | None = None
         if take_lease:
             lease = LeaseRepository(

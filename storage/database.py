@@ -1,147 +1,149 @@
-"""Opening the SQLite store and running short write transactions on it.
+"""The store a process uses, SQLite or PostgreSQL, behind one facade the services share.
 
-One aiosqlite connection serves the whole process. Writes go through `transaction()`, which
-serialises them with an asyncio lock: on a shared connection two interleaved coroutines would
-otherwise end up inside each other's transaction. `BEGIN IMMEDIATE` takes the write lock up front
-so a second process waits (`busy_timeout`) instead of failing half-way through.
+`Database.open` picks the engine from the storage settings (`storage.url`: absent or
+`sqlite:///…` is the SQLite file, `postgresql://…` the server) and migrates it. Reads go through
+`db.store`, write transactions through `async with db.write() as conn:`; both hand repositories a
+`StoreConn` (storage/sql.py). On SQLite one connection serves the process and `write()` takes
+the asyncio lock and `BEGIN IMMEDIATE`; on PostgreSQL a pool serves it and nothing is locked in
+Python. `fence`, if set, runs first inside every write transaction.
+
+`db.conn` and `db.transaction()` are the raw aiosqlite connection and transaction of the code
+not yet ported (the transition in storage/sql.py): SQLite only, removed with the last port.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import aiosqlite
 
-from bot.domain.errors import StorageError, StoreNotWritableError
-from storage.migrate import migrate
+from bot.domain.errors import StorageError
+from storage.engines.sqlite import SqliteStore
+from storage.sql import Engine, Fence, StoreConn
 
-BUSY_TIMEOUT_MS = 5_000
-# SQLite's primary result codes (the low byte of an extended code) that mean "cannot write here".
-_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 3, 8, 10, 13, 14
-_NOT_WRITABLE = {_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CANTOPEN}
-
-Fence = Callable[[aiosqlite.Connection], Awaitable[None]]
+if TYPE_CHECKING:
+    from storage.engines.postgres import PgStore
 
 
-def _writable(path: Path) -> bool:
-    """Whether this process may write the store file (if it exists) and its folder.
+class StoreSettings(Protocol):
+    """Where the store is, as `bot.storage_settings.StorageSettings` says (no import of it)."""
 
-    `os.access` reports a read-only file system even to root, whom file modes do not stop.
-    """
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.exists() and not os.access(path, os.W_OK):
-        return False
-    return os.access(folder, os.W_OK)
+    @property
+    def path(self) -> Path:
+        """The SQLite file, when there is no PostgreSQL URL."""
+        ...
+
+    @property
+    def pool_size(self) -> int:
+        """Most connections the PostgreSQL pool opens."""
+        ...
+
+    @property
+    def where(self) -> str:
+        """The file, or the URL without its password, for messages."""
+        ...
+
+    def postgres_dsn(self) -> str | None:
+        """The PostgreSQL URL with its password, or None for SQLite."""
+        ...
 
 
-def _disk_full(path: Path) -> bool:
-    """Whether the file system holding the store has no space left (SQLite may say "I/O error")."""
-    try:
-        return os.statvfs(path.parent if str(path.parent) else ".").f_bavail == 0
-    except OSError:
-        return False
-
-
-def not_writable(exc: sqlite3.Error, path: Path) -> StoreNotWritableError | None:
-    """The disk-full or read-only error `exc` stands for, or None if it is neither."""
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-    if code == _SQLITE_FULL or (code in _NOT_WRITABLE and _disk_full(path)):
-        return StoreNotWritableError(
-            f"the disk holding the store {path} is full: free some space (or move "
-            "storage.path to a disk with room), then start again; the store was not changed"
-        )
-    if code == _SQLITE_READONLY or (code in _NOT_WRITABLE and not _writable(path)):
-        return StoreNotWritableError(
-            f"the store {path} is read-only (the file or its folder cannot be written, e.g. a "
-            "read-only disk or wrong permissions): make both writable for this user, or point "
-            "storage.path at a writable place"
-        )
-    return None
+def _postgres(storage: StoreSettings | Path) -> tuple[StoreSettings, str] | None:
+    """The settings and URL of the PostgreSQL store `storage` names, or None for a SQLite file."""
+    if isinstance(storage, Path):
+        return None
+    dsn = storage.postgres_dsn()
+    return None if dsn is None else (storage, dsn)
 
 
 class Database:
     """The process's connection to the store."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self._conn = conn
-        self.path = path
-        self._write_lock = asyncio.Lock()
+    def __init__(self, engine: SqliteStore | PgStore) -> None:
+        self._engine = engine
         # Checked at the start of every write transaction, inside it: the bot's instance lease
         # sets one so that a process that lost the lease cannot write (or claim a post) again.
         self.fence: Fence | None = None
 
     @classmethod
-    async def open(cls, path: Path, *, run_migrations: bool = True) -> Database:
-        """Connect, set the pragmas every connection needs, and migrate to the newest schema."""
-        if str(path) != ":memory:":
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                message = (
-                    f"cannot create the folder for the store {path}: {exc.strerror}; "
-                    "create it, or point storage.path at a writable place"
-                )
-                raise StorageError(message) from None
-        try:
-            conn = await aiosqlite.connect(path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise not_writable(exc, path) or StorageError(
-                f"cannot open the database {path}: {exc}"
-            ) from None
-        try:
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = NORMAL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            if run_migrations:
-                await migrate(conn)
-        except sqlite3.DatabaseError as exc:
-            await conn.close()
-            raise not_writable(exc, path) or StorageError(
-                f"{path} is not a usable newsdesk database: {exc}"
-            ) from None
-        except BaseException:
-            await conn.close()
-            raise
-        return cls(conn, path)
+    async def open(cls, storage: StoreSettings | Path, *, run_migrations: bool = True) -> Database:
+        """Open the configured store (a bare path is a SQLite file) and migrate it."""
+        postgres = _postgres(storage)
+        if postgres is None:
+            path = storage if isinstance(storage, Path) else storage.path
+            return cls(await SqliteStore.open(path, run_migrations=run_migrations))
+        # Imported here so a SQLite desk never loads asyncpg.
+        from storage.engines.postgres import PgStore  # noqa: PLC0415
+
+        settings, dsn = postgres
+        pg = await PgStore.open(
+            dsn,
+            where=settings.where,
+            pool_size=settings.pool_size,
+            run_migrations=run_migrations,
+        )
+        return cls(pg)
+
+    @property
+    def engine(self) -> Engine:
+        """Which engine holds the store."""
+        return "sqlite" if isinstance(self._engine, SqliteStore) else "postgres"
+
+    @property
+    def where(self) -> str:
+        """The store's file or URL (without a password), for messages."""
+        engine = self._engine
+        return str(engine.path) if isinstance(engine, SqliteStore) else engine.where
+
+    @property
+    def store(self) -> StoreConn:
+        """The connection for reads outside a transaction; writes belong inside `write()`."""
+        return self._engine.store
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[StoreConn]:
+        """A short write transaction, committed on success, rolled back on error.
+
+        On SQLite: `BEGIN IMMEDIATE` under the process's write lock; a full disk or a read-only
+        store becomes `StoreNotWritableError`. The fence, if set, may refuse the transaction
+        before anything is written.
+        """
+        engine = self._engine
+        if isinstance(engine, SqliteStore):
+            async with engine.transaction(self.fence):
+                yield engine.store
+        else:
+            async with engine.transaction(self.fence) as conn:
+                yield conn
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (SQLite only)."""
+        return self._sqlite("path").path
 
     @property
     def conn(self) -> aiosqlite.Connection:
-        """The connection, for reads; writes belong inside `transaction()`."""
-        return self._conn
+        """TRANSITION: the raw aiosqlite connection for unported code (SQLite only)."""
+        return self._sqlite("conn").raw
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A short `BEGIN IMMEDIATE` transaction, committed on success, rolled back on error.
+        """TRANSITION: `write()` yielding the raw aiosqlite connection (SQLite only)."""
+        async with self._sqlite("transaction()").transaction(self.fence) as conn:
+            yield conn
 
-        A full disk or a read-only store becomes `StoreNotWritableError`; the fence, if set, may
-        refuse the transaction before anything is written.
-        """
-        async with self._write_lock:
-            try:
-                await self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    if self.fence is not None:
-                        await self.fence(self._conn)
-                    yield self._conn
-                except BaseException:
-                    await self._conn.rollback()
-                    raise
-                else:
-                    await self._conn.commit()
-            except sqlite3.OperationalError as exc:
-                error = not_writable(exc, self.path)
-                if error is None:
-                    raise
-                if self._conn.in_transaction:
-                    await self._conn.rollback()
-                raise error from exc
+    def _sqlite(self, what: str) -> SqliteStore:
+        """The SQLite engine, or a clear error naming what needed it."""
+        if isinstance(self._engine, SqliteStore):
+            return self._engine
+        raise StorageError(
+            f"Database.{what} is SQLite's; on PostgreSQL use db.store / db.write() "
+            "(this code is not ported yet: issue 15)"
+        )
 
     async def close(self) -> None:
-        """Close the connection (idempotent)."""
-        await self._conn.close()
+        """Close the connection or pool (idempotent)."""
+        await self._engine.close()

@@ -1,7 +1,9 @@
 """Numbered SQL migrations applied in order against `PRAGMA user_version`.
 
 Each file `NNNN_name.sql` moves the schema from version NNNN-1 to NNNN inside one transaction,
-so a failure leaves the database at the previous version rather than half-migrated.
+so a failure leaves the database at the previous version rather than half-migrated. PostgreSQL
+has its own set (`migrations_pg/`, applied by storage.migrate_pg) under the same numbers: it
+starts at a baseline of the whole schema, since no PostgreSQL store exists below it.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Literal
 
 import aiosqlite
 
 from bot.domain.errors import SchemaTooNewError, StorageError
 
 _NAME_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_FOLDERS = {"sqlite": "migrations", "postgres": "migrations_pg"}
 
 
 @dataclass(frozen=True)
@@ -26,17 +30,33 @@ class Migration:
     sql: str
 
 
-def available_migrations() -> list[Migration]:
-    """The migrations shipped with this code, ordered by version."""
+def available_migrations(
+    engine: Literal["sqlite", "postgres"] = "sqlite",
+) -> list[Migration]:
+    """The migrations shipped with this code for `engine`, ordered by version.
+
+    SQLite's set runs from 0001; PostgreSQL's from its baseline. Either runs without gaps.
+    """
     found: list[Migration] = []
-    for entry in resources.files("storage").joinpath("migrations").iterdir():
+    for entry in resources.files("storage").joinpath(_FOLDERS[engine]).iterdir():
         match = _NAME_RE.match(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda m: m.version)
-    if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise StorageError("migrations are not numbered 0001, 0002, … without gaps")
+    first = 1 if engine == "sqlite" else (found[0].version if found else 1)
+    if [m.version for m in found] != list(range(first, first + len(found))):
+        raise StorageError(
+            f"{engine} migrations are not numbered {first:04d}, {first + 1:04d}, … without gaps"
+        )
     return found
+
+
+def too_new(current: int, newest: int) -> SchemaTooNewError:
+    """The refusal of a database a newer newsdesk migrated, in the same words on both engines."""
+    return SchemaTooNewError(
+        f"the database is at schema version {current} but this newsdesk knows only up to "
+        f"{newest}: upgrade newsdesk (or use a database made by this version)"
+    )
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:
@@ -53,10 +73,7 @@ async def migrate(conn: aiosqlite.Connection, *, target: int | None = None) -> i
     target = newest if target is None else target
     current = await schema_version(conn)
     if current > newest:
-        raise SchemaTooNewError(
-            f"the database is at schema version {current} but this newsdesk knows only up to "
-            f"{newest}: upgrade newsdesk (or use a database made by this version)"
-        )
+        raise too_new(current, newest)
     for migration in migrations:
         if current < migration.version <= target:
             script = (

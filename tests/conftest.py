@@ -35,6 +35,9 @@ from tests.support import (
 
 TEST_TOKEN = TOKEN  # the name older test modules import from here
 
+# `store` (both engines), `pg_server`, `pg_database`: see tests/pgstore.py.
+pytest_plugins = ["tests.pgstore"]
+
 
 def settings_dict(tmp_path: Path, api_base_url: str = "http://127.0.0.1:9/bot") -> dict[str, Any]:
     """A complete, valid configuration as a mapping tests can adjust."""
@@ -63,6 +66,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     monkeypatch.delenv("NEWSDESK_TOKEN", raising=False)
     monkeypatch.delenv("NEWSDESK_CONFIG", raising=False)
+    monkeypatch.delenv("NEWSDESK_DATABASE_PASSWORD", raising=False)
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
 
 
@@ -75,6 +79,9 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         for section, values in sections.items():
             if isinstance(values, list):  # an array of tables, such as [[channels]]
                 data[section] = values
+                continue
+            if section == "storage" and "url" in values:  # `store.table`: the URL replaces path
+                data[section] = dict(values)
                 continue
             data.setdefault(section, {}).update(values)
         if "channels" in sections:  # several channels instead of the one-channel shorthand

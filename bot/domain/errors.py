@@ -7,6 +7,7 @@
     │   ├── InstanceRunningError another process already runs the bot on this database
     │   ├── LeaseLostError      another process took this one's lease over: it must stop
     │   ├── StoreNotWritableError the disk is full or the store is read-only
+    │   ├── StoreUnavailableError PostgreSQL cannot be reached (or refuses this user)
     │   └── UnreadableArticleError a row of `articles` (written by the site) cannot be read
     ├── DeliveryError           the Bot API refused or lost a post; carries the classified failure
     ├── AdminError              an editor's request cannot be done as asked
@@ -85,6 +86,10 @@ class LeaseLostError(StorageError):
 
 class StoreNotWritableError(StorageError):
     """SQLite cannot write the store: the disk is full, or the file or its folder is read-only."""
+
+
+class StoreUnavailableError(StorageError):
+    """The PostgreSQL store cannot be used: unreachable, no answer, or it refused the login."""
 
 
 class DeliveryError(NewsdeskError):
