@@ -4,6 +4,9 @@ Which channels take an article is routing's decision (`bot.publishing.routing`, 
 this module reads what routing needs of the articles the publisher has not seen, and writes the
 records routing decided on, in the caller's transaction. Rows written before editions existed
 have channel '' and become the first configured channel's (`adopt_unnamed`).
+
+The statements are the same on both engines. Adopting is idempotent (`ON CONFLICT DO
+NOTHING`), so two processes adopting one article leave one record per channel and no error.
 """
 
 from __future__ import annotations
@@ -11,34 +14,42 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.deliveries import RoutingFacts
 from storage.articles import to_db_time
 from storage.delivery_queries import UNROUTED
+from storage.engines import Connection, as_store
 
 BACKLOG_REASON = "older than the backlog limit"
+
+# "UPDATE OR IGNORE … SET channel = $1 WHERE channel = ''", in words both engines speak: a row
+# is renamed unless the article already has one for that channel (the key allows one '' row
+# per article, so that is the only conflict there can be).
+_NAME_UNNAMED = (
+    "UPDATE {table} SET channel = $1 WHERE channel = '' AND NOT EXISTS "
+    "(SELECT 1 FROM {table} o WHERE o.article_id = {table}.article_id AND o.channel = $1)"
+)
 
 
 class AdoptionRepository:
     """Reads unadopted articles and writes their per-channel records."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection) -> None:
+        self._conn = as_store(conn)
 
     async def unadopted(self, *, now: datetime, cutoff: datetime) -> list[RoutingFacts]:
         """Articles without any delivery record, with adoption's verdict before routing."""
         stamp, old = to_db_time(now), to_db_time(cutoff)
-        async with self._conn.execute(
+        rows = await self._conn.fetch(
             "SELECT a.id, a.language, a.category, a.source, "
             "CASE WHEN a.hold_reason IS NOT NULL THEN 'held: ' || a.hold_reason "
-            "WHEN a.published_at < ? THEN ? END, "
-            "CASE WHEN a.published_at > ? THEN a.published_at END "
+            "WHEN a.published_at < $1 THEN $2 END, "
+            "CASE WHEN a.published_at > $3 THEN a.published_at END "
             "FROM articles a WHERE NOT EXISTS "
             "(SELECT 1 FROM deliveries d WHERE d.article_id = a.id) ORDER BY a.id",
-            (old, BACKLOG_REASON, stamp),
-        ) as cur:
-            rows = await cur.fetchall()
+            old,
+            BACKLOG_REASON,
+            stamp,
+        )
         return [
             RoutingFacts(
                 article_id=int(row[0]),
@@ -71,32 +82,31 @@ class AdoptionRepository:
             for channel in channels
         ] or [(facts.article_id, UNROUTED, "skipped", unrouted, None, stamp)]
         await self._conn.executemany(
-            "INSERT OR IGNORE INTO deliveries (article_id, channel, state, skip_reason, "
-            "next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO deliveries (article_id, channel, state, skip_reason, "
+            "next_attempt_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6) "
+            "ON CONFLICT DO NOTHING",
             rows,
         )
 
     async def skip_overdue(self, *, now: datetime, cutoff: datetime) -> None:
         """Downtime: what waited past the backlog limit is skipped, not posted in a burst."""
         await self._conn.execute(
-            "UPDATE deliveries SET state = 'skipped', skip_reason = ?, updated_at = ? "
+            "UPDATE deliveries SET state = 'skipped', skip_reason = $1, updated_at = $2 "
             "WHERE state IN ('pending', 'failed') AND article_id IN "
-            "(SELECT id FROM articles WHERE published_at < ?)",
-            (BACKLOG_REASON, to_db_time(now), to_db_time(cutoff)),
+            "(SELECT id FROM articles WHERE published_at < $3)",
+            BACKLOG_REASON,
+            to_db_time(now),
+            to_db_time(cutoff),
         )
 
     async def adopt_unnamed(self, channel: str) -> int:
         """Records from before editions (channel '') become `channel`'s; returns how many."""
-        cursor = await self._conn.execute(
-            "UPDATE OR IGNORE deliveries SET channel = ? WHERE channel = ''", (channel,)
-        )
+        renamed = await self._conn.execute(_NAME_UNNAMED.format(table="deliveries"), channel)
+        await self._conn.execute(_NAME_UNNAMED.format(table="breaking_posts"), channel)
         await self._conn.execute(
-            "UPDATE OR IGNORE breaking_posts SET channel = ? WHERE channel = ''", (channel,)
+            "UPDATE superseded_posts SET channel = $1 WHERE channel = ''", channel
         )
-        await self._conn.execute(
-            "UPDATE superseded_posts SET channel = ? WHERE channel = ''", (channel,)
-        )
-        return cursor.rowcount
+        return renamed
 
 
 def _text(value: object) -> str | None:

@@ -2,21 +2,25 @@
 
 The table is shared with the site's own systems, which may write rows directly, so reads are
 lenient about what they find (naive timestamps are UTC, as the schema documents) while writes
-always store ISO 8601 UTC text.
+always store ISO 8601 UTC text. The same statements run on both engines (storage/sql.py).
+
+Several processes may ingest the same story at once on PostgreSQL: `upsert` inserts with
+`ON CONFLICT (guid) DO NOTHING`, and the one that finds its row taken by another treats it as
+the existing article, rather than failing on the unique guid.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
 from pydantic import ValidationError
 
 from bot.domain import Article, ArticleDraft, UpsertOutcome, UpsertResult
 from bot.domain.errors import UnreadableArticleError
+from storage.engines import Connection, as_store
 from storage.times import parse_time
 
 logger = logging.getLogger(__name__)
@@ -41,6 +45,20 @@ _COLUMNS = ("id", "guid", *_CONTENT_FIELDS, "created_at", "updated_at")
 ARTICLE_COLUMNS = ", ".join(f"a.{c}" for c in _COLUMNS)
 SELECT_ARTICLE = f"SELECT {ARTICLE_COLUMNS} FROM articles a"
 
+_INSERT_COLUMNS = ("guid", *_CONTENT_FIELDS, "created_at", "updated_at")
+# Another process may store the same guid between our read and this insert: no row comes back
+# then, and `upsert` reads the row that won instead of raising a unique violation.
+_INSERT = (
+    f"INSERT INTO articles ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join(f'${n}' for n in range(1, len(_INSERT_COLUMNS) + 1))}) "
+    "ON CONFLICT (guid) DO NOTHING RETURNING id"
+)
+_UPDATE = (
+    "UPDATE articles SET "
+    + ", ".join(f"{name} = ${n}" for n, name in enumerate(_CONTENT_FIELDS, 1))
+    + f", updated_at = ${len(_CONTENT_FIELDS) + 1} WHERE id = ${len(_CONTENT_FIELDS) + 2}"
+)
+
 
 def to_db_time(value: datetime) -> str:
     """ISO 8601 UTC with milliseconds and a Z, which also sorts correctly as text."""
@@ -55,7 +73,7 @@ def from_db_time(value: str) -> datetime:
     return parsed
 
 
-def article_from_row(row: Sequence[Any]) -> Article:
+def article_from_row(row: Iterable[Any]) -> Article:
     """Build an Article from a row selected with `SELECT_ARTICLE`'s column order.
 
     Raises `UnreadableArticleError` (with the id and why) for a row no reader can use, so a
@@ -79,7 +97,7 @@ def article_from_row(row: Sequence[Any]) -> Article:
         raise UnreadableArticleError(article_id, f"unreadable {where}: {problem['msg']}") from None
 
 
-def readable_articles(rows: Iterable[Sequence[Any]]) -> list[Article]:
+def readable_articles(rows: Iterable[Iterable[Any]]) -> list[Article]:
     """The rows that make Articles; an unreadable one is left out (and logged), not fatal.
 
     For lists shown to readers: one bad row the site wrote must not break /latest for all.
@@ -104,26 +122,22 @@ def _draft_values(draft: ArticleDraft) -> dict[str, Any]:
 class ArticleRepository:
     """All SQL on `articles`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection) -> None:
+        self._conn = as_store(conn)
 
     async def get(self, article_id: int) -> Article | None:
         """The article with this id, if any."""
-        async with self._conn.execute(f"{SELECT_ARTICLE} WHERE a.id = ?", (article_id,)) as cur:
-            row = await cur.fetchone()
+        row = await self._conn.fetchrow(f"{SELECT_ARTICLE} WHERE a.id = $1", article_id)
         return article_from_row(row) if row else None
 
     async def get_by_guid(self, guid: str) -> Article | None:
         """The article with this identity, if any."""
-        async with self._conn.execute(f"{SELECT_ARTICLE} WHERE a.guid = ?", (guid,)) as cur:
-            row = await cur.fetchone()
+        row = await self._conn.fetchrow(f"{SELECT_ARTICLE} WHERE a.guid = $1", guid)
         return article_from_row(row) if row else None
 
     async def count(self) -> int:
         """How many articles are stored."""
-        async with self._conn.execute("SELECT count(*) FROM articles") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        return int(await self._conn.fetchval("SELECT count(*) FROM articles") or 0)
 
     async def upsert(
         self, draft: ArticleDraft, *, now: datetime, keep_published: bool = False
@@ -133,29 +147,26 @@ class ArticleRepository:
         With `keep_published` (the input gave no time), an existing article keeps its time.
         """
         existing = await self.get_by_guid(draft.guid)
-        if existing is not None and keep_published:
+        stamp = to_db_time(now)
+        if existing is None:
+            values = _draft_values(draft)
+            new_id = await self._conn.fetchval(_INSERT, draft.guid, *values.values(), stamp, stamp)
+            if new_id is not None:
+                stored = await self.get(int(new_id))
+                assert stored is not None  # just inserted inside the caller's transaction
+                return UpsertResult(UpsertOutcome.NEW, stored)
+            # Another process stored this guid since we looked (it has committed: the insert
+            # waited for it); from here on it is the existing article.
+            existing = await self.get_by_guid(draft.guid)
+            assert existing is not None
+        if keep_published:
             draft = draft.model_copy(
                 update={"published_at": existing.published_at, "date_only": existing.date_only}
             )
-        values = _draft_values(draft)
-        stamp = to_db_time(now)
-        if existing is None:
-            columns = ["guid", *values, "created_at", "updated_at"]
-            params = [draft.guid, *values.values(), stamp, stamp]
-            placeholders = ", ".join("?" for _ in columns)
-            await self._conn.execute(
-                f"INSERT INTO articles ({', '.join(columns)}) VALUES ({placeholders})", params
-            )
-            stored = await self.get_by_guid(draft.guid)
-            assert stored is not None  # just inserted inside the caller's transaction
-            return UpsertResult(UpsertOutcome.NEW, stored)
         if _same_content(existing, draft):
             return UpsertResult(UpsertOutcome.UNCHANGED, existing)
-        assignments = ", ".join(f"{name} = ?" for name in values)
-        await self._conn.execute(
-            f"UPDATE articles SET {assignments}, updated_at = ? WHERE id = ?",
-            [*values.values(), stamp, existing.id],
-        )
+        values = _draft_values(draft)
+        await self._conn.execute(_UPDATE, *values.values(), stamp, existing.id)
         stored = await self.get(existing.id)
         assert stored is not None
         return UpsertResult(UpsertOutcome.UPDATED, stored)

@@ -3,18 +3,23 @@
 The service reads a source's state, fetches, and writes the new state in the same transaction
 as the articles it stored, so a crash never leaves "first fetch done" recorded without the
 entries (or the reverse). `SourceState` is a plain dataclass; callers own the transaction.
+
+On PostgreSQL two processes may fetch one story at once (or the same story from two feeds):
+`insert_new` skips a guid another process stored meanwhile (`ON CONFLICT (guid) DO NOTHING`)
+and returns that article's id, rather than failing on the unique guid.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.domain import ArticleDraft, KnownArticle, SourceState
 from storage.articles import from_db_time, to_db_time
+from storage.engines import Connection, as_store
+from storage.sql import Sql
 
 # The articles columns a draft fills, named after the draft's fields (the table mirrors them).
 _DRAFT_COLUMNS = tuple(ArticleDraft.model_fields)
@@ -35,6 +40,26 @@ _COLUMNS = (
     "first_fetch_done",
     "alerted",
 )
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM source_state"
+_SAVE = (
+    f"INSERT INTO source_state ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join(f'${n}' for n in range(1, len(_COLUMNS) + 1))}) "
+    "ON CONFLICT (name) DO UPDATE SET "
+    + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
+)
+_INSERT_COLUMNS = (*_DRAFT_COLUMNS, "created_at", "updated_at")
+_INSERT_NEW = (
+    f"INSERT INTO articles ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join(f'${n}' for n in range(1, len(_INSERT_COLUMNS) + 1))}) "
+    "ON CONFLICT (guid) DO NOTHING"
+)
+# The guids come as one JSON array: one prepared statement whatever their number.
+_KNOWN = Sql(
+    sqlite="SELECT guid, id, source, published_at FROM articles "
+    "WHERE guid IN (SELECT value FROM json_each($1))",
+    postgres="SELECT guid, id, source, published_at FROM articles "
+    "WHERE guid IN (SELECT json_array_elements_text($1::text::json))",
+)
 
 
 def _from_row(row: Iterable[Any]) -> SourceState:
@@ -49,23 +74,17 @@ def _from_row(row: Iterable[Any]) -> SourceState:
 class SourceStateRepository:
     """All SQL on `source_state`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection) -> None:
+        self._conn = as_store(conn)
 
     async def get(self, name: str) -> SourceState | None:
         """The state of one source, if it was ever fetched."""
-        async with self._conn.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM source_state WHERE name = ?", (name,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self._conn.fetchrow(f"{_SELECT} WHERE name = $1", name)
         return _from_row(row) if row else None
 
     async def all(self) -> list[SourceState]:
         """Every source's state, by name (for /status)."""
-        async with self._conn.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM source_state ORDER BY name"
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await self._conn.fetch(f"{_SELECT} ORDER BY name")
         return [_from_row(row) for row in rows]
 
     async def save(self, state: SourceState) -> None:
@@ -78,17 +97,14 @@ class SourceStateRepository:
             elif isinstance(value, bool):
                 value = int(value)
             values.append(value)
-        placeholders = ", ".join("?" for _ in _COLUMNS)
-        await self._conn.execute(
-            f"INSERT OR REPLACE INTO source_state ({', '.join(_COLUMNS)}) VALUES ({placeholders})",
-            values,
-        )
+        await self._conn.execute(_SAVE, *values)
 
     async def insert_new(self, drafts: list[ArticleDraft], *, now: datetime) -> dict[str, int]:
         """Insert drafts known to be new in one statement; return their ids by guid.
 
         A feed's first fetch stores dozens of articles; one `executemany` instead of a
         read-insert-read per article is what keeps ingesting close to the cost of parsing.
+        A guid another process stored since the caller looked is skipped, and its id returned.
         """
         if not drafts:
             return {}
@@ -99,26 +115,21 @@ class SourceStateRepository:
             rows.append([*values, stamp, stamp])
         published = _DRAFT_COLUMNS.index("published_at")
         breaking = _DRAFT_COLUMNS.index("is_breaking")
+        date_only = _DRAFT_COLUMNS.index("date_only")
         for row, draft in zip(rows, drafts, strict=True):
             row[published] = to_db_time(draft.published_at)
             row[breaking] = int(draft.is_breaking)
-        columns = ", ".join((*_DRAFT_COLUMNS, "created_at", "updated_at"))
-        marks = ", ".join("?" for _ in range(len(_DRAFT_COLUMNS) + 2))
-        await self._conn.executemany(f"INSERT INTO articles ({columns}) VALUES ({marks})", rows)
+            row[date_only] = int(draft.date_only)
+        await self._conn.executemany(_INSERT_NEW, rows)
         known = await self.known_articles([draft.guid for draft in drafts])
         return {guid: article.id for guid, article in known.items()}
 
     async def known_articles(self, guids: list[str]) -> dict[str, KnownArticle]:
-        """Stored articles among `guids`, one query per 500 (a fetch checks all its entries)."""
-        found: dict[str, KnownArticle] = {}
-        for start in range(0, len(guids), 500):
-            chunk = guids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            async with self._conn.execute(
-                f"SELECT guid, id, source, published_at FROM articles WHERE guid IN ({marks})",
-                chunk,
-            ) as cur:
-                rows = await cur.fetchall()
-            for guid, article_id, source, published in rows:
-                found[str(guid)] = KnownArticle(int(article_id), source, from_db_time(published))
-        return found
+        """Stored articles among `guids`, in one query (a fetch checks all its entries)."""
+        if not guids:
+            return {}
+        rows = await self._conn.fetch(_KNOWN, json.dumps(guids))
+        return {
+            str(guid): KnownArticle(int(article_id), source, from_db_time(published))
+            for guid, article_id, source, published in rows
+        }
