@@ -106,14 +106,16 @@ class Services:
             return False
         return True
 
-    async def fence_writes(self, _conn: StoreConn) -> None:
+    async def fence_writes(self, conn: StoreConn) -> None:
         """Refuse every write transaction once the lease is someone else's."""
         if self.lease is None:
             return
         if self.lease_lost is not None:
             raise self.lease_lost
         try:
-            await self.lease.check_held()
+            # In the transaction's own connection: on PostgreSQL the check holds off a takeover
+            # until this transaction ends.
+            await self.lease.on(conn).check_held()
         except LeaseLostError as exc:
             self._lose_lease(exc)
             raise

@@ -15,9 +15,26 @@ from datetime import datetime
 from bot.domain import Delivery, DeliveryState
 from storage.articles import to_db_time
 from storage.delivery_queries import UNROUTED, DeliveryQueries
+from storage.sql import Sql
 
 # The record and its states are defined beside the queries; callers import them from here.
 __all__ = ["UNROUTED", "Delivery", "DeliveryRepository", "DeliveryState"]
+
+# A post this one replaces keeps its message in `superseded_posts` (see `mark_posted`); the
+# engines spell the null-safe "differs" differently. ON CONFLICT: two processes finishing the
+# same repost cannot both store it.
+_SUPERSEDE_TAIL = (
+    "WHERE article_id = $1 AND channel = $2 AND state = $3 AND chat_id IS NOT NULL "
+    "AND message_id IS NOT NULL AND message_id {differs} $4 ON CONFLICT DO NOTHING"
+)
+_SUPERSEDE_HEAD = (
+    "INSERT INTO superseded_posts (article_id, channel, chat_id, message_id) "
+    "SELECT article_id, channel, chat_id, message_id FROM deliveries "
+)
+_SUPERSEDE = Sql(
+    sqlite=_SUPERSEDE_HEAD + _SUPERSEDE_TAIL.format(differs="IS NOT"),
+    postgres=_SUPERSEDE_HEAD + _SUPERSEDE_TAIL.format(differs="IS DISTINCT FROM"),
+)
 
 
 class DeliveryRepository(DeliveryQueries):
@@ -34,34 +51,38 @@ class DeliveryRepository(DeliveryQueries):
     ) -> bool:
         """Update a record (None: the article's record in every channel); with `only_from`,
         only records in one of those states. True if any record changed."""
-        assignments = ", ".join(f"{name} = ?" for name in values)
+        # The column names and the number of states come from this module's callers (a handful
+        # of shapes), never from input: the statement texts stay few on both engines.
+        n = len(values)
+        assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(values, 1))
         guard = ""
         if only_from:
-            guard = f" AND state IN ({', '.join('?' for _ in only_from)})"
-        where = "channel = ?" if channel is not None else "channel != ?"
-        cursor = await self._conn.execute(
-            f"UPDATE deliveries SET {assignments}, updated_at = ? "
-            f"WHERE article_id = ? AND {where}{guard}",
-            (
-                *values.values(),
-                to_db_time(now),
-                article_id,
-                channel if channel is not None else UNROUTED,
-                *(st.value for st in only_from),
-            ),
+            marks = ", ".join(f"${i}" for i in range(n + 4, n + 4 + len(only_from)))
+            guard = f" AND state IN ({marks})"
+        where = f"channel {'=' if channel is not None else '!='} ${n + 3}"
+        changed = await self._conn.execute(
+            f"UPDATE deliveries SET {assignments}, updated_at = ${n + 1} "
+            f"WHERE article_id = ${n + 2} AND {where}{guard}",
+            *values.values(),
+            to_db_time(now),
+            article_id,
+            channel if channel is not None else UNROUTED,
+            *(st.value for st in only_from),
         )
-        return cursor.rowcount >= 1
+        return changed >= 1
 
     async def ensure(self, article_id: int, *, channel: str, now: datetime) -> None:
         """Make sure an article has a record in `channel` (pending if new), e.g. for `/post`."""
         await self._conn.execute(
             "INSERT INTO deliveries (article_id, channel, state, updated_at) "
-            "VALUES (?, ?, 'pending', ?) ON CONFLICT (article_id, channel) DO NOTHING",
-            (article_id, channel, to_db_time(now)),
+            "VALUES ($1, $2, 'pending', $3) ON CONFLICT (article_id, channel) DO NOTHING",
+            article_id,
+            channel,
+            to_db_time(now),
         )
         # It is routed now: a record that said no channel takes it no longer holds.
         await self._conn.execute(
-            "DELETE FROM deliveries WHERE article_id = ? AND channel = ?", (article_id, UNROUTED)
+            "DELETE FROM deliveries WHERE article_id = $1 AND channel = $2", article_id, UNROUTED
         )
 
     async def leave_out(
@@ -71,7 +92,7 @@ class DeliveryRepository(DeliveryQueries):
         or being sent there already."""
         await self._conn.executemany(
             "INSERT INTO deliveries (article_id, channel, state, skip_reason, updated_at) "
-            "VALUES (?, ?, 'skipped', ?, ?) ON CONFLICT (article_id, channel) DO UPDATE SET "
+            "VALUES ($1, $2, 'skipped', $3, $4) ON CONFLICT (article_id, channel) DO UPDATE SET "
             "state = 'skipped', skip_reason = excluded.skip_reason, "
             "updated_at = excluded.updated_at "
             "WHERE deliveries.state IN ('pending', 'failed', 'uncertain')",
@@ -88,12 +109,16 @@ class DeliveryRepository(DeliveryQueries):
         keeps the routine pass and a breaking push from posting the same article twice.
         """
         states = "('pending', 'failed', 'posted')" if repost else "('pending', 'failed')"
-        cursor = await self._conn.execute(
-            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? "
-            f"WHERE article_id = ? AND channel = ? AND state IN {states}",
-            (to_db_time(now), article_id, channel),
+        # One conditional UPDATE: on PostgreSQL a second claimer waits for the first one's row
+        # lock, re-checks the state on the committed row and finds nothing to claim.
+        changed = await self._conn.execute(
+            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = $1 "
+            f"WHERE article_id = $2 AND channel = $3 AND state IN {states}",
+            to_db_time(now),
+            article_id,
+            channel,
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def mark_posted(
         self,
@@ -113,13 +138,7 @@ class DeliveryRepository(DeliveryQueries):
         while the message was in flight is not overwritten. A post this one replaces (a repost
         as breaking news) is kept in `superseded_posts`, so a retraction can delete it too.
         """
-        await self._conn.execute(
-            "INSERT OR IGNORE INTO superseded_posts (article_id, channel, chat_id, message_id) "
-            "SELECT article_id, channel, chat_id, message_id FROM deliveries "
-            "WHERE article_id = ? AND channel = ? AND state = ? AND chat_id IS NOT NULL "
-            "AND message_id IS NOT NULL AND message_id IS NOT ?",
-            (article_id, channel, from_state.value, message_id),
-        )
+        await self._conn.execute(_SUPERSEDE, article_id, channel, from_state.value, message_id)
         return await self._set(
             article_id,
             now,
@@ -171,13 +190,18 @@ class DeliveryRepository(DeliveryQueries):
 
         The record is `UNROUTED` (no channel): adoption then leaves the article alone.
         """
-        cursor = await self._conn.execute(
+        # ON CONFLICT: another process inserting the same record between the NOT EXISTS and
+        # the insert makes this one a no-op rather than a unique violation (PostgreSQL).
+        changed = await self._conn.execute(
             "INSERT INTO deliveries (article_id, channel, state, skip_reason, updated_at) "
-            "SELECT ?, ?, 'skipped', ?, ? WHERE NOT EXISTS "
-            "(SELECT 1 FROM deliveries WHERE article_id = ?)",
-            (article_id, UNROUTED, reason, to_db_time(now), article_id),
+            "SELECT $1, $2, 'skipped', $3, $4 WHERE NOT EXISTS "
+            "(SELECT 1 FROM deliveries WHERE article_id = $1) ON CONFLICT DO NOTHING",
+            article_id,
+            UNROUTED,
+            reason,
+            to_db_time(now),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def quarantine(self, article_id: int, reason: str, *, now: datetime) -> None:
         """Set an unreadable article aside: skipped with `reason`, unless already handled.
@@ -187,9 +211,11 @@ class DeliveryRepository(DeliveryQueries):
         """
         stamp = to_db_time(now)
         await self._conn.execute(
-            "UPDATE deliveries SET state = 'skipped', skip_reason = ?, updated_at = ? "
-            "WHERE article_id = ? AND state IN ('pending', 'failed')",
-            (reason, stamp, article_id),
+            "UPDATE deliveries SET state = 'skipped', skip_reason = $1, updated_at = $2 "
+            "WHERE article_id = $3 AND state IN ('pending', 'failed')",
+            reason,
+            stamp,
+            article_id,
         )
         await self.mark_skipped(article_id, reason, now=now)
 
@@ -199,15 +225,17 @@ class DeliveryRepository(DeliveryQueries):
         One set aside before it was routed loses its record, so adoption routes it afresh.
         """
         await self._conn.execute(
-            "DELETE FROM deliveries WHERE article_id = ? AND channel = ? "
+            "DELETE FROM deliveries WHERE article_id = $1 AND channel = $2 "
             "AND state = 'skipped' AND skip_reason LIKE 'unreadable %'",
-            (article_id, UNROUTED),
+            article_id,
+            UNROUTED,
         )
         await self._conn.execute(
             "UPDATE deliveries SET state = 'pending', skip_reason = NULL, "
-            "next_attempt_at = NULL, updated_at = ? WHERE article_id = ? "
+            "next_attempt_at = NULL, updated_at = $1 WHERE article_id = $2 "
             "AND state = 'skipped' AND skip_reason LIKE 'unreadable %'",
-            (to_db_time(now), article_id),
+            to_db_time(now),
+            article_id,
         )
 
     async def skip(
@@ -260,30 +288,36 @@ class DeliveryRepository(DeliveryQueries):
             await self._set(article_id, now, channel=channel, content_hash=content_hash)
             return
         await self._conn.execute(
-            "UPDATE deliveries SET content_hash = ?, corrections = corrections + 1, "
-            "corrected_at = ?, updated_at = ? WHERE article_id = ? AND channel = ?",
-            (content_hash, to_db_time(now), to_db_time(now), article_id, channel),
+            "UPDATE deliveries SET content_hash = $1, corrections = corrections + 1, "
+            "corrected_at = $2, updated_at = $2 WHERE article_id = $3 AND channel = $4",
+            content_hash,
+            to_db_time(now),
+            article_id,
+            channel,
         )
 
     async def move_chat(self, old_chat_id: str, new_chat_id: str) -> None:
         """A channel migrated: its posts now live under the new id."""
         await self._conn.execute(
-            "UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            "UPDATE deliveries SET chat_id = $1 WHERE chat_id = $2", new_chat_id, old_chat_id
         )
 
     async def mark_reported(self, article_id: int, *, now: datetime) -> None:
         """The editors were told about this uncertain post."""
         await self._conn.execute(
-            "UPDATE deliveries SET reported_at = ? WHERE article_id = ?",
-            (to_db_time(now), article_id),
+            "UPDATE deliveries SET reported_at = $1 WHERE article_id = $2",
+            to_db_time(now),
+            article_id,
         )
 
     async def interrupted_to_uncertain(self, *, now: datetime) -> list[int]:
         """At start-up: `sending` rows are from a process that died mid-call."""
-        async with self._conn.execute(
-            "SELECT article_id, channel FROM deliveries WHERE state = 'sending'"
-        ) as cur:
-            rows = [(int(row[0]), str(row[1])) for row in await cur.fetchall()]
+        rows = [
+            (int(row[0]), str(row[1]))
+            for row in await self._conn.fetch(
+                "SELECT article_id, channel FROM deliveries WHERE state = 'sending'"
+            )
+        ]
         for article_id, channel in rows:
             await self.mark_uncertain(
                 article_id,

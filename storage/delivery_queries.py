@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.domain import Article, Delivery, DeliveryState
 from bot.domain.errors import UnreadableArticleError
 from storage.articles import (
@@ -24,6 +22,8 @@ from storage.articles import (
     readable_articles,
     to_db_time,
 )
+from storage.engines import Connection, as_store
+from storage.sql import Row, Sql
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +56,9 @@ def _delivery(row: Sequence[Any]) -> Delivery:
     return Delivery(**data)
 
 
-def _pair(row: Sequence[Any]) -> tuple[Delivery, Article]:
-    return _delivery(row[: len(_COLUMNS)]), article_from_row(row[len(_COLUMNS) :])
+def _pair(row: Row) -> tuple[Delivery, Article]:
+    values = tuple(row)
+    return _delivery(values[: len(_COLUMNS)]), article_from_row(values[len(_COLUMNS) :])
 
 
 _JOINED = (
@@ -67,36 +68,44 @@ _JOINED = (
 # The channel of a row that only records "no configured channel takes this article".
 UNROUTED = "*"
 
+# "The first channel's record" is the oldest: SQLite reads insertion order as the rowid,
+# PostgreSQL from the `seq` identity column its schema adds for this.
+_FIRST = Sql(
+    sqlite=f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = $1 "
+    "ORDER BY d.channel = $2, d.rowid LIMIT 1",
+    postgres=f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = $1 "
+    "ORDER BY d.channel = $2, d.seq LIMIT 1",
+)
+_ALL_FOR = Sql(
+    sqlite=f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = $1 AND d.channel != $2 "
+    "ORDER BY d.rowid",
+    postgres=f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = $1 AND d.channel != $2 "
+    "ORDER BY d.seq",
+)
+
 
 class DeliveryQueries:
     """Reads of `deliveries`; `DeliveryRepository` adds the writes."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection) -> None:
+        self._conn = as_store(conn)
 
     async def get(self, article_id: int, channel: str | None = None) -> Delivery | None:
         """An article's record in `channel` (None: its first channel's), if there is one."""
         if channel is not None:
-            query = f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = ? AND d.channel = ?"
-            args: tuple[object, ...] = (article_id, channel)
-        else:
-            query = (
-                f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = ? "
-                "ORDER BY d.channel = ?, d.rowid LIMIT 1"
+            row = await self._conn.fetchrow(
+                f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = $1 AND d.channel = $2",
+                article_id,
+                channel,
             )
-            args = (article_id, UNROUTED)
-        async with self._conn.execute(query, args) as cur:
-            row = await cur.fetchone()
-        return _delivery(row) if row else None
+        else:
+            row = await self._conn.fetchrow(_FIRST, article_id, UNROUTED)
+        return _delivery(tuple(row)) if row else None
 
     async def all_for(self, article_id: int) -> list[Delivery]:
         """An article's records in every channel it was routed to (oldest first)."""
-        async with self._conn.execute(
-            f"SELECT {_SELECT} FROM deliveries d WHERE d.article_id = ? AND d.channel != ? "
-            "ORDER BY d.rowid",
-            (article_id, UNROUTED),
-        ) as cur:
-            return [_delivery(row) for row in await cur.fetchall()]
+        rows = await self._conn.fetch(_ALL_FOR, article_id, UNROUTED)
+        return [_delivery(tuple(row)) for row in rows]
 
     async def state_of(self, article_id: int) -> str | None:
         """The delivery state of one article, or None if the publisher has not seen it."""
@@ -109,31 +118,30 @@ class DeliveryQueries:
         Raises `UnreadableArticleError` (naming the article) when that row cannot be read, so
         the pass sets it aside and asks again.
         """
-        async with self._conn.execute(
-            f"{_JOINED} WHERE d.channel = ? AND a.retracted_at IS NULL AND "
-            "((d.state = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)) "
-            "OR (d.state = 'failed' AND d.next_attempt_at <= ?)) "
+        row = await self._conn.fetchrow(
+            f"{_JOINED} WHERE d.channel = $1 AND a.retracted_at IS NULL AND "
+            "((d.state = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $2)) "
+            "OR (d.state = 'failed' AND d.next_attempt_at <= $2)) "
             "ORDER BY a.published_at, a.id LIMIT 1",
-            (channel, to_db_time(now), to_db_time(now)),
-        ) as cur:
-            row = await cur.fetchone()
+            channel,
+            to_db_time(now),
+        )
         return _pair(row) if row else None
 
     async def would_post(self, *, now: datetime, cutoff: datetime) -> list[Article]:
         """What a pass would post now, without writing anything (for a dry run)."""
-        stamp = to_db_time(now)
-        async with self._conn.execute(
+        rows = await self._conn.fetch(
             f"{SELECT_ARTICLE} WHERE (NOT EXISTS (SELECT 1 FROM deliveries d "
-            "WHERE d.article_id = a.id) AND a.published_at >= ? AND a.published_at <= ?) OR "
+            "WHERE d.article_id = a.id) AND a.published_at >= $1 AND a.published_at <= $2) OR "
             "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND "
-            "((d.state = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) "
-            " AND a.published_at >= ?) OR "
-            "(d.state = 'failed' AND d.next_attempt_at <= ? AND a.published_at >= ?))) "
+            "((d.state = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $2) "
+            " AND a.published_at >= $1) OR "
+            "(d.state = 'failed' AND d.next_attempt_at <= $2 AND a.published_at >= $1))) "
             "ORDER BY a.published_at, a.id",
-            (to_db_time(cutoff), stamp, stamp, to_db_time(cutoff), stamp, to_db_time(cutoff)),
-        ) as cur:
-            rows = await cur.fetchall()
-        return readable_articles(rows)
+            to_db_time(cutoff),
+            to_db_time(now),
+        )
+        return readable_articles(tuple(row) for row in rows)
 
     async def corrections_due(self) -> list[tuple[Delivery, Article]]:
         """Posted articles changed since their post was last written.
@@ -141,13 +149,12 @@ class DeliveryQueries:
         A row that cannot be read is left out (its post stays as it was; the pass's repair
         step tells the editors), so it cannot stop the other corrections.
         """
-        async with self._conn.execute(
+        rows = await self._conn.fetch(
             # >=: an update in the same millisecond as the post must not be missed; an equal
             # pair costs one render and hash comparison, then mark_corrected moves past it.
             f"{_JOINED} WHERE d.state = 'posted' AND a.updated_at >= d.updated_at "
             "ORDER BY a.updated_at"
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         pairs: list[tuple[Delivery, Article]] = []
         for row in rows:
             try:
@@ -158,30 +165,25 @@ class DeliveryQueries:
 
     async def counts(self) -> dict[DeliveryState, int]:
         """How many deliveries are in each state."""
-        async with self._conn.execute(
-            "SELECT state, count(*) FROM deliveries GROUP BY state"
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await self._conn.fetch("SELECT state, count(*) FROM deliveries GROUP BY state")
         return {DeliveryState(str(state)): int(count) for state, count in rows}
 
     async def last_posted_at(self) -> datetime | None:
         """When the newest post went out."""
-        async with self._conn.execute("SELECT max(posted_at) FROM deliveries") as cur:
-            row = await cur.fetchone()
-        return from_db_time(str(row[0])) if row and row[0] else None
+        last = await self._conn.fetchval("SELECT max(posted_at) FROM deliveries")
+        return from_db_time(str(last)) if last else None
 
     async def superseded_posts(self, article_id: int) -> list[tuple[str, int]]:  # every channel
         """Earlier channel posts of an article that a later post replaced: (chat, message)."""
-        async with self._conn.execute(
-            "SELECT chat_id, message_id FROM superseded_posts WHERE article_id = ?",
-            (article_id,),
-        ) as cur:
-            return [(str(chat), int(message)) for chat, message in await cur.fetchall()]
+        rows = await self._conn.fetch(
+            "SELECT chat_id, message_id FROM superseded_posts WHERE article_id = $1", article_id
+        )
+        return [(str(chat), int(message)) for chat, message in rows]
 
     async def unreported_uncertain(self) -> list[int]:
         """Articles with an uncertain post the editors have not been told about yet."""
-        async with self._conn.execute(
+        rows = await self._conn.fetch(
             "SELECT DISTINCT article_id FROM deliveries WHERE state = 'uncertain' "
             "AND reported_at IS NULL ORDER BY article_id"
-        ) as cur:
-            return [int(row[0]) for row in await cur.fetchall()]
+        )
+        return [int(row[0]) for row in rows]

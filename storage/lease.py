@@ -3,22 +3,35 @@
 Two bots on one store would both post every article. The lease is a row naming its holder; the
 holder refreshes it on a heartbeat and deletes it on exit. A holder that died is detected either
 by its process being gone (same host) or by a heartbeat older than the time-to-live.
+
+Taking the lease reads the holder, then writes: two processes starting at once must not both
+read "free". On SQLite `BEGIN IMMEDIATE` serialises them. On PostgreSQL (READ COMMITTED, no
+write lock) `acquire` first takes an advisory transaction lock, exclusively, and the write
+fence (`check_held`, run at the start of every write transaction) takes the same lock shared:
+the second starter waits and then reads the first one's holder, and a takeover waits for the
+old holder's writes in flight, whose next transaction then finds the lease gone.
+
+The repository remembers who we are (holder id, host, pid) for the process's life, while its
+writes belong in a write transaction's connection: `lease.on(conn)` is the same holder working
+there (on PostgreSQL the advisory lock lives in that transaction).
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import uuid
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.domain import LeaseHolder
 from bot.domain.errors import InstanceRunningError, LeaseLostError
 from storage.articles import from_db_time, to_db_time
+from storage.engines import Connection, as_store
 
 LEASE_NAME = "bot"
+# The advisory lock key of the lease on PostgreSQL (per database; the migrations use another).
+LEASE_LOCK = int.from_bytes(b"nd-lease", "big", signed=True)
 
 
 def _process_alive(pid: int) -> bool:
@@ -34,20 +47,32 @@ def _process_alive(pid: int) -> bool:
 class LeaseRepository:
     """SQL on `instance_lease`. Callers own the transaction."""
 
-    def __init__(self, conn: aiosqlite.Connection, *, ttl: timedelta) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection, *, ttl: timedelta) -> None:
+        self._conn = as_store(conn)
         self._ttl = ttl
         self.holder_id = uuid.uuid4().hex
         self.hostname = socket.gethostname()
         self.pid = os.getpid()
 
+    def on(self, conn: Connection) -> LeaseRepository:
+        """This same holder, working in `conn` (a write transaction's connection)."""
+        bound = copy.copy(self)
+        bound._conn = as_store(conn)
+        return bound
+
+    async def _lock(self, *, shared: bool) -> None:
+        """On PostgreSQL, hold the lease's advisory lock until the transaction ends."""
+        if self._conn.engine != "postgres":
+            return  # SQLite: the write transaction (BEGIN IMMEDIATE) already excludes the rest
+        how = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        await self._conn.execute(f"SELECT {how}($1)", LEASE_LOCK)
+
     async def current(self) -> LeaseHolder | None:
         """The present holder, if any."""
-        async with self._conn.execute(
-            "SELECT holder, hostname, pid, heartbeat_at FROM instance_lease WHERE name = ?",
-            (LEASE_NAME,),
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self._conn.fetchrow(
+            "SELECT holder, hostname, pid, heartbeat_at FROM instance_lease WHERE name = $1",
+            LEASE_NAME,
+        )
         if row is None:
             return None
         return LeaseHolder(str(row[0]), str(row[1]), int(row[2]), from_db_time(str(row[3])))
@@ -58,7 +83,12 @@ class LeaseRepository:
         return now - holder.heartbeat_at > self._ttl
 
     async def acquire(self, now: datetime) -> None:
-        """Take the lease, or raise `InstanceRunningError` naming the live holder."""
+        """Take the lease, or raise `InstanceRunningError` naming the live holder.
+
+        Run it in a write transaction (`on(conn)`): on PostgreSQL the lock it takes first makes
+        a second starter wait for this one's commit, then read its holder.
+        """
+        await self._lock(shared=False)
         holder = await self.current()
         taken = holder is not None and holder.holder != self.holder_id
         if holder is not None and taken and not self._is_dead(holder, now):
@@ -70,22 +100,33 @@ class LeaseRepository:
         stamp = to_db_time(now)
         await self._conn.execute(
             "INSERT INTO instance_lease (name, holder, hostname, pid, acquired_at, heartbeat_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
-            " hostname = excluded.hostname, pid = excluded.pid,"
-            " acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at",
-            (LEASE_NAME, self.holder_id, self.hostname, self.pid, stamp, stamp),
+            "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (name) DO UPDATE SET "
+            "holder = excluded.holder, hostname = excluded.hostname, pid = excluded.pid, "
+            "acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at",
+            LEASE_NAME,
+            self.holder_id,
+            self.hostname,
+            self.pid,
+            stamp,
         )
 
     async def heartbeat(self, now: datetime) -> bool:
         """Refresh our lease; False if somebody else took it over meanwhile."""
-        cursor = await self._conn.execute(
-            "UPDATE instance_lease SET heartbeat_at = ? WHERE name = ? AND holder = ?",
-            (to_db_time(now), LEASE_NAME, self.holder_id),
+        changed = await self._conn.execute(
+            "UPDATE instance_lease SET heartbeat_at = $1 WHERE name = $2 AND holder = $3",
+            to_db_time(now),
+            LEASE_NAME,
+            self.holder_id,
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def check_held(self) -> None:
-        """Raise `LeaseLostError` unless we still hold the lease (the database's write fence)."""
+        """Raise `LeaseLostError` unless we still hold the lease (the database's write fence).
+
+        On PostgreSQL, inside a write transaction (`on(conn)`), it also keeps a takeover waiting
+        until that transaction ends: what passed the fence is written before the lease moves.
+        """
+        await self._lock(shared=True)
         holder = await self.current()
         if holder is not None and holder.holder == self.holder_id:
             return
@@ -104,6 +145,7 @@ class LeaseRepository:
     async def release(self) -> None:
         """Give the lease up, if we still hold it."""
         await self._conn.execute(
-            "DELETE FROM instance_lease WHERE name = ? AND holder = ?",
-            (LEASE_NAME, self.holder_id),
+            "DELETE FROM instance_lease WHERE name = $1 AND holder = $2",
+            LEASE_NAME,
+            self.holder_id,
         )
