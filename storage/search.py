@@ -235,7 +235,7 @@ class NewsRepository:
             sql = ranked_search(
                 terms=args(list(query.terms)),
                 any_term=args(query.any_term),
-                candidates=args(SEARCH_CANDIDATES),
+                candidates=SEARCH_CANDIDATES,
                 listed=self._listed(editions, args),
                 now=args(to_db_time(now)),
                 limit=args(limit),
