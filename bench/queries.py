@@ -8,9 +8,18 @@ most saved of the last 24 hours: ~1,440 posts) and an editor's /top of today or 
 (~10,000 posts, each with its story's saves counted).
 
     .venv/bin/python bench/queries.py [--articles 100000] [--favorites 1000000] [--queries 500]
+    .venv/bin/python bench/queries.py --store postgresql://postgres@127.0.0.1/newsdesk_bench
+
+With `--store postgresql://…` the same store is built in that database (created if absent; it
+must hold no articles, unless `--reuse` measures what an earlier run built there) with COPY, and
+read through the same services. TRANSITION (issue 15): on PostgreSQL only what is ported is
+measured — /latest and /search (storage/search.py); /favorites, /popular and /top follow when
+their repositories are ported (storage/favorites.py, storage/insight.py). Until the services
+move to `db.store`, the news service is handed a view of the database whose `conn` is the
+store's StoreConn (which NewsRepository takes as it is).
 
 Last line: key=value figures (milliseconds; targets p99 ≤ 10 ms for readers' lists, ≤ 1,000 ms
-for an editor's /top, rss ≤ 150 MB).
+for an editor's /top, rss ≤ 150 MB; on PostgreSQL /search p99 ≤ 20 ms).
 """
 
 from __future__ import annotations
@@ -25,19 +34,23 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.config import parse_settings  # noqa: E402
+from bot.config import Settings, parse_settings  # noqa: E402
 from bot.control.editors import Actor, Editors  # noqa: E402
 from bot.insight.editors import InsightDesk  # noqa: E402
 from bot.subscribers import SubscriberServices, open_subscriber_services  # noqa: E402
+from bot.subscribers.news import NewsQueryService, reader_editions  # noqa: E402
 from storage.articles import to_db_time  # noqa: E402
 from storage.database import Database  # noqa: E402
+from storage.sql import StoreConn  # noqa: E402
 
 USERS = 50_000
 EDITOR = Actor(1, "Editor")
@@ -65,6 +78,57 @@ async def migrate_only(path: Path) -> None:
     await (await Database.open(path)).close()
 
 
+ARTICLE_COLUMNS = ("id", "guid", "url", "title", "category", "published_at", "summary", "body",
+                   "is_breaking", "created_at", "updated_at")  # fmt: skip
+DELIVERY_COLUMNS = ("article_id", "channel", "state", "chat_id", "message_id", "posted_at",
+                    "updated_at")  # fmt: skip
+FAVORITE_COLUMNS = ("user_id", "article_id", "saved_at", "first_saved_at")
+
+
+def article_rows(
+    rng: random.Random, words: list[str], articles: int
+) -> Iterator[tuple[object, ...]]:
+    """The articles, one a minute up to NOW (the same on both engines: one seeded generator)."""
+    for n in range(1, articles + 1):
+        yield (
+            n,
+            f"bench-{n}",
+            f"https://news.example/{n}",
+            text(rng, words, 9),
+            rng.choice(CATEGORIES),
+            to_db_time(NOW - timedelta(minutes=articles - n)),
+            text(rng, words, 30),
+            text(rng, words, 120),
+            int(rng.random() < 0.01),
+            to_db_time(NOW),
+            to_db_time(NOW),
+        )
+
+
+def delivery_rows(articles: int) -> Iterator[tuple[object, ...]]:
+    """Every article posted in the channel 30 s after its publication."""
+    for n in range(1, articles + 1):
+        posted = to_db_time(NOW - timedelta(minutes=articles - n, seconds=-30))
+        yield (n, "example_news", "posted", "@example_news", n, posted, to_db_time(NOW))
+
+
+def favorite_rows(
+    rng: random.Random, articles: int, favorites: int
+) -> Iterator[tuple[object, ...]]:
+    """`favorites` distinct (user, article) saves, each some minutes after the post."""
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < favorites:
+        pairs.add((rng.randrange(USERS), rng.randint(1, articles)))
+    for user, article in pairs:
+        stamp = saved_at(article, articles)
+        yield (user, article, stamp, stamp)
+
+
+def insert(table: str, columns: tuple[str, ...]) -> str:
+    """A plain INSERT of `columns` for sqlite3."""
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
 def build(path: Path, articles: int, favorites: int) -> None:
     """Fill the store with plain sqlite3 (setup speed only; the bench reads through our code)."""
     asyncio.run(migrate_only(path))
@@ -74,45 +138,58 @@ def build(path: Path, articles: int, favorites: int) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
+    conn.executemany(insert("articles", ARTICLE_COLUMNS), article_rows(rng, words, articles))
+    conn.executemany(insert("deliveries", DELIVERY_COLUMNS), delivery_rows(articles))
     conn.executemany(
-        "INSERT INTO articles (id, guid, url, title, category, published_at, summary, body, "
-        "is_breaking, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            (
-                n,
-                f"bench-{n}",
-                f"https://news.example/{n}",
-                text(rng, words, 9),
-                rng.choice(CATEGORIES),
-                to_db_time(NOW - timedelta(minutes=articles - n)),
-                text(rng, words, 30),
-                text(rng, words, 120),
-                int(rng.random() < 0.01),
-                to_db_time(NOW),
-                to_db_time(NOW),
-            )
-            for n in range(1, articles + 1)
-        ),
-    )
-    conn.executemany(
-        "INSERT INTO deliveries (article_id, channel, state, chat_id, message_id, posted_at, "
-        "updated_at) VALUES (?, 'example_news', 'posted', '@example_news', ?, ?, ?)",
-        (
-            (n, n, to_db_time(NOW - timedelta(minutes=articles - n, seconds=-30)), to_db_time(NOW))
-            for n in range(1, articles + 1)
-        ),
-    )
-    pairs: set[tuple[int, int]] = set()
-    while len(pairs) < favorites:
-        pairs.add((rng.randrange(USERS), rng.randint(1, articles)))
-    conn.executemany(
-        "INSERT INTO favorites (user_id, article_id, saved_at, first_saved_at) "
-        "VALUES (?, ?, ?, ?)",
-        ((u, a, stamp, stamp) for u, a in pairs for stamp in [saved_at(a, articles)]),
+        insert("favorites", FAVORITE_COLUMNS), favorite_rows(rng, articles, favorites)
     )
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
+
+
+async def build_postgres(url: str, articles: int, favorites: int, *, reuse: bool) -> None:
+    """The same rows into PostgreSQL with COPY (migrated by the real runner first)."""
+    import asyncpg  # only the PostgreSQL path needs it
+
+    server = urlsplit(url)
+    name = server.path.lstrip("/")
+    admin = await asyncpg.connect(server._replace(path="/postgres").geturl())
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    await (await Database.open(pg_settings(url).storage)).close()
+    conn = await asyncpg.connect(url)
+    try:
+        held = await conn.fetchval("SELECT count(*) FROM articles")
+        if held and reuse:
+            print(f"reusing the {held} articles already in {name}")
+            return
+        if held:
+            raise SystemExit(f"{name} already holds {held} articles: name an empty database, "
+                             "or pass --reuse to measure them")  # fmt: skip
+        rng = random.Random(1)
+        words = vocabulary(rng)
+        async with conn.transaction():
+            await conn.copy_records_to_table(
+                "articles", records=article_rows(rng, words, articles), columns=ARTICLE_COLUMNS
+            )
+            await conn.copy_records_to_table(
+                "deliveries", records=delivery_rows(articles), columns=DELIVERY_COLUMNS
+            )
+            await conn.copy_records_to_table(
+                "favorites",
+                records=favorite_rows(rng, articles, favorites),
+                columns=FAVORITE_COLUMNS,
+            )
+            await conn.execute(
+                "SELECT setval(pg_get_serial_sequence('articles', 'id'), max(id)) FROM articles"
+            )
+        await conn.execute("VACUUM ANALYZE")
+    finally:
+        await conn.close()
 
 
 def saved_at(article: int, articles: int) -> str:
@@ -164,10 +241,10 @@ def favorites_call(services: SubscriberServices, rng: random.Random) -> Call:
     return lambda: services.favorites.page(user, page)
 
 
-def latest_call(services: SubscriberServices, rng: random.Random) -> Call:
+def latest_call(news: NewsQueryService, rng: random.Random) -> Call:
     """A /latest page, of everything or of one category."""
     category, page = rng.choice([None, *CATEGORIES]), rng.choice([0, 0, 1, 2, 5])
-    return lambda: services.news.latest(page, category)
+    return lambda: news.latest(page, category)
 
 
 def popular_call(services: SubscriberServices) -> Call:
@@ -181,48 +258,103 @@ def top_call(desk: InsightDesk, rng: random.Random) -> Call:
     return lambda: desk.top(EDITOR, args)
 
 
-def search_call(services: SubscriberServices, rng: random.Random, words: list[str]) -> Call:
+def search_call(news: NewsQueryService, rng: random.Random, words: list[str]) -> Call:
     """One to three words, from the commonest twenty to the rarest."""
     pool = words[: rng.choice([20, 500, len(words)])]
     query = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 3)))
-    return lambda: services.news.search(query)
+    return lambda: news.search(query)
+
+
+def settings_for(storage: dict[str, str]) -> Settings:
+    """The bench's configuration with this `[storage]` table."""
+    return parse_settings(
+        {
+            "telegram": {"token": "1:x", "channel": "@example_news", "admins": [EDITOR.id]},
+            "storage": storage,
+        }
+    )
+
+
+def pg_settings(url: str) -> Settings:
+    """The configuration for a PostgreSQL store."""
+    return settings_for({"url": url})
+
+
+class StoreView:
+    """TRANSITION (issue 15): what NewsQueryService reads of a Database, on either engine.
+
+    The service still asks for `db.conn` (SQLite only until the lead moves callers to
+    `db.store`); NewsRepository takes a StoreConn as it is, so this hands it the store's.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.conn: StoreConn = db.store
+
+
+async def run_cases(cases: dict[str, list[Call]], clock: Ticking) -> dict[str, float]:
+    """p50 and p99 of each case, after a warm-up."""
+    figures: dict[str, float] = {}
+    for name, calls in cases.items():
+        clock.restart()  # every case reads the same store at the same moments
+        await timed(calls[:20])  # warm the page cache
+        p50, p99 = percentiles(await timed(calls))
+        figures[f"{name}_p50_ms"], figures[f"{name}_p99_ms"] = p50, p99
+    return figures
 
 
 async def measure(path: Path, queries: int) -> dict[str, float]:
-    """Query the built store through the real services."""
-    settings = parse_settings(
-        {
-            "telegram": {"token": "1:x", "channel": "@example_news", "admins": [EDITOR.id]},
-            "storage": {"path": str(path)},
-        }
-    )
+    """Query the built SQLite store through the real services."""
+    settings = settings_for({"path": str(path)})
     db = await Database.open(path)
     clock = Ticking()
     services = await open_subscriber_services(db, settings, clock)
     desk = InsightDesk(db=db, settings=settings, editors=Editors((EDITOR.id,)), clock=clock)
     rng = random.Random(2)
     words = vocabulary(random.Random(1))
-    figures: dict[str, float] = {}
     try:
         cases = {
             "favorites": [favorites_call(services, rng) for _ in range(queries)],
-            "latest": [latest_call(services, rng) for _ in range(queries)],
-            "search": [search_call(services, rng, words) for _ in range(queries)],
+            "latest": [latest_call(services.news, rng) for _ in range(queries)],
+            "search": [search_call(services.news, rng, words) for _ in range(queries)],
             "popular": [popular_call(services) for _ in range(queries // 5)],
             "top": [top_call(desk, rng) for _ in range(queries // 10)],
         }
-        for name, calls in cases.items():
-            clock.restart()  # every case reads the same store at the same moments
-            await timed(calls[:20])  # warm the page cache
-            p50, p99 = percentiles(await timed(calls))
-            figures[f"{name}_p50_ms"], figures[f"{name}_p99_ms"] = p50, p99
+        figures = await run_cases(cases, clock)
     finally:
         await services.close()
         await db.close()
-    rss_pages = int(Path("/proc/self/statm").read_text().split()[1])  # noqa: ASYNC240 - procfs
-    figures["rss_mb"] = rss_pages * resource.getpagesize() / 2**20
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return figures
+    return figures | memory()
+
+
+async def measure_postgres(url: str, queries: int) -> dict[str, float]:
+    """Query the built PostgreSQL store through the news service (what is ported so far)."""
+    settings = pg_settings(url)
+    db = await Database.open(settings.storage)
+    clock = Ticking()
+    view: Any = StoreView(db)  # the service's type says Database: see StoreView
+    news = NewsQueryService(view, clock, reader_editions(settings.channels))
+    rng = random.Random(2)
+    for _ in range(queries):  # the SQLite run draws its /favorites calls first: same after
+        rng.randrange(USERS), rng.choice([0, 0, 0, 1])
+    words = vocabulary(random.Random(1))
+    try:
+        cases = {
+            "latest": [latest_call(news, rng) for _ in range(queries)],
+            "search": [search_call(news, rng, words) for _ in range(queries)],
+        }
+        figures = await run_cases(cases, clock)
+    finally:
+        await db.close()
+    return figures | memory()
+
+
+def memory() -> dict[str, float]:
+    """This process's memory now and at its peak, in MB."""
+    rss_pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return {
+        "rss_mb": rss_pages * resource.getpagesize() / 2**20,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def main() -> None:
@@ -231,10 +363,20 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--favorites", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--store", help="postgresql://… (default: a SQLite file in a temp dir)")
+    parser.add_argument("--reuse", action="store_true", help="measure what --store holds")
     parser.add_argument("--build")
     args = parser.parse_args()
     if args.build:
         build(Path(args.build), args.articles, args.favorites)
+        return
+    sizes = f"articles={args.articles} favorites={args.favorites}"
+    if args.store:
+        started = time.perf_counter()
+        asyncio.run(build_postgres(args.store, args.articles, args.favorites, reuse=args.reuse))
+        print(f"built in {time.perf_counter() - started:.0f} s")
+        figures = asyncio.run(measure_postgres(args.store, args.queries))
+        print(f"engine=postgres {sizes} " + " ".join(f"{k}={v:.2f}" for k, v in figures.items()))
         return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "queries.sqlite3"
@@ -246,10 +388,7 @@ def main() -> None:
         )  # fmt: skip
         print(f"built in {time.perf_counter() - started:.0f} s")
         figures = asyncio.run(measure(path, args.queries))
-    print(
-        f"articles={args.articles} favorites={args.favorites} "
-        + " ".join(f"{k}={v:.2f}" for k, v in figures.items())
-    )
+    print(f"engine=sqlite {sizes} " + " ".join(f"{k}={v:.2f}" for k, v in figures.items()))
 
 
 if __name__ == "__main__":

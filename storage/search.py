@@ -5,9 +5,16 @@ it was retracted (`articles.retracted_at`, set by an editor's /retract), and *li
 is also posted in the channel. Every query here and the ⭐ check use the same condition; it is
 SQL, so it stays in storage rather than travelling through the services.
 
-Search text is folded the same way on both sides: the migration's `articles_search_text` view
-folds what is indexed, `fold_arabic` folds the query. The user's words are always quoted as FTS5
-strings, so `"`, `*`, `-`, `NEAR`, `AND` and parentheses are searched as words, never as syntax.
+Both engines (storage/sql.py). The lists are one text each; a list narrowed to some editions
+reads the channel names from one JSON parameter, spelled per engine (`_POSTED_IN`). Search
+differs in full: FTS5 with bm25 here (and storage.search_scores for common words), a tsvector
+on PostgreSQL (storage.search_pg); both rank relevance ÷ (1 + age / 7 days), title over
+summary over body, among the SEARCH_CANDIDATES newest matches.
+
+Search text is folded the same way on all sides: SQLite's `articles_search_text` view and
+PostgreSQL's `newsdesk_fold` fold what is indexed, `fold_arabic` folds the query. The user's
+words are always searched as words (FTS5 strings; `phraseto_tsquery` per term on PostgreSQL),
+so `"`, `*`, `-`, `NEAR`, `AND` and parentheses are never syntax.
 """
 
 from __future__ import annotations
@@ -16,13 +23,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 # The `regex` package ships no type hints; stubs may or may not be installed (types-regex).
 import regex  # type: ignore[import-untyped, unused-ignore]
 
 from bot.domain import Article, CategoryCount
 from storage.articles import ARTICLE_COLUMNS, SELECT_ARTICLE, readable_articles, to_db_time
+from storage.engines import Connection, as_store
+from storage.search_pg import ranked_search
 from storage.search_scores import (
     COLUMN_WEIGHTS,
     count_terms,
@@ -30,6 +37,7 @@ from storage.search_scores import (
     exact_is_cheap,
     quoted,
 )
+from storage.sql import Engine, Row, Sql, text_for
 
 # Harakat and tanwin (U+064B–U+0652), the superscript alef and tatweel vanish; hamza-carrying and
 # wasla alefs become a bare alef; alef maksura becomes ya. Keep in step with the migration's view.
@@ -102,40 +110,65 @@ _POSTED = "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.st
 # The SQL condition, on the alias `a`, for what subscribers may see.
 LISTED = f"{_AVAILABLE} AND {_POSTED}"
 # Posted in one of some channels (an edition): the (article_id, channel) key finds each row.
-_POSTED_IN = (
-    "EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'posted' "
-    "AND d.channel IN (SELECT value FROM json_each(?)))"
+# The names are one JSON array parameter (`{channels}` is its `$n`), whatever their number.
+_POSTED_IN = Sql(
+    sqlite="EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'posted' "
+    "AND d.channel IN (SELECT value FROM json_each({channels})))",
+    postgres="EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id "
+    "AND d.state = 'posted' "
+    "AND d.channel IN (SELECT json_array_elements_text({channels}::text::json)))",
 )
 
 Editions = tuple[str, ...] | None
 """The channels whose posts a list answers from; None is every channel."""
 
 
-def listed_in(editions: Editions) -> tuple[str, tuple[object, ...]]:
-    """`LISTED`, narrowed to articles posted in one of `editions`, and its parameters.
+class Args:
+    """The parameters of a statement being written: each value added is named by its `$n`.
+
+    Statements here are assembled from parts (an edition filter, a category), so numbering by
+    hand would go wrong; the text still depends only on which parts are there, never on values.
+    """
+
+    def __init__(self) -> None:
+        self.values: list[object] = []
+
+    def __call__(self, value: object) -> str:
+        """Add `value`; its placeholder."""
+        self.values.append(value)
+        return f"${len(self.values)}"
+
+
+def listed_in(editions: Editions, args: Args, engine: Engine) -> str:
+    """`LISTED`, narrowed to articles posted in one of `editions` (a parameter added to `args`).
 
     The channel names travel as one JSON parameter, so the SQL text is the same for any number
     of channels (one prepared statement each).
     """
     if editions is None:
-        return LISTED, ()
-    return f"{_AVAILABLE} AND {_POSTED_IN}", (json.dumps(list(editions)),)
+        return LISTED
+    posted_in = text_for(_POSTED_IN, engine).format(channels=args(json.dumps(list(editions))))
+    return f"{_AVAILABLE} AND {posted_in}"
 
 
 class NewsRepository:
     """All SQL behind /latest, /breaking, /categories, /search and article deep links."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection) -> None:
+        self._conn = as_store(conn)
 
-    async def _articles(self, sql: str, params: tuple[object, ...]) -> list[Article]:
-        rows = await self._conn.execute_fetchall(sql, params)
-        return readable_articles(rows)
+    async def _articles(self, sql: str, args: Args) -> list[Article]:
+        rows: list[Row] = await self._conn.fetch(sql, *args.values)
+        return readable_articles(tuple(row) for row in rows)
+
+    def _listed(self, editions: Editions, args: Args) -> str:
+        return listed_in(editions, args, self._conn.engine)
 
     async def listed(self, article_id: int) -> Article | None:
         """One article, if subscribers may see it."""
+        args = Args()
         found = await self._articles(
-            f"{SELECT_ARTICLE} WHERE a.id = ? AND {LISTED}", (article_id,)
+            f"{SELECT_ARTICLE} WHERE a.id = {args(article_id)} AND {LISTED}", args
         )
         return found[0] if found else None
 
@@ -143,38 +176,44 @@ class NewsRepository:
         self, category: str | None, *, offset: int, limit: int, editions: Editions = None
     ) -> list[Article]:
         """Listed articles (of `editions`), newest first, optionally of one category."""
-        where, params = listed_in(editions)
+        args = Args()
+        where = self._listed(editions, args)
         if category is not None:
-            where += " AND a.category = ?"
-            params = (*params, category)
-        params = (*params, limit, offset)
+            where += f" AND a.category = {args(category)}"
         return await self._articles(
             f"{SELECT_ARTICLE} WHERE {where} "
-            "ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?",
-            params,
+            f"ORDER BY a.published_at DESC, a.id DESC LIMIT {args(limit)} OFFSET {args(offset)}",
+            args,
         )
 
     async def breaking(
         self, since: datetime, *, limit: int, editions: Editions = None
     ) -> list[Article]:
         """Listed breaking articles (of `editions`) published since `since`, newest first."""
-        listed, params = listed_in(editions)
+        args = Args()
+        since_at = args(to_db_time(since))
         return await self._articles(
-            f"{SELECT_ARTICLE} WHERE a.is_breaking = 1 AND a.published_at >= ? "
-            f"AND {listed} ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
-            (to_db_time(since), *params, limit),
+            f"{SELECT_ARTICLE} WHERE a.is_breaking = 1 AND a.published_at >= {since_at} "
+            f"AND {self._listed(editions, args)} "
+            f"ORDER BY a.published_at DESC, a.id DESC LIMIT {args(limit)}",
+            args,
         )
 
     async def categories(self, editions: Editions = None) -> list[CategoryCount]:
-        """Categories of listed articles (of `editions`) with their counts, the biggest first."""
-        listed, params = listed_in(editions)
-        rows = await self._conn.execute_fetchall(
+        """Categories of listed articles (of `editions`) with their counts, the biggest first.
+
+        Ties are ordered by name here, by code point on both engines (a PostgreSQL database's
+        collation might order names otherwise; SQLite compares them as bytes).
+        """
+        args = Args()
+        rows = await self._conn.fetch(
             "SELECT a.category, count(*) AS n FROM articles a WHERE a.category IS NOT NULL "
-            f"AND trim(a.category) != '' AND {listed} "
-            "GROUP BY a.category ORDER BY n DESC, a.category",
-            params,
+            f"AND trim(a.category) != '' AND {self._listed(editions, args)} "
+            "GROUP BY a.category",
+            *args.values,
         )
-        return [CategoryCount(str(row[0]), int(row[1])) for row in rows]
+        found = [CategoryCount(str(row[0]), int(row[1])) for row in rows]
+        return sorted(found, key=lambda c: (-c.count, c.name))
 
     async def search(
         self,
@@ -187,22 +226,31 @@ class NewsRepository:
     ) -> list[Article]:
         """Listed articles (of `editions`) matching the query, by relevance weighted by recency.
 
-        Ranked among the SEARCH_CANDIDATES newest matches (see there): by bm25 when its terms
-        are rare enough for its full scan to be cheap, else by storage.search_scores' estimate.
+        Ranked among the SEARCH_CANDIDATES newest matches (see there). On SQLite by bm25 when
+        its terms are rare enough for its full scan to be cheap, else by
+        storage.search_scores' estimate; on PostgreSQL by storage.search_pg.
         """
-        age = f"coalesce(julianday(?) - julianday(a.published_at), {_UNKNOWN_AGE_DAYS})"
-        order = (
-            f"ORDER BY hits.score / (1.0 + max(0.0, {age}) / {_RECENCY_DAYS}), a.id DESC "
-            "LIMIT ? OFFSET ?"
-        )
-        listed, params = listed_in(editions)
+        args = Args()
+        if self._conn.engine == "postgres":
+            sql = ranked_search(
+                terms=args(list(query.terms)),
+                any_term=args(query.any_term),
+                candidates=SEARCH_CANDIDATES,
+                listed=self._listed(editions, args),
+                now=args(to_db_time(now)),
+                limit=args(limit),
+                offset=args(offset),
+            )
+            return await self._articles(sql, args)
         counts = await count_terms(self._conn, query.terms)
         if exact_is_cheap(counts):
+            match, candidates = args(query.match), args(SEARCH_CANDIDATES)
             return await self._articles(
                 f"WITH hits AS (SELECT rowid AS id, {_BM25} AS score FROM articles_fts "
-                "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
-                f"{SELECT_ARTICLE} JOIN hits ON hits.id = a.id WHERE {listed} {order}",
-                (query.match, SEARCH_CANDIDATES, *params, to_db_time(now), limit, offset),
+                f"WHERE articles_fts MATCH {match} ORDER BY rowid DESC LIMIT {candidates}) "
+                f"{SELECT_ARTICLE} JOIN hits ON hits.id = a.id "
+                f"WHERE {self._listed(editions, args)} {_order(args, now, limit, offset)}",
+                args,
             )
         scores = await estimated_scores(
             self._conn,
@@ -214,9 +262,23 @@ class NewsRepository:
         )
         # CROSS JOIN keeps the 500 scored ids outside: joined the other way round, SQLite would
         # scan every article and look each up in the JSON.
+        hits = args(json.dumps(scores))
         return await self._articles(
-            "WITH hits AS (SELECT value ->> 0 AS id, value ->> 1 AS score FROM json_each(?)) "
-            f"SELECT {ARTICLE_COLUMNS} FROM hits CROSS JOIN articles a ON a.id = hits.id "
-            f"WHERE {listed} {order}",
-            (json.dumps(scores), *params, to_db_time(now), limit, offset),
+            "WITH hits AS (SELECT value ->> 0 AS id, value ->> 1 AS score "
+            f"FROM json_each({hits})) SELECT {ARTICLE_COLUMNS} "
+            "FROM hits CROSS JOIN articles a ON a.id = hits.id "
+            f"WHERE {self._listed(editions, args)} {_order(args, now, limit, offset)}",
+            args,
         )
+
+
+def _order(args: Args, now: datetime, limit: int, offset: int) -> str:
+    """SQLite's ranking of `hits.score` (bm25: lower is better) by age, and the page."""
+    age = (
+        f"coalesce(julianday({args(to_db_time(now))}) - julianday(a.published_at), "
+        f"{_UNKNOWN_AGE_DAYS})"
+    )
+    return (
+        f"ORDER BY hits.score / (1.0 + max(0.0, {age}) / {_RECENCY_DAYS}), a.id DESC "
+        f"LIMIT {args(limit)} OFFSET {args(offset)}"
+    )

@@ -21,6 +21,9 @@ exactly what they were. Otherwise the same BM25 formula is computed here from bo
 
 The difference to bm25 is small where it matters: a term in over half the archive has bm25's
 floor idf (1e-6) either way, so for such words both order by title, then summary, then body.
+
+SQLite only: everything here reads FTS5 internals (rowids, column filters). It speaks the
+StoreConn API like the rest of storage; PostgreSQL ranks in storage.search_pg instead.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
+from storage.sql import StoreConn
 
 # A term's newest matches counted before deciding; also the sample its frequency is guessed from.
 SAMPLE = 1_000
@@ -60,18 +63,20 @@ def quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-async def count_terms(conn: aiosqlite.Connection, terms: Sequence[str]) -> list[TermCount]:
+async def count_terms(conn: StoreConn, terms: Sequence[str]) -> list[TermCount]:
     """Each term's newest SAMPLE + 1 matches counted, in one statement (bounded reads)."""
     part = (
         "SELECT {i}, count(*), coalesce(min(rowid), 0), (SELECT max(rowid) FROM articles_fts) "
-        "FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-        "ORDER BY rowid DESC LIMIT ?)"
+        "FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ${match} "
+        "ORDER BY rowid DESC LIMIT ${limit})"
     )
-    sql = " UNION ALL ".join(part.format(i=i) for i in range(len(terms)))
+    sql = " UNION ALL ".join(
+        part.format(i=i, match=2 * i + 1, limit=2 * i + 2) for i in range(len(terms))
+    )
     params: list[object] = []
     for term in terms:
         params += [quoted(term), SAMPLE + 1]
-    rows = sorted(await conn.execute_fetchall(sql, params))
+    rows = sorted(tuple(row) for row in await conn.fetch(sql, *params))
     return [TermCount(int(r[1]), int(r[2]), int(r[3] or 0)) for r in rows]
 
 
@@ -95,7 +100,7 @@ def idf(count: TermCount) -> float:
 
 
 async def estimated_scores(
-    conn: aiosqlite.Connection,
+    conn: StoreConn,
     query_match: str,
     terms: Sequence[str],
     counts: Sequence[TermCount],
@@ -104,9 +109,10 @@ async def estimated_scores(
     any_term: bool,
 ) -> list[tuple[int, float]]:
     """The newest `candidates` matches with a bm25-like score (negative, lower is better)."""
-    rows = await conn.execute_fetchall(
-        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
-        (query_match, candidates),
+    rows = await conn.fetch(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH $1 ORDER BY rowid DESC LIMIT $2",
+        query_match,
+        candidates,
     )
     ids = [int(r[0]) for r in rows]
     if not ids:
@@ -117,19 +123,20 @@ async def estimated_scores(
     columns = list(COLUMN_WEIGHTS)[: 3 if any_term else 2]
     part = (
         "SELECT {i}, {c}, rowid FROM articles_fts "
-        "WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ?"
+        "WHERE articles_fts MATCH ${n1} AND rowid BETWEEN ${n2} AND ${n3}"
     )
     parts: list[str] = []
     params: list[object] = []
     for i in ranked:
         oldest = ids[-1] if counts[i].seen <= SAMPLE else max(ids[-1], ids[0] - MARK_WINDOW)
         for c, column in enumerate(columns):
-            parts.append(part.format(i=i, c=c))
+            n = len(params)
+            parts.append(part.format(i=i, c=c, n1=n + 1, n2=n + 2, n3=n + 3))
             params += [f"{{{column}}} : {quoted(terms[i])}", oldest, ids[0]]
     weights = list(COLUMN_WEIGHTS.values())
     # Weighted frequency per (article, term): the sum of the weights of the columns holding it.
     found: dict[tuple[int, int], float] = {}
-    for i, c, rowid in await conn.execute_fetchall(" UNION ALL ".join(parts), params):
+    for i, c, rowid in await conn.fetch(" UNION ALL ".join(parts), *params):
         key = (int(rowid), int(i))
         found[key] = found.get(key, 0.0) + weights[int(c)]
     body = 0.0 if any_term else COLUMN_WEIGHTS["body"]

@@ -1,4 +1,8 @@
-"""The full-text index: folded alike in SQL and Python, kept in step by triggers, never raising."""
+"""SQLite's full-text index: folded alike in SQL and Python, kept in step by triggers.
+
+FTS5 internals, so SQLite only; what both engines share (folding, ranking, the lists) is
+tested on both in test_search_engines.py.
+"""
 
 from __future__ import annotations
 
@@ -12,29 +16,10 @@ from bot.subscribers import SubscriberServices
 from storage.articles import to_db_time
 from storage.database import Database
 from storage.migrate import migrate
-from storage.search import MAX_TERMS, fold_arabic, match_expression, search_terms
+from storage.search import MAX_TERMS, match_expression, search_terms
 from storage.search_scores import SAMPLE, count_terms, exact_is_cheap
 
 from .conftest import NOW, add_article
-
-FOLDED_CHARACTERS = "".join(chr(c) for c in range(0x0621, 0x0672)) + " café Ελλάδα 漢字 ١٢٣"
-
-
-async def test_sql_and_python_fold_alike(db: Database) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO articles (guid, title, summary, body) VALUES ('fold', ?, ?, NULL)",
-            (FOLDED_CHARACTERS, "مُحَمَّدٌ الـعَرَبِيَّةُ إِلَى آخِرِهِ ٱلْكِتَابُ"),
-        )
-    rows = await db.conn.execute_fetchall(
-        "SELECT title, summary, body FROM articles_search_text WHERE id = 1"
-    )
-    title, summary, body = next(iter(rows))
-    assert title == fold_arabic(FOLDED_CHARACTERS)
-    assert (
-        summary == fold_arabic("مُحَمَّدٌ الـعَرَبِيَّةُ إِلَى آخِرِهِ ٱلْكِتَابُ") == "محمد العربية الي اخره الكتاب"
-    )
-    assert body is None
 
 
 async def test_triggers_follow_rows_the_site_writes(db: Database) -> None:
@@ -133,7 +118,7 @@ async def test_a_common_word_ranks_without_bm25s_full_scan(
         db, "Ferry times", summary="harbour closed", age=timedelta(hours=5)
     )
     await add_article(db, "Harbour unposted", posted=False)
-    counts = await count_terms(db.conn, ["harbour"])
+    counts = await count_terms(db.store, ["harbour"])
     assert not exact_is_cheap(counts)
     result = await subscribers.news.search("harbour")
     assert result is not None
