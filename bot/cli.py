@@ -279,6 +279,10 @@ async def _publish(settings: Settings, *, dry_run: bool) -> int:
     return EXIT_REJECTED if report.failed or report.uncertain else EXIT_OK
 
 
+def _migrate_store(settings: Settings, args: argparse.Namespace, _path: Path) -> int:
+    return migrate_store_command(settings, args, print)
+
+
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Path], int]] = {
     "run": _run,
     "check-config": _check_config,
@@ -287,5 +291,5 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Path], int]] = {
     "fetch": _fetch_command,
     "digest": digest_command,
     "report": report_command,
-    "migrate-store": migrate_store_command,
+    "migrate-store": _migrate_store,
 }

@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -70,13 +72,24 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
     )
 
 
-def migrate_store_command(settings: Settings, args: argparse.Namespace, _path: Path) -> int:
-    """The CLI entry: copy, print one line per table, exit 0 when every count is equal."""
+def migrate_store_command(
+    settings: Settings, args: argparse.Namespace, say: Callable[[str], None]
+) -> int:
+    """The command: copy, `say` one line per table; exit 0 when every count is equal."""
     target = target_settings(args.to)
     if args.chunk_size < 1:
         raise ConfigError(["--chunk-size: at least 1"])
+    storage = settings.storage
+    if storage.url is not None:
+        raise StorageError(
+            f"migrate-store copies a SQLite store (storage.path), but this desk's store is "
+            f"PostgreSQL already ({storage.where})"
+        )
+    path = storage.path.resolve()
+    if not path.is_file():
+        raise StorageError(f"no SQLite store at {path} (storage.path): nothing to copy")
     return asyncio.run(
-        migrate_store(settings.storage, target, force=args.force, chunk_size=args.chunk_size)
+        migrate_store(path, target, force=args.force, chunk_size=args.chunk_size, say=say)
     )
 
 
@@ -85,7 +98,9 @@ def target_settings(url: str) -> StorageSettings:
     try:
         target = StorageSettings.model_validate({"url": url})
     except ValidationError as exc:
-        problems = [f"--to: {error['msg'].removeprefix('Value error, ')}" for error in exc.errors()]
+        problems = [
+            f"--to: {error['msg'].removeprefix('Value error, ')}" for error in exc.errors()
+        ]
         raise ConfigError(problems) from None
     dsn = target.postgres_dsn()
     if dsn is None:
@@ -98,23 +113,20 @@ def target_settings(url: str) -> StorageSettings:
 
 
 async def migrate_store(
-    storage: StorageSettings, to: StorageSettings, *, force: bool, chunk_size: int
+    path: Path,
+    to: StorageSettings,
+    *,
+    force: bool,
+    chunk_size: int,
+    say: Callable[[str], None],
 ) -> int:
-    """Copy the SQLite store `storage` names into the PostgreSQL database `to` names."""
-    if storage.url is not None:
-        raise StorageError(
-            f"migrate-store copies a SQLite store (storage.path), but this desk's store is "
-            f"PostgreSQL already ({storage.where})"
-        )
-    path = storage.path
-    if not path.is_file():
-        raise StorageError(f"no SQLite store at {path} (storage.path): nothing to copy")
+    """Copy the SQLite store at `path` (absolute) into the PostgreSQL database `to` names."""
     await (await Database.open(path)).close()  # migrated, as every command does
     source = await copy.open_source(path)
     try:
         target = await _connect(to)
         try:
-            await _copy(source, target, str(path.resolve()), to.where, force, chunk_size)
+            await _copy(source, target, _Job(str(path), to.where, force, chunk_size, say))
         finally:
             await target.close()
     finally:
@@ -129,10 +141,15 @@ async def _connect(to: StorageSettings) -> asyncpg.Connection:
     try:
         conn: asyncpg.Connection = await asyncpg.connect(dsn, timeout=CONNECT_TIMEOUT_SECONDS)
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        reason = f"no answer within {CONNECT_TIMEOUT_SECONDS:g} s" if isinstance(
-            exc, TimeoutError
-        ) else (os.strerror(exc.errno).lower() if isinstance(exc, OSError) and exc.errno else
-                str(exc) or type(exc).__name__)
+        reason = (
+            f"no answer within {CONNECT_TIMEOUT_SECONDS:g} s"
+            if isinstance(exc, TimeoutError)
+            else (
+                os.strerror(exc.errno).lower()
+                if isinstance(exc, OSError) and exc.errno
+                else str(exc) or type(exc).__name__
+            )
+        )
         raise StoreUnavailableError(
             f"cannot reach the PostgreSQL database at {to.where}: {reason} — check --to (and "
             f"${DATABASE_PASSWORD_ENV}), and that the server runs and accepts this user"
@@ -140,14 +157,25 @@ async def _connect(to: StorageSettings) -> asyncpg.Connection:
     return conn
 
 
-async def _copy(
-    source: aiosqlite.Connection,
-    target: asyncpg.Connection,
-    name: str,
-    where: str,
-    force: bool,
-    chunk_size: int,
-) -> None:
+@dataclass(frozen=True)
+class _Job:
+    """What one run copies where, and how it reports."""
+
+    source: str
+    where: str
+    force: bool
+    chunk_size: int
+    say: Callable[[str], None]
+
+
+async def _copy(source: aiosqlite.Connection, target: asyncpg.Connection, job: _Job) -> None:
+    name, where, force, chunk_size, say = (
+        job.source,
+        job.where,
+        job.force,
+        job.chunk_size,
+        job.say,
+    )
     if not await copy.lock(target):
         raise StorageError(f"another migrate-store is copying into {where}: let it finish")
     theirs = await migrate_pg(target)
@@ -170,30 +198,35 @@ async def _copy(
         await copy.start(target, name, empty_first=bool(full) or force)
         under_way = copy.Progress(name, ())
     else:
-        print(f"resuming the copy into {where}")
+        say(f"resuming the copy into {where}")
     resuming = True
     for table in tables:
         if resuming and table.name in under_way.done:
             rows = await copy.count_source(source, table)
             if rows == await copy.count_target(target, table):
-                print(f"{table.name}: {rows:,} copied before, counts equal")
+                say(f"{table.name}: {rows:,} copied before, counts equal")
                 continue
         if resuming:  # from here on every table is copied (a parent's copy empties children)
             resuming = False
-            kept = under_way.done[: under_way.done.index(table.name)] if (
-                table.name in under_way.done
-            ) else under_way.done
+            kept = (
+                under_way.done[: under_way.done.index(table.name)]
+                if (table.name in under_way.done)
+                else under_way.done
+            )
             under_way = copy.Progress(name, kept)
         result = await copy.copy_table(source, target, table, under_way, chunk_size=chunk_size)
         under_way = copy.Progress(name, (*under_way.done, table.name))
-        print(f"{table.name}: {result.source_rows:,} copied, counts equal")
+        say(f"{table.name}: {result.source_rows:,} copied, counts equal")
     await copy.set_identities(target)
     differ = []
     for table in tables:
-        rows, found = await copy.count_source(source, table), await copy.count_target(target, table)
+        rows, found = (
+            await copy.count_source(source, table),
+            await copy.count_target(target, table),
+        )
         if rows != found:
             differ.append(f"{table.name} ({rows:,} in SQLite, {found:,} in PostgreSQL)")
     if differ:
         raise StorageError(f"counts differ after the copy: {'; '.join(differ)} — run again")
     await copy.finish(target)
-    print(f"the desk is copied to {where}; its SQLite store at {name} is unchanged")
+    say(f"the desk is copied to {where}; its SQLite store at {name} is unchanged")

@@ -154,14 +154,14 @@ async def _check_types(source: aiosqlite.Connection, table: str, types: dict[str
         if bad:
             raise StorageError(
                 f"{table}.{column}: {bad} row(s) in the SQLite store hold a value that is not "
-                f"{_SQLITE_TYPES[types[column]]} — PostgreSQL's {types[column]} column cannot take "
-                "it; correct those rows in the SQLite store, then run again"
+                f"{_SQLITE_TYPES[types[column]]} — PostgreSQL's {types[column]} column cannot "
+                "take it; correct those rows in the SQLite store, then run again"
             )
 
 
 async def open_source(path: Path) -> aiosqlite.Connection:
-    """The SQLite store, read-only, inside one read transaction: a snapshot for the whole copy."""
-    conn = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    """The SQLite store (`path` absolute), read-only, in one read transaction: one snapshot."""
+    conn = await aiosqlite.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
         await conn.execute("BEGIN")
         await conn.execute("SELECT count(*) FROM sqlite_master")  # the snapshot starts here
@@ -235,7 +235,7 @@ async def copy_table(
             await target.execute(f"TRUNCATE {table.name} CASCADE")
         copied = 0
         async with source.execute(table.select()) as cursor:
-            while rows := await cursor.fetchmany(chunk_size):
+            while rows := list(await cursor.fetchmany(chunk_size)):
                 await target.copy_records_to_table(
                     table.name, records=rows, columns=list(table.columns)
                 )

@@ -67,7 +67,9 @@ async def build_desk(path: Path, *, favorites_per_user: int = 5) -> None:
                     date_only=n == 2,
                     hold_reason="advert" if n == 3 else None,
                 )
-                ids.append((await articles.upsert(draft, now=NOW - timedelta(minutes=n))).article.id)
+                ids.append(
+                    (await articles.upsert(draft, now=NOW - timedelta(minutes=n))).article.id
+                )
             deliveries = DeliveryRepository(conn)
             for n, article_id in enumerate(ids[:20]):
                 for channel in ("@main", "@second") if n % 4 == 0 else ("@main",):
@@ -75,8 +77,13 @@ async def build_desk(path: Path, *, favorites_per_user: int = 5) -> None:
             for n, article_id in enumerate(ids[:POSTED]):
                 await deliveries.claim(article_id, channel="@main", now=NOW)
                 await deliveries.mark_posted(
-                    article_id, channel="@main", chat_id="-100123", message_id=70 + n,
-                    has_photo=n == 0, content_hash=f"h{n}", now=NOW,
+                    article_id,
+                    channel="@main",
+                    chat_id="-100123",
+                    message_id=70 + n,
+                    has_photo=n == 0,
+                    content_hash=f"h{n}",
+                    now=NOW,
                 )
             users = UserRepository(conn)
             await users.record_seen(
@@ -95,9 +102,7 @@ async def build_desk(path: Path, *, favorites_per_user: int = 5) -> None:
             alerts = AlertRepository(conn)
             alert_id = await alerts.create(ids[1], post_url="https://t.me/main/77", now=NOW)
             claimed = await alerts.claim(alert_id, 3, now=NOW)
-            await alerts.record(
-                alert_id, [Outcome(r.user_id, "sent") for r in claimed], now=NOW
-            )
+            await alerts.record(alert_id, [Outcome(r.user_id, "sent") for r in claimed], now=NOW)
             await SourceStateRepository(conn).save(
                 SourceState(
                     name="wire",
@@ -109,34 +114,49 @@ async def build_desk(path: Path, *, favorites_per_user: int = 5) -> None:
                     last_error="timeout — مهلة",
                 )
             )
-            await StateRepository(conn).put("paused", json.dumps({"by": 7, "why": "توقف"}), now=NOW)
+            await StateRepository(conn).put(
+                "paused", json.dumps({"by": 7, "why": "توقف"}), now=NOW
+            )
             await AuditRepository(conn).record(
                 at=NOW, actor_id=7, actor="Editor", action="/pause", target="", result="ok"
             )
             await HeldCommandRepository(conn).hold(
-                actor_id=7, command="/breaking", args=ARABIC, photo_file_id=None,
-                sent_at=NOW, now=NOW,
+                actor_id=7,
+                command="/breaking",
+                args=ARABIC,
+                photo_file_id=None,
+                sent_at=NOW,
+                now=NOW,
             )
             previews = PreviewRepository(conn)
             preview = await previews.create(
-                actor_id=7, text=ARABIC, photo_file_id=None, article_id=ids[1],
-                fingerprint="f1", now=NOW, channels=("@main", "@second"),
+                actor_id=7,
+                text=ARABIC,
+                photo_file_id=None,
+                article_id=ids[1],
+                fingerprint="f1",
+                now=NOW,
+                channels=("@main", "@second"),
             )
             await previews.decide(preview, "published", now=NOW)
             posts = BreakingPostRepository(conn)
             for channel, message in (("@second", 90), ("@main", 91)):
                 await posts.record(
-                    ids[1], channel=channel, chat_id=channel, message_id=message,
-                    photo_file_id=None, pinned=True, unpin_at=NOW + timedelta(hours=1), now=NOW,
+                    ids[1],
+                    channel=channel,
+                    chat_id=channel,
+                    message_id=message,
+                    photo_file_id=None,
+                    pinned=True,
+                    unpin_at=NOW + timedelta(hours=1),
+                    now=NOW,
                 )
             await conn.execute(
                 "INSERT INTO superseded_posts (article_id, chat_id, message_id, channel) "
                 "VALUES (?, '-100123', 55, '@main')",
                 (ids[0],),
             )
-            await InsightRepository(conn).record_reactions(
-                "@main", 77, {"👍": 5, "🔥": 2}, at=NOW
-            )
+            await InsightRepository(conn).record_reactions("@main", 77, {"👍": 5, "🔥": 2}, at=NOW)
             sends = InsightSendRepository(conn)
             await sends.claim("digest", "@main", "2026-03-01", now=NOW)
             # The site's own write, with a time no parser reads: kept and flagged.
@@ -159,7 +179,7 @@ channel = "@main"
 admins = [7]
 
 [storage]
-path = "{tmp_path / 'desk.sqlite3'}"
+path = "{tmp_path / "desk.sqlite3"}"
 
 [site]
 name = "Example News"
@@ -230,7 +250,9 @@ def test_a_desk_is_copied_whole_with_equal_counts(
     favorites = len(sqlite_rows(desk, "favorites", ["user_id"]))
     assert f"favorites: {favorites:,} copied, counts equal" in lines
     for table in copy.TABLES:
-        assert any(line.startswith(f"{table}: ") and line.endswith("counts equal") for line in lines)
+        assert any(
+            line.startswith(f"{table}: ") and line.endswith("counts equal") for line in lines
+        )
     # Every row of every table, every column: times, flags, JSON text, Arabic text.
     for table in copy.TABLES:
         columns = pg_columns(pg_database, table)
@@ -244,10 +266,14 @@ def test_a_desk_is_copied_whole_with_equal_counts(
         try:
             # The site's odd time stayed as written, flagged as on SQLite (the trigger's flag
             # replaced by the source's row); the copy left no marker.
-            assert await conn.fetchval(
-                "SELECT published_at FROM articles WHERE guid = 'site-1'"
-            ) == "soon"
-            assert await conn.fetchval("SELECT count(*) FROM bot_state WHERE key = $1", copy.MARKER) == 0
+            assert (
+                await conn.fetchval("SELECT published_at FROM articles WHERE guid = 'site-1'")
+                == "soon"
+            )
+            assert (
+                await conn.fetchval("SELECT count(*) FROM bot_state WHERE key = $1", copy.MARKER)
+                == 0
+            )
             # `seq` keeps SQLite's rowid order: the first breaking post recorded stays first.
             channels = await conn.fetch("SELECT channel FROM breaking_posts ORDER BY seq")
             assert [row[0] for row in channels] == ["@second", "@main"]
@@ -255,7 +281,9 @@ def test_a_desk_is_copied_whole_with_equal_counts(
             new = await conn.fetchval(
                 "INSERT INTO articles (guid, title) VALUES ('new', 'New') RETURNING id"
             )
-            assert new == await conn.fetchval("SELECT max(id) FROM articles WHERE guid <> 'new'") + 1
+            assert (
+                new == await conn.fetchval("SELECT max(id) FROM articles WHERE guid <> 'new'") + 1
+            )
             audit = await conn.fetchval(
                 "INSERT INTO audit_log (at, actor_id, actor, action, result) "
                 "VALUES ('x', 1, 'a', 'b', 'c') RETURNING id"
@@ -266,7 +294,9 @@ def test_a_desk_is_copied_whole_with_equal_counts(
 
     asyncio.run(after())
     with sqlite3.connect(desk) as conn:
-        order = [row[0] for row in conn.execute("SELECT channel FROM breaking_posts ORDER BY rowid")]
+        order = [
+            row[0] for row in conn.execute("SELECT channel FROM breaking_posts ORDER BY rowid")
+        ]
     assert order == ["@second", "@main"]
 
 
@@ -330,10 +360,21 @@ def test_a_copy_killed_half_way_finishes_when_run_again(
 
     async def kill_during_favorites() -> tuple[str, ...]:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "--config", str(cfg), "migrate-store",
-            "--to", pg_database, "--chunk-size", "1",
-            cwd=ROOT, env={**os.environ}, stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "bot",
+            "--config",
+            str(cfg),
+            "migrate-store",
+            "--to",
+            pg_database,
+            "--chunk-size",
+            "1",
+            cwd=ROOT,
+            env={**os.environ},
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
         )
         try:
             deadline = asyncio.get_running_loop().time() + 60
