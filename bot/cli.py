@@ -36,6 +36,8 @@ from bot.redaction import RedactingStream, redact
 from bot.rendering import render_preview_text
 from bot.services import open_services
 from bot.serving import serve_forever
+from bot.store_copy import add_parser as migrate_store_parser
+from bot.store_copy import migrate_store_command
 
 logger = logging.getLogger(__name__)
 EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
@@ -102,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print the posts that would go out now, as Telegram would show them; send nothing",
     )
     insight_parsers(commands)
+    migrate_store_parser(commands)
     # The sandbox (`sandbox.demo`) is not part of the product: it is imported only when the
     # demo runs, and parses its own options (`newsdesk demo --help` shows them).
     commands.add_parser(
@@ -276,6 +279,10 @@ async def _publish(settings: Settings, *, dry_run: bool) -> int:
     return EXIT_REJECTED if report.failed or report.uncertain else EXIT_OK
 
 
+def _migrate_store(settings: Settings, args: argparse.Namespace, _path: Path) -> int:
+    return migrate_store_command(settings, args, print)
+
+
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Path], int]] = {
     "run": _run,
     "check-config": _check_config,
@@ -284,4 +291,5 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Path], int]] = {
     "fetch": _fetch_command,
     "digest": digest_command,
     "report": report_command,
+    "migrate-store": _migrate_store,
 }
