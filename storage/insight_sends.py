@@ -8,14 +8,12 @@ leaves a row that becomes `uncertain` — reported, never sent again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
-
-import aiosqlite
 
 from bot.domain.insight import InsightSend, SendState
 from storage.articles import from_db_time, to_db_time
+from storage.engines import Connection, as_store
+from storage.sql import Row
 
 _COLUMNS = "kind, target, period, state, message_id, detail, updated_at"
 
@@ -23,17 +21,20 @@ _COLUMNS = "kind, target, period, state, message_id, detail, updated_at"
 class InsightSendRepository:
     """All SQL on `insight_sends`. Callers own the transaction."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection) -> None:
+        self._conn = as_store(conn)
 
     async def claim(self, kind: str, target: str, period: str, *, now: datetime) -> bool:
         """Take the period's send for `target`; False if it was taken before (by anyone)."""
-        cursor = await self._conn.execute(
+        inserted = await self._conn.execute(
             "INSERT INTO insight_sends (kind, target, period, state, updated_at) "
-            "VALUES (?, ?, ?, 'sending', ?) ON CONFLICT (kind, target, period) DO NOTHING",
-            (kind, target, period, to_db_time(now)),
+            "VALUES ($1, $2, $3, 'sending', $4) ON CONFLICT (kind, target, period) DO NOTHING",
+            kind,
+            target,
+            period,
+            to_db_time(now),
         )
-        return cursor.rowcount == 1
+        return inserted == 1
 
     async def finish(
         self,
@@ -48,31 +49,39 @@ class InsightSendRepository:
     ) -> None:
         """Record how a claimed send ended (sent, skipped with why, uncertain)."""
         await self._conn.execute(
-            "UPDATE insight_sends SET state = ?, message_id = ?, detail = ?, updated_at = ? "
-            "WHERE kind = ? AND target = ? AND period = ?",
-            (state.value, message_id, detail, to_db_time(now), kind, target, period),
+            "UPDATE insight_sends SET state = $1, message_id = $2, detail = $3, updated_at = $4 "
+            "WHERE kind = $5 AND target = $6 AND period = $7",
+            state.value,
+            message_id,
+            detail,
+            to_db_time(now),
+            kind,
+            target,
+            period,
         )
 
     async def get(self, kind: str, target: str, period: str) -> InsightSend | None:
         """The period's send for `target`, if it was claimed."""
-        rows = await self._conn.execute_fetchall(
-            f"SELECT {_COLUMNS} FROM insight_sends WHERE kind = ? AND target = ? AND period = ?",
-            (kind, target, period),
+        row = await self._conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM insight_sends "
+            "WHERE kind = $1 AND target = $2 AND period = $3",
+            kind,
+            target,
+            period,
         )
-        found = list(rows)
-        return _send(found[0]) if found else None
+        return _send(row) if row is not None else None
 
     async def interrupted_to_uncertain(self, *, now: datetime) -> list[InsightSend]:
         """Sends a crash left `sending` (at start, before any new claim): now `uncertain`."""
-        rows = await self._conn.execute_fetchall(
-            f"UPDATE insight_sends SET state = 'uncertain', updated_at = ? "
+        rows = await self._conn.fetch(
+            "UPDATE insight_sends SET state = 'uncertain', updated_at = $1 "
             f"WHERE state = 'sending' RETURNING {_COLUMNS}",
-            (to_db_time(now),),
+            to_db_time(now),
         )
         return [_send(row) for row in rows]
 
 
-def _send(row: Sequence[Any]) -> InsightSend:
+def _send(row: Row) -> InsightSend:
     kind, target, period, state, message_id, detail, updated_at = row
     return InsightSend(
         kind=str(kind),

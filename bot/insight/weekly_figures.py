@@ -24,10 +24,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 
-import aiosqlite
-
 from bot.domain.insight import PostStats
 from bot.insight.schedule import ReportWeek
+from storage.engines import Connection
 from storage.insight import InsightRepository
 
 TOP_STORIES = 5
@@ -174,7 +173,7 @@ def saves_per_day(by_minute: Mapping[str, int], days: tuple[date, ...], tz: tzin
 
 
 async def gather_week(
-    conn: aiosqlite.Connection, week: ReportWeek, tz: tzinfo, link: PostLink
+    conn: Connection, week: ReportWeek, tz: tzinfo, link: PostLink
 ) -> WeeklyFigures:
     """Read the week from the store and fold it into the report's figures."""
     insight = InsightRepository(conn)
