@@ -217,7 +217,7 @@ def open_chats(fake: FakeTelegram, users: int) -> None:
 async def fan_out(fake: RemoteFake, app: NewsdeskApp, users: int, rate: int) -> dict[str, Any]:
     """Alert `users` readers at `rate`/s while probing /latest; return the figures."""
     services = app.bot_data.services
-    async with services.db.transaction() as conn:
+    async with services.db.write() as conn:
         repo = UserRepository(conn)
         for user_id in range(FIRST_READER, FIRST_READER + users):
             await repo.set_alerts(user_id, True, now=datetime.now(UTC))

@@ -216,7 +216,7 @@ interval_seconds = 1
         """Who has the story saved now, read from the store the way the product reads it."""
         db = await Database.open(self.db_path, run_migrations=False)
         try:
-            return set(await FavoriteRepository(db.conn).savers(self.article_id))
+            return set(await FavoriteRepository(db.store).savers(self.article_id))
         finally:
             await db.close()
 

@@ -283,7 +283,7 @@ def pg_settings(url: str) -> Settings:
 class StoreView:
     """TRANSITION (issue 15): what NewsQueryService reads of a Database, on either engine.
 
-    The service still asks for `db.conn` (SQLite only until the lead moves callers to
+    The service still asks for `db.store` (SQLite only until the lead moves callers to
     `db.store`); NewsRepository takes a StoreConn as it is, so this hands it the store's.
     """
 

@@ -115,7 +115,7 @@ class StormBench(Bench):
         """Every subscriber opted in, written to the store before the bot starts."""
         db = await Database.open(self.db_path)
         try:
-            async with db.transaction() as conn:
+            async with db.write() as conn:
                 repo = UserRepository(conn)
                 now = datetime.now(UTC)
                 for user_id in range(FIRST_SUBSCRIBER, FIRST_SUBSCRIBER + self.users):

@@ -174,9 +174,9 @@ async def seed(app: NewsdeskApp) -> None:
         for n in range(ARTICLES)
     ]
     results = await services.articles.store(drafts)
-    async with services.db.transaction() as conn:
+    async with services.db.write() as conn:
         await conn.executemany(
-            "INSERT INTO deliveries (article_id, state, updated_at) VALUES (?, 'posted', ?)",
+            "INSERT INTO deliveries (article_id, state, updated_at) VALUES ($1, 'posted', $2)",
             [(r.article.id, to_db_time(now)) for r in results],
         )
 

@@ -32,7 +32,7 @@ class ArticleService:
         """
         results: list[UpsertResult] = []
         now = self._clock()
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             repo = ArticleRepository(conn)
             for draft in drafts:
                 keep = draft.guid in keep_time_of
@@ -41,7 +41,7 @@ class ArticleService:
 
     async def get(self, article_id: int) -> Article | None:
         """One article by id."""
-        return await ArticleRepository(self._db.conn).get(article_id)
+        return await ArticleRepository(self._db.store).get(article_id)
 
 
 def tally(results: Iterable[UpsertResult]) -> Counter[UpsertOutcome]:

@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import AsyncGenerator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,7 +21,8 @@ from bot.exits import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from bot.insight import export
 from bot.oneshot import one_shot_services
 from bot.rendering import render_preview_text
-from bot.services import open_services, refuse_unported
+from bot.services import open_services
+from bot.storage_settings import StorageSettings
 from storage.database import Database
 from storage.insight import InsightRepository
 
@@ -132,25 +132,25 @@ def report_command(settings: Settings, args: argparse.Namespace, _path: Path) ->
     names = _channels(settings, args.channel)
     if names is None:
         return EXIT_USAGE
-    refuse_unported(settings.storage)
     path = settings.storage.path
-    if not path.exists():  # opening would create an empty store: say the path is wrong instead
+    # Opening a missing SQLite file would create an empty store: say the path is wrong instead.
+    if settings.storage.url is None and not path.exists():
         print(f"newsdesk: no store at {path} (storage.path): nothing to report", file=sys.stderr)
         return EXIT_USAGE
     channel = names[0] if args.channel is not None else None
-    return asyncio.run(_report(path, since, until, channel, args.format))
+    return asyncio.run(_report(settings.storage, since, until, channel, args.format))
 
 
 async def _report(
-    path: Path,
+    storage: StorageSettings,
     since: datetime | None,
     until: datetime | None,
     channel: str | None,
     fmt: export.Format,
 ) -> int:
     # The store alone: no bot, no lease (a running bot holds it; WAL lets us read beside it).
-    database = await Database.open(path)
-    posts = InsightRepository(database.conn).posts(since=since, until=until, channel=channel)
+    database = await Database.open(storage)
+    posts = InsightRepository(database.store).posts(since=since, until=until, channel=channel)
     try:
         await export.write_posts(posts, sys.stdout, fmt)
         sys.stdout.flush()
@@ -160,7 +160,6 @@ async def _report(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     finally:
-        if isinstance(posts, AsyncGenerator):  # close its cursor while the connection lives
-            await posts.aclose()
+        await posts.aclose()  # closes its cursor while the connection lives
         await database.close()
     return EXIT_OK

@@ -17,7 +17,7 @@ from bot.articles import ArticleService
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.desk import AdminServices, open_admin_services
-from bot.domain.errors import LeaseLostError, StorageError
+from bot.domain.errors import LeaseLostError
 from bot.ingest.pageworker import PageReader
 from bot.insight.digest import DigestService
 from bot.insight.reactions import ReactionIntake
@@ -26,7 +26,6 @@ from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
 from bot.sources.service import SourceService
-from bot.storage_settings import StorageSettings
 from bot.subscribers import SubscriberServices, open_subscriber_services
 from storage.database import Database
 from storage.lease import LeaseRepository
@@ -36,20 +35,6 @@ logger = logging.getLogger(__name__)
 
 # The lease is refreshed this many times per time-to-live, so one late heartbeat never loses it.
 HEARTBEATS_PER_TTL = 4
-
-# THE SWITCH (issue 15): False while some repositories still speak SQLite only. The porter of the
-# last one sets it to True, runs the suite on both engines, then deletes it and `refuse_unported`.
-POSTGRES_COMPLETE = False
-
-
-def refuse_unported(storage: StorageSettings) -> None:
-    """Stop a command on PostgreSQL while the port is incomplete, rather than let it half-work."""
-    if storage.url is not None and not POSTGRES_COMPLETE:
-        raise StorageError(
-            "storage.url: PostgreSQL is not complete in this version (issue 15): this newsdesk "
-            f"can check its configuration and reach {storage.where}, but not yet run on it — "
-            "leave storage.url out to use the SQLite file at storage.path"
-        )
 
 
 def heartbeat_seconds(settings: Settings) -> float:
@@ -86,8 +71,8 @@ class Services:
         if self.lease is None or self.lease_lost is not None:
             return
         try:
-            async with self.db.transaction():  # the fence notices a takeover first
-                still_ours = await self.lease.heartbeat(self.clock())
+            async with self.db.write() as conn:  # the fence notices a takeover first
+                still_ours = await self.lease.on(conn).heartbeat(self.clock())
         except LeaseLostError:
             return  # `fence_writes` already reported it
         if not still_ours:
@@ -139,8 +124,8 @@ class Services:
             await self.fetcher.aclose()
             await self.pages.aclose()
             if self.lease is not None:
-                async with self.db.transaction():
-                    await self.lease.release()
+                async with self.db.write() as conn:
+                    await self.lease.on(conn).release()
         finally:
             await self.db.close()
 
@@ -153,19 +138,15 @@ async def open_services(
     Building the services starts nothing: jobs and background work begin in the app's
     `post_init`, so one-shot CLI commands can use the same services.
     """
-    # Connected first, so an unreachable server is named before the refusal; not migrated
-    # while the port is incomplete, so nothing is written to a database this version cannot use.
-    migrate = settings.storage.url is None or POSTGRES_COMPLETE
-    db = await Database.open(settings.storage, run_migrations=migrate)
+    db = await Database.open(settings.storage)
     try:
-        refuse_unported(settings.storage)
         lease: LeaseRepository | None = None
         if take_lease:
             lease = LeaseRepository(
-                db.conn, ttl=timedelta(seconds=settings.storage.lease_ttl_seconds)
+                db.store, ttl=timedelta(seconds=settings.storage.lease_ttl_seconds)
             )
-            async with db.transaction():
-                await lease.acquire(clock())
+            async with db.write() as conn:
+                await lease.on(conn).acquire(clock())
         subscribers = await open_subscriber_services(db, settings, clock)
     except BaseException:
         await db.close()  # a lease we took dies with this process: it is taken over at once

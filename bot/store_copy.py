@@ -8,8 +8,6 @@ empties it first), except the very copy this command started there before and di
 that one is resumed (storage/copy.py says how, and why whole tables). Every table's count is
 compared on both sides, one line per table; the identities continue after the copied ids.
 
-This command runs on a PostgreSQL target although `newsdesk run` there is still refused (issue
-15): it never opens the target as the bot's store, so `refuse_unported` does not apply to it.
 The target's password comes from the URL or `$NEWSDESK_DATABASE_PASSWORD`, and is never
 printed: messages name the target by `StorageSettings.where`.
 """

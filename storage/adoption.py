@@ -17,7 +17,7 @@ from datetime import datetime
 from bot.domain.deliveries import RoutingFacts
 from storage.articles import to_db_time
 from storage.delivery_queries import UNROUTED
-from storage.engines import Connection, as_store
+from storage.sql import StoreConn
 
 BACKLOG_REASON = "older than the backlog limit"
 
@@ -33,8 +33,8 @@ _NAME_UNNAMED = (
 class AdoptionRepository:
     """Reads unadopted articles and writes their per-channel records."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def unadopted(self, *, now: datetime, cutoff: datetime) -> list[RoutingFacts]:
         """Articles without any delivery record, with adoption's verdict before routing."""

@@ -14,8 +14,7 @@ from datetime import datetime
 
 from bot.domain import RECIPIENT_STATES, Alert, Outcome, Recipient
 from storage.articles import from_db_time, to_db_time
-from storage.engines import Connection, as_store
-from storage.sql import Row, Sql
+from storage.sql import Row, Sql, StoreConn
 
 _ALERT_COLUMNS = "id, article_id, post_url, created_at, finished_at"
 
@@ -44,8 +43,8 @@ _CLAIM = Sql(
 class AlertRepository:
     """All SQL on `alerts` and `alert_recipients`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def create(self, article_id: int, *, post_url: str | None, now: datetime) -> int:
         """A new alert for every opted-in, active user; return its id."""

@@ -14,8 +14,7 @@ from datetime import datetime
 
 from bot.domain import RepairOutcome
 from storage.articles import to_db_time
-from storage.engines import Connection, as_store
-from storage.sql import Sql
+from storage.sql import Sql, StoreConn
 from storage.times import parse_time
 
 # Reasons a repair of the times lifts; any other (a value the model or renderer refuses) stays.
@@ -36,8 +35,8 @@ _RECORD = Sql(
 class ArticleProblemRepository:
     """All SQL on `article_problems`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def repair_times(self, *, now: datetime) -> RepairOutcome:
         """Normalise every flagged row the parser reads; record why the others cannot be.

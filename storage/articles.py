@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from bot.domain import Article, ArticleDraft, UpsertOutcome, UpsertResult
 from bot.domain.errors import UnreadableArticleError
-from storage.engines import Connection, as_store
+from storage.sql import StoreConn
 from storage.times import parse_time
 
 logger = logging.getLogger(__name__)
@@ -122,8 +122,8 @@ def _draft_values(draft: ArticleDraft) -> dict[str, Any]:
 class ArticleRepository:
     """All SQL on `articles`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def get(self, article_id: int) -> Article | None:
         """The article with this id, if any."""

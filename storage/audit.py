@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.domain import AuditEntry, HeldCommand
 from storage.articles import from_db_time, to_db_time
-from storage.engines import Connection, as_store
+from storage.sql import StoreConn
 
 _MAX_FIELD = 500  # an audit line is for reading at a glance, never a copy of a whole post
 
@@ -19,8 +19,8 @@ _MAX_FIELD = 500  # an audit line is for reading at a glance, never a copy of a 
 class AuditRepository:
     """All SQL on `audit_log`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def record(
         self, *, at: datetime, actor_id: int, actor: str, action: str, target: str, result: str
@@ -53,8 +53,8 @@ class AuditRepository:
 class HeldCommandRepository:
     """All SQL on `held_commands`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def hold(
         self,

@@ -13,8 +13,7 @@ from datetime import datetime
 from bot.domain import BreakingPost, Preview
 from storage.articles import from_db_time, to_db_time
 from storage.delivery_queries import UNROUTED
-from storage.engines import Connection, as_store
-from storage.sql import Row, Sql
+from storage.sql import Row, Sql, StoreConn
 
 # "Not due before the end of time": the routine pass never picks a row held for a push, and if
 # the push never happens (a crash between the two writes) the backlog rule skips it in a day.
@@ -50,8 +49,8 @@ def _joined(channels: tuple[str, ...] | None) -> str | None:
 class PreviewRepository:
     """All SQL on `breaking_previews`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def create(
         self,
@@ -151,8 +150,8 @@ class PreviewRepository:
 class BreakingPostRepository:
     """All SQL on `breaking_posts`, and the article-level writes of a push or a retraction."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def hold_for_push(
         self, article_id: int, *, channels: tuple[str, ...], now: datetime

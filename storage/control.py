@@ -10,14 +10,14 @@ from datetime import datetime
 
 from bot.domain.deliveries import ChannelQueue
 from storage.articles import from_db_time, to_db_time
-from storage.engines import Connection, as_store
+from storage.sql import StoreConn
 
 
 class ControlRepository:
     """Read-only figures for the control room."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def posted_since(self, since: datetime) -> int:
         """How many posts went out since `since` (the start of the site's day)."""

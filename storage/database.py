@@ -6,9 +6,6 @@
 `StoreConn` (storage/sql.py). On SQLite one connection serves the process and `write()` takes
 the asyncio lock and `BEGIN IMMEDIATE`; on PostgreSQL a pool serves it and nothing is locked in
 Python. `fence`, if set, runs first inside every write transaction.
-
-`db.conn` and `db.transaction()` are the raw aiosqlite connection and transaction of the code
-not yet ported (the transition in storage/sql.py): SQLite only, removed with the last port.
 """
 
 from __future__ import annotations
@@ -18,9 +15,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import aiosqlite
-
-from bot.domain.errors import StorageError
 from storage.engines.sqlite import SqliteStore
 from storage.sql import Engine, Fence, StoreConn
 
@@ -118,31 +112,6 @@ class Database:
         else:
             async with engine.transaction(self.fence) as conn:
                 yield conn
-
-    @property
-    def path(self) -> Path:
-        """The SQLite file (SQLite only)."""
-        return self._sqlite("path").path
-
-    @property
-    def conn(self) -> aiosqlite.Connection:
-        """TRANSITION: the raw aiosqlite connection for unported code (SQLite only)."""
-        return self._sqlite("conn").raw
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """TRANSITION: `write()` yielding the raw aiosqlite connection (SQLite only)."""
-        async with self._sqlite("transaction()").transaction(self.fence) as conn:
-            yield conn
-
-    def _sqlite(self, what: str) -> SqliteStore:
-        """The SQLite engine, or a clear error naming what needed it."""
-        if isinstance(self._engine, SqliteStore):
-            return self._engine
-        raise StorageError(
-            f"Database.{what} is SQLite's; on PostgreSQL use db.store / db.write() "
-            "(this code is not ported yet: issue 15)"
-        )
 
     async def close(self) -> None:
         """Close the connection or pool (idempotent)."""

@@ -22,8 +22,7 @@ from storage.articles import (
     readable_articles,
     to_db_time,
 )
-from storage.engines import Connection, as_store
-from storage.sql import Row, Sql
+from storage.sql import Row, Sql, StoreConn
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +86,8 @@ _ALL_FOR = Sql(
 class DeliveryQueries:
     """Reads of `deliveries`; `DeliveryRepository` adds the writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def get(self, article_id: int, channel: str | None = None) -> Delivery | None:
         """An article's record in `channel` (None: its first channel's), if there is one."""

@@ -16,9 +16,8 @@ from datetime import datetime
 
 from bot.domain import Article
 from storage.articles import SELECT_ARTICLE, readable_articles, to_db_time
-from storage.engines import Connection, as_store
 from storage.search import LISTED
-from storage.sql import Sql
+from storage.sql import Sql, StoreConn
 
 Pair = tuple[int, int]  # (user id, article id)
 
@@ -60,8 +59,8 @@ _UPSERTS = {_TOGGLE: _upsert_for(_TOGGLE), _SAVE: _upsert_for(_SAVE)}
 class FavoriteRepository:
     """All SQL on `favorites`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def toggle_pairs(self, pairs: Collection[Pair], *, now: datetime) -> dict[Pair, bool]:
         """Flip each pair whose article is listed; return their new state (True: saved).

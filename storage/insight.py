@@ -12,14 +12,13 @@ PostgreSQL through a cursor), so the export holds one chunk in memory whatever t
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from datetime import datetime
 
 from bot.domain import Article
 from bot.domain.insight import PostReactions, PostStats
 from storage.articles import SELECT_ARTICLE, from_db_time, readable_articles, to_db_time
-from storage.engines import Connection, as_store
-from storage.sql import Row, Sql
+from storage.sql import Row, Sql, StoreConn
 from storage.times import parse_time
 
 # One row per channel post (article, channel) — a retracted story's too: its delivery is
@@ -124,8 +123,8 @@ class InsightRepository:
     """All SQL on `post_reactions`, and the per-post reads of insight. Callers own writes'
     transactions."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def record_reactions(
         self, channel: str, message_id: int, counts: Mapping[str, int], *, at: datetime
@@ -163,7 +162,7 @@ class InsightRepository:
         since: datetime | None = None,
         until: datetime | None = None,
         channel: str | None = None,
-    ) -> AsyncIterator[PostStats]:
+    ) -> AsyncGenerator[PostStats]:
         """Every post in [since, until) (of one channel), oldest first, streamed."""
         where, params = _window(since, until, channel)
         sql = _posts(f"{where} ORDER BY d.posted_at, d.article_id, d.channel")
@@ -172,8 +171,7 @@ class InsightRepository:
             async for row in rows:
                 yield _stats(row)
         finally:  # a reader that stops early closes this generator: close the cursor with it
-            if isinstance(rows, AsyncGenerator):  # (StoreConn types it as an AsyncIterator)
-                await rows.aclose()
+            await rows.aclose()
 
     async def story(self, article_id: int) -> list[PostStats]:
         """Every channel post of one story, in the order they went out."""

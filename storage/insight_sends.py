@@ -12,8 +12,7 @@ from datetime import datetime
 
 from bot.domain.insight import InsightSend, SendState
 from storage.articles import from_db_time, to_db_time
-from storage.engines import Connection, as_store
-from storage.sql import Row
+from storage.sql import Row, StoreConn
 
 _COLUMNS = "kind, target, period, state, message_id, detail, updated_at"
 
@@ -21,8 +20,8 @@ _COLUMNS = "kind, target, period, state, message_id, detail, updated_at"
 class InsightSendRepository:
     """All SQL on `insight_sends`. Callers own the transaction."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def claim(self, kind: str, target: str, period: str, *, now: datetime) -> bool:
         """Take the period's send for `target`; False if it was taken before (by anyone)."""

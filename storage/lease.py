@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from bot.domain import LeaseHolder
 from bot.domain.errors import InstanceRunningError, LeaseLostError
 from storage.articles import from_db_time, to_db_time
-from storage.engines import Connection, as_store
+from storage.sql import StoreConn
 
 LEASE_NAME = "bot"
 # The advisory lock key of the lease on PostgreSQL (per database; the migrations use another).
@@ -47,17 +47,17 @@ def _process_alive(pid: int) -> bool:
 class LeaseRepository:
     """SQL on `instance_lease`. Callers own the transaction."""
 
-    def __init__(self, conn: Connection, *, ttl: timedelta) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn, *, ttl: timedelta) -> None:
+        self._conn = conn
         self._ttl = ttl
         self.holder_id = uuid.uuid4().hex
         self.hostname = socket.gethostname()
         self.pid = os.getpid()
 
-    def on(self, conn: Connection) -> LeaseRepository:
+    def on(self, conn: StoreConn) -> LeaseRepository:
         """This same holder, working in `conn` (a write transaction's connection)."""
         bound = copy.copy(self)
-        bound._conn = as_store(conn)
+        bound._conn = conn
         return bound
 
     async def _lock(self, *, shared: bool) -> None:

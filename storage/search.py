@@ -28,7 +28,6 @@ import regex  # type: ignore[import-untyped, unused-ignore]
 
 from bot.domain import Article, CategoryCount
 from storage.articles import ARTICLE_COLUMNS, SELECT_ARTICLE, readable_articles, to_db_time
-from storage.engines import Connection, as_store
 from storage.search_pg import ranked_search
 from storage.search_scores import (
     COLUMN_WEIGHTS,
@@ -37,7 +36,7 @@ from storage.search_scores import (
     exact_is_cheap,
     quoted,
 )
-from storage.sql import Engine, Row, Sql, text_for
+from storage.sql import Engine, Row, Sql, StoreConn, text_for
 
 # Harakat and tanwin (U+064B–U+0652), the superscript alef and tatweel vanish; hamza-carrying and
 # wasla alefs become a bare alef; alef maksura becomes ya. Keep in step with the migration's view.
@@ -154,8 +153,8 @@ def listed_in(editions: Editions, args: Args, engine: Engine) -> str:
 class NewsRepository:
     """All SQL behind /latest, /breaking, /categories, /search and article deep links."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def _articles(self, sql: str, args: Args) -> list[Article]:
         rows: list[Row] = await self._conn.fetch(sql, *args.values)

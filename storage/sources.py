@@ -18,8 +18,7 @@ from typing import Any
 
 from bot.domain import ArticleDraft, KnownArticle, SourceState
 from storage.articles import from_db_time, to_db_time
-from storage.engines import Connection, as_store
-from storage.sql import Sql
+from storage.sql import Sql, StoreConn
 
 # The articles columns a draft fills, named after the draft's fields (the table mirrors them).
 _DRAFT_COLUMNS = tuple(ArticleDraft.model_fields)
@@ -74,8 +73,8 @@ def _from_row(row: Iterable[Any]) -> SourceState:
 class SourceStateRepository:
     """All SQL on `source_state`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def get(self, name: str) -> SourceState | None:
         """The state of one source, if it was ever fetched."""

@@ -20,43 +20,11 @@ Rules for shared statements (each was measured, see the design for issue 15):
   a boolean expression (`CASE WHEN $4`) takes a `bool`; times stay ISO 8601 text on both.
 - Never a variable-length `IN ($1, …, $n)`: pass one JSON (or array) parameter instead.
 - `INSERT OR IGNORE/REPLACE` become `ON CONFLICT …`; `lastrowid` becomes `RETURNING id`.
-
-THE TRANSITION (issue 15; remove this section when every repository is ported)
-----------------------------------------------------------------------------------
-Repositories move to this API one by one while the rest still speak aiosqlite, and the whole
-suite stays green on SQLite meanwhile. `Database` (storage/database.py) therefore offers both:
-
-- `db.store` (reads) and `async with db.write() as conn` (a write transaction) give a
-  `StoreConn` on either engine. Ported code and tests on both engines use these.
-- `db.conn` and `async with db.transaction() as conn` are the raw `aiosqlite.Connection`, as
-  before, for code that is not ported yet. They work on SQLite only; on PostgreSQL they raise.
-  On SQLite both pairs are the *same* connection and the *same* transaction machinery.
-
-To port a repository:
-
-1. Its constructor takes `conn: Connection` (a `StoreConn` or a raw aiosqlite connection) and
-   keeps `self._conn = as_store(conn)` (both from `storage.engines`): existing callers, which
-   still hand it `db.conn` or the connection of `db.transaction()` beside unported
-   repositories, keep working unchanged. storage/state.py and storage/control.py are the
-   worked examples; tests/storage/test_state.py the tests.
-2. Rewrite its SQL with `$n` (and `Sql` pairs where the engines differ); call `fetch`,
-   `fetchrow`, `fetchval`, `execute`, `executemany`, `iterate`. Models and methods unchanged.
-3. Parametrise its tests with the `store` fixture (tests/pgstore.py) so they run on both
-   engines: `db = await Database.open(store.settings())`, writes through `db.write()`, reads
-   through `db.store`; a test's own site-style SQL is `$n` text too.
-4. Callers whose block uses only ported repositories may move to `db.store` / `db.write()`.
-
-When the last repository is ported: every caller uses `db.store` / `db.write()`; delete
-`Connection`, `as_store`, `Database.conn`, `Database.transaction` and `Database.path`; type
-`Fence` users and `bot/insight/weekly_figures.py` with `StoreConn`; and set
-`bot.services.POSTGRES_COMPLETE` to True (then delete it with `refuse_unported`), which today
-makes `newsdesk` refuse to run on PostgreSQL rather than half-work
-(tests/bot/test_storage_config.py checks the refusal; turn that test into a run that works).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -121,7 +89,7 @@ class StoreConn(Protocol):
         """Run one statement once per argument tuple."""
         ...
 
-    def iterate(self, sql: Query, *args: object) -> AsyncIterator[Row]:
+    def iterate(self, sql: Query, *args: object) -> AsyncGenerator[Row]:
         """The rows one by one, streamed rather than loaded (close it if you stop early)."""
         ...
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.articles import to_db_time
-from storage.engines import Connection, as_store
+from storage.sql import StoreConn
 
 
 class StateRepository:
     """Key/value facts such as "publishing paused". Callers own the transaction for writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def get(self, key: str) -> str | None:
         """The value stored under `key`, if any."""

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.domain import Sighting, UserRecord
 from storage.articles import from_db_time, to_db_time
-from storage.engines import Connection, as_store
+from storage.sql import StoreConn
 
 # The later of the stored and the new sighting (SQLite's scalar max() is not PostgreSQL's).
 _LAST_SEEN = (
@@ -43,8 +43,8 @@ _SET_ALERTS = _UPSERT_SETTING.format(column="alerts_opt_in")
 class UserRepository:
     """All SQL on `users`. Callers own the transaction for writes."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = as_store(conn)
+    def __init__(self, conn: StoreConn) -> None:
+        self._conn = conn
 
     async def record_seen(self, sightings: Iterable[Sighting]) -> None:
         """Create or refresh a row per sighting (one statement for all of them).

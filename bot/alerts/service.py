@@ -84,7 +84,7 @@ class AlertService:
 
     async def start(self) -> None:
         """Mark what a dead process left half-sent as uncertain, then resume the queue."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             interrupted = await AlertRepository(conn).interrupted_to_uncertain(now=self._clock())
         if interrupted:
             logger.warning("%d alert messages may not have gone out before a stop", interrupted)
@@ -114,7 +114,7 @@ class AlertService:
         """Queue an alert for every opted-in subscriber; return how many will get it."""
         if not self.enabled:
             return 0
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             repo = AlertRepository(conn)
             alert_id = await repo.create(article_id, post_url=post_url, now=self._clock())
             recipients = (await repo.counts(alert_id))["pending"]
@@ -126,24 +126,24 @@ class AlertService:
 
     async def cancel_for_article(self, article_id: int) -> None:
         """A retracted story: whoever has not been alerted yet will not be."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await AlertRepository(conn).cancel_pending(article_id, now=self._clock())
 
     async def reach(self) -> AlertReach:
         """What an alert published now would do: its readers, and the time until the last of
         them has it at the configured pace (after the alerts still going out)."""
-        repo = AlertRepository(self._db.conn)
+        repo = AlertRepository(self._db.store)
         readers = await repo.opted_in()
         ahead = await repo.left_to_send()
         return AlertReach(readers, (ahead + readers) / self._pace)
 
     async def progress(self) -> list[AlertProgress]:
         """The alerts still going out, oldest first, with their rate and time left."""
-        repo = AlertRepository(self._db.conn)
+        repo = AlertRepository(self._db.store)
         found = []
         queued = 0  # recipients of the alerts ahead (they go out first)
         for alert in await repo.unfinished():
-            article = await ArticleRepository(self._db.conn).get(alert.article_id)
+            article = await ArticleRepository(self._db.store).get(alert.article_id)
             title = article.title if article else f"article {alert.article_id}"
             counts = await repo.counts(alert.id)
             progress = AlertProgress(alert.id, title, counts)
@@ -167,7 +167,7 @@ class AlertService:
     async def _run(self) -> None:
         while not self._stopping.is_set():
             self._wake = False
-            alerts = await AlertRepository(self._db.conn).unfinished()
+            alerts = await AlertRepository(self._db.store).unfinished()
             if not alerts and not self._wake:
                 return
             for alert in alerts:
@@ -176,7 +176,7 @@ class AlertService:
 
     async def _broadcast(self, alert: Alert) -> bool:
         """Send one alert to everyone still pending; False when stopping cut it short."""
-        article = await ArticleRepository(self._db.conn).get(alert.article_id)
+        article = await ArticleRepository(self._db.store).get(alert.article_id)
         title = article.title if article else f"article {alert.article_id}"
         paid = self._settings.paid_broadcast
         message = AlertMessage(article, alert.post_url, paid_broadcast=paid) if article else None
@@ -197,7 +197,7 @@ class AlertService:
                 if not queue:
                     finished = outcomes.copy()
                     outcomes.clear()
-                    async with self._db.transaction() as conn:
+                    async with self._db.write() as conn:
                         repo = AlertRepository(conn)
                         await repo.record(alert.id, finished, now=self._clock())
                         batch = await repo.claim(alert.id, self._window, now=self._clock())
@@ -216,7 +216,7 @@ class AlertService:
             if sending:  # the sends in flight finish (or give up their slot when stopping)
                 await asyncio.wait(set(sending))
             unsent = [Outcome(r.user_id, "pending") for r in queue]  # claimed, never tried
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 repo = AlertRepository(conn)
                 await repo.record(alert.id, [*outcomes, *unsent], now=self._clock())
                 left = any(o.state == "pending" for o in outcomes) or bool(unsent)
@@ -232,7 +232,7 @@ class AlertService:
         """Open the wire once; note when this process began sending `alert` (for /status)."""
         if self._sender is None:
             self._sender = open_sender(self._bot, self._connections)
-        counts = await AlertRepository(self._db.conn).counts(alert.id)
+        counts = await AlertRepository(self._db.store).counts(alert.id)
         self._live = (alert.id, time.monotonic(), AlertProgress(alert.id, "", counts).done)
 
     async def _one(self, recipient: Recipient, message: AlertMessage) -> Outcome:
@@ -259,7 +259,7 @@ class AlertService:
             await asyncio.sleep(0.2 * 2**tries)  # a passing failure: back off, then again
 
     async def _summarise(self, alert: Alert, title: str) -> None:
-        counts = await AlertRepository(self._db.conn).counts(alert.id)
+        counts = await AlertRepository(self._db.store).counts(alert.id)
         took = (self._clock() - alert.created_at).total_seconds()
         key: catalogue.EditorKey = (
             "alert_finished_uncertain" if counts["uncertain"] else "alert_finished"

@@ -84,7 +84,7 @@ class PhotoPoster:
 
     async def _post_one(self, article: Article, file_id: str, channel: str) -> SentPost:
         """Claim, send loud, record; raises `DeliveryError` (the article is then skipped)."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             deliveries = DeliveryRepository(conn)
             await deliveries.ensure(article.id, channel=channel, now=self._clock())
             if not await deliveries.claim(
@@ -97,7 +97,7 @@ class PhotoPoster:
         try:
             message_id = await self._send(chat_id, post, thread)
         except DeliveryError as exc:
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 if exc.failure.kind is FailureKind.AMBIGUOUS:
                     await DeliveryRepository(conn).mark_uncertain(
                         article.id, channel=channel, error=str(exc), now=self._clock()
@@ -112,7 +112,7 @@ class PhotoPoster:
             if exc.failure.kind is FailureKind.AMBIGUOUS:
                 await self._publisher.report_uncertain(article.id, "uncertain_timeout")
             raise
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await DeliveryRepository(conn).mark_posted(
                 article.id,
                 channel=channel,

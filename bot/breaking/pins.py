@@ -67,7 +67,7 @@ class PinService:
 
     async def unpin_due(self, now: datetime | None = None) -> int:
         """Unpin breaking posts whose time on top is over; return how many came off."""
-        due = await BreakingPostRepository(self._db.conn).due_unpins(now or self._clock())
+        due = await BreakingPostRepository(self._db.store).due_unpins(now or self._clock())
         done = 0
         for post in due:
             try:
@@ -75,7 +75,7 @@ class PinService:
             except TelegramError as exc:  # try again at the next run of the job
                 logger.warning("could not unpin %s: %s", post.message_id, exc.message)
                 continue
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await BreakingPostRepository(conn).mark_unpinned(post.article_id, post.channel)
             done += 1
         return done

@@ -64,7 +64,7 @@ class BreakingPusher:
         try:
             pushed = await self.push(article_id, preview.photo_file_id, preview.channels)
         except (DeliveryError, LookupError) as exc:
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await PreviewRepository(conn).finish(
                     preview.id, "failed", article_id=article_id, message_id=None, now=self._clock()
                 )
@@ -81,7 +81,7 @@ class BreakingPusher:
                 catalogue.text("breaking_failed", actor.language, error=esc(exc), id=article_id),
                 close_question=True,
             )
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await PreviewRepository(conn).finish(
                 preview.id,
                 "published",
@@ -102,7 +102,7 @@ class BreakingPusher:
         if photo_file_id is None:
             posts = await self._publisher.publish_now(article_id, breaking=True, channels=channels)
         else:
-            article = await ArticleRepository(self._db.conn).get(article_id)
+            article = await ArticleRepository(self._db.store).get(article_id)
             if article is None:
                 raise LookupError(f"article {article_id} does not exist")
             posts = await self._photos.post(article, photo_file_id, channels)
@@ -123,7 +123,7 @@ class BreakingPusher:
             )
             if line:
                 lines.append(line)
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await BreakingPostRepository(conn).record(
                     post.article_id,
                     channel=post.channel,

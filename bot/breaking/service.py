@@ -95,10 +95,10 @@ class BreakingService:
     async def prepare_existing(self, actor: Actor, article_id: int) -> Reply:
         """`/breaking <id>`: push a stored article the same way."""
         self._editors.check(actor)
-        article = await ArticleRepository(self._db.conn).get(article_id)
+        article = await ArticleRepository(self._db.store).get(article_id)
         if article is None:
             return Reply(catalogue.text("no_article", actor.language, id=article_id))
-        if await BreakingPostRepository(self._db.conn).retracted_at(article_id) is not None:
+        if await BreakingPostRepository(self._db.store).retracted_at(article_id) is not None:
             return Reply(catalogue.text("breaking_retracted", actor.language, id=article_id))
         return await self._preview(actor, article, None, None, f"article:{article_id}")
 
@@ -112,7 +112,7 @@ class BreakingService:
     ) -> Reply:
         article_id = content.id if isinstance(content, Article) else None
         chosen = default_channels(self._settings, f"{content.title}\n{content.summary or ''}")
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             preview_id = await PreviewRepository(conn).create(
                 actor_id=actor.id,
                 text=text,
@@ -182,13 +182,13 @@ class BreakingService:
         limit skipped it, silently.
         """
         timeout = timedelta(minutes=self._breaking.confirm_timeout_minutes)
-        stale = await PreviewRepository(self._db.conn).stale_open(self._clock() - timeout)
+        stale = await PreviewRepository(self._db.store).stale_open(self._clock() - timeout)
         return sum([await self._drop(preview_id) for preview_id in stale])
 
     async def _drop(self, preview_id: int) -> bool:
         """Close an open preview unpublished; an article held for it rejoins the queue."""
         now = self._clock()
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             previews = PreviewRepository(conn)
             if not await previews.decide(preview_id, "cancelled", now=now):
                 return False
@@ -202,7 +202,7 @@ class BreakingService:
         self._editors.check(actor)
         language = actor.language
         now = self._clock()
-        preview = await PreviewRepository(self._db.conn).get(preview_id)
+        preview = await PreviewRepository(self._db.store).get(preview_id)
         if preview is None or preview.state != "open":
             return await self._already(preview_id, language)
         timeout = timedelta(minutes=self._breaking.confirm_timeout_minutes)
@@ -216,7 +216,7 @@ class BreakingService:
                 catalogue.plural("preview_stale", language, _whole(minutes)), close_question=True
             )
         if not again:
-            last = await PreviewRepository(self._db.conn).published_since(
+            last = await PreviewRepository(self._db.store).published_since(
                 preview.fingerprint, now - REPEAT_WINDOW
             )
             if last is not None:
@@ -236,7 +236,7 @@ class BreakingService:
                 )
         if preview.channels == ():
             return Reply(catalogue.text("breaking_no_channel", language))
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             if not await PreviewRepository(conn).decide(preview_id, "publishing", now=now):
                 return await self._already(preview_id, language)
             articles = ArticleRepository(conn)

@@ -63,13 +63,13 @@ class ChannelToggles:
         """✅/⬜ under a preview: the channel joins or leaves the push; the buttons are redrawn."""
         self._editors.check(actor)
         language = actor.language
-        preview = await PreviewRepository(self._db.conn).get(preview_id)
+        preview = await PreviewRepository(self._db.store).get(preview_id)
         if preview is None or preview.state != "open" or preview.channels is None:
             return await decided_answer(self._db, preview_id, language)
         chosen = toggled(self._settings, preview.channels, index)
         if chosen is None:
             return Reply(catalogue.text("breaking_channel_gone", language))
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             if not await PreviewRepository(conn).choose_channels(preview_id, chosen):
                 return await decided_answer(self._db, preview_id, language)
         name = self._settings.channels[index].name
@@ -79,7 +79,7 @@ class ChannelToggles:
         )
         content: ArticleDraft | None = None
         if preview.article_id is not None:
-            content = await ArticleRepository(self._db.conn).get(preview.article_id)
+            content = await ArticleRepository(self._db.store).get(preview.article_id)
         if content is None:
             site = self._settings.site.language
             content = draft_from_text(preview.text or "-", now=preview.created_at, language=site)
@@ -95,7 +95,7 @@ class ChannelToggles:
 
 async def decided_answer(db: Database, preview_id: int, language: str) -> Reply:
     """The answer to a press on a preview that was decided already."""
-    preview = await PreviewRepository(db.conn).get(preview_id)
+    preview = await PreviewRepository(db.store).get(preview_id)
     if preview is None:
         return Reply(catalogue.text("preview_gone", language), close_question=True)
     if preview.state in ("published", "publishing"):

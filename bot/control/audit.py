@@ -28,7 +28,7 @@ class AuditTrail:
     async def record(self, actor: Actor, action: str, target: str, result: str) -> None:
         """Append one action (who, what, on what, how it ended)."""
         try:
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await AuditRepository(conn).record(
                     at=self._clock(),
                     actor_id=actor.id,
@@ -42,4 +42,4 @@ class AuditTrail:
 
     async def latest(self, limit: int = 20) -> list[AuditEntry]:
         """The newest actions first."""
-        return await AuditRepository(self._db.conn).latest(limit)
+        return await AuditRepository(self._db.store).latest(limit)

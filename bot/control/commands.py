@@ -139,7 +139,7 @@ class AdminCommands:
 
     async def _hold(self, actor: Actor, command: Command) -> Reply:
         now = self._clock()
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             held_id = await HeldCommandRepository(conn).hold(
                 actor_id=actor.id,
                 command=command.name,
@@ -175,7 +175,7 @@ class AdminCommands:
         )
 
     async def _decide_held(self, actor: Actor, held_id: int, *, run: bool) -> Reply:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             held = await HeldCommandRepository(conn).take(
                 held_id, actor_id=actor.id, state="run" if run else "dropped"
             )

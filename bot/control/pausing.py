@@ -69,7 +69,7 @@ class Pauses:
 
     async def load(self) -> None:
         """Read the pauses that survived a restart."""
-        state = StateRepository(self._db.conn)
+        state = StateRepository(self._db.store)
         self.everything = await state.get(EDITOR_PAUSED_KEY)
         self.channels = {}
         for channel in self._settings.channels:
@@ -95,7 +95,7 @@ class Pauses:
         at = when(self._clock(), self._settings.site.tz, desk)
         reason = catalogue.phrase("pause_reason", desk, name=actor.name, when=at)
         key = channel_pause_key(channel) if channel else EDITOR_PAUSED_KEY
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await StateRepository(conn).put(key, reason, now=self._clock())
         if channel is None:
             self.everything = reason
@@ -124,7 +124,7 @@ class Pauses:
             return Reply(catalogue.text("resume_channel_not_paused", language, channel=named))
         if self.everything:  # the others stay paused, each on its own
             others = [c.name for c in self._settings.channels if c.name != channel]
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 for name in others:
                     if name not in self.channels:
                         await StateRepository(conn).put(
@@ -140,6 +140,6 @@ class Pauses:
         return Reply(catalogue.text("resumed_channel", language, channel=esc(channel)))
 
     async def _lift(self, *keys: str) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             for key in keys:
                 await StateRepository(conn).delete(key)

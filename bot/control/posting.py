@@ -93,7 +93,7 @@ class Posting:
 
     async def _takers(self, article_id: int) -> list[str]:
         """The channels that take an article (LookupError naming why if none does)."""
-        if await ArticleRepository(self._db.conn).get(article_id) is None:
+        if await ArticleRepository(self._db.store).get(article_id) is None:
             return []  # `_ready_to_post` says so politely
         article = await self._publisher.load(article_id)
         return [edition.name for edition in self._publisher.targets(article)]
@@ -128,7 +128,7 @@ class Posting:
         draft = await fetch_article_page(
             self._fetcher, self._pages, url, tz=self._settings.site.tz, now=self._clock()
         )
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             return (await ArticleRepository(conn).upsert(draft, now=self._clock())).article.id
 
     async def _ready_to_post(
@@ -136,9 +136,9 @@ class Posting:
     ) -> str | None:
         """None when the article can be pushed now to `channels`, leaving there only those
         where it is not posted; else why not (in the editor's language)."""
-        if await ArticleRepository(self._db.conn).get(article_id) is None:
+        if await ArticleRepository(self._db.store).get(article_id) is None:
             return catalogue.text("no_article", language, id=article_id)
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             if await BreakingPostRepository(conn).retracted_at(article_id) is not None:
                 return catalogue.text("post_retracted", language, id=article_id)
             deliveries = DeliveryRepository(conn)

@@ -57,12 +57,12 @@ class RetractionService:
         """The confirmation question, with what would be deleted."""
         self._editors.check(actor)
         language = actor.language
-        article = await ArticleRepository(self._db.conn).get(article_id)
+        article = await ArticleRepository(self._db.store).get(article_id)
         if article is None:
             return Reply(catalogue.text("no_article", language, id=article_id))
-        if await BreakingPostRepository(self._db.conn).retracted_at(article_id) is not None:
+        if await BreakingPostRepository(self._db.store).retracted_at(article_id) is not None:
             return Reply(catalogue.text("retract_already", language, id=article_id))
-        records = await DeliveryRepository(self._db.conn).all_for(article_id)
+        records = await DeliveryRepository(self._db.store).all_for(article_id)
         if any(record.state is DeliveryState.SENDING for record in records):
             return Reply(catalogue.text("article_sending_later", language, id=article_id))
         title = esc(truncate(single_line(article.title), 200))
@@ -100,14 +100,14 @@ class RetractionService:
         """Mark retracted, stop its alerts, unpin and delete the channel post."""
         self._editors.check(actor)
         language = actor.language
-        records = await DeliveryRepository(self._db.conn).all_for(article_id)
+        records = await DeliveryRepository(self._db.store).all_for(article_id)
         if any(record.state is DeliveryState.SENDING for record in records):
             # The post may land any moment: retracting now would leave it in the channel.
             return Reply(catalogue.text("article_sending_later", language, id=article_id))
         pinned = {
-            post.channel for post in await BreakingPostRepository(self._db.conn).posts(article_id)
+            post.channel for post in await BreakingPostRepository(self._db.store).posts(article_id)
         }
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             done = await BreakingPostRepository(conn).retract(
                 article_id, reason=f"retracted by {actor.name}", now=self._clock()
             )
@@ -127,7 +127,7 @@ class RetractionService:
                 outcomes.append(await self._delete(chat_id, delivery.message_id, was_pinned))
             else:
                 outcomes.append(("retract_post_unknown", {}))
-        for chat_id, message_id in await DeliveryRepository(self._db.conn).superseded_posts(
+        for chat_id, message_id in await DeliveryRepository(self._db.store).superseded_posts(
             article_id
         ):
             outcomes.append(await self._delete(chat_id, message_id, was_pinned=False))

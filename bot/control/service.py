@@ -82,8 +82,8 @@ class ControlService:
         """/status."""
         self._editors.check(actor)
         now = self._clock()
-        deliveries = DeliveryRepository(self._db.conn)
-        control = ControlRepository(self._db.conn)
+        deliveries = DeliveryRepository(self._db.store)
+        control = ControlRepository(self._db.store)
         midnight = datetime.combine(now.astimezone(self._settings.site.tz).date(), time())
         text = status_text(
             settings=self._settings,
@@ -106,7 +106,7 @@ class ControlService:
 
     async def _channel_queues(self, now: datetime) -> list[tuple[ChannelQueue, str | None]]:
         """Each configured channel's queue and why it is paused, in configuration order."""
-        queues = await ControlRepository(self._db.conn).channel_queues(now)
+        queues = await ControlRepository(self._db.store).channel_queues(now)
         found = []
         for name, edition in self._publisher.editions.items():
             queue = queues.get(name) or ChannelQueue(name, 0, None, None)
@@ -132,7 +132,7 @@ class ControlService:
     async def retry(self, actor: Actor, article_id: int) -> Reply:
         """/retry <id>: a failed or uncertain article goes back in the queue, due now."""
         self._editors.check(actor)
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             delivery = await DeliveryRepository(conn).get(article_id)
             state = delivery.state if delivery else None
             if state in (DeliveryState.FAILED, DeliveryState.UNCERTAIN):
@@ -170,10 +170,10 @@ class ControlService:
     async def skip(self, actor: Actor, article_id: int) -> Reply:
         """/skip <id>: the article will not be posted."""
         self._editors.check(actor)
-        if await ArticleRepository(self._db.conn).get(article_id) is None:
+        if await ArticleRepository(self._db.store).get(article_id) is None:
             return Reply(catalogue.text("no_article", actor.language, id=article_id))
         reason = f"skipped by {actor.name}"
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             deliveries = DeliveryRepository(conn)
             delivery = await deliveries.get(article_id)
             state = delivery.state if delivery else None

@@ -74,7 +74,7 @@ class DigestService:
     async def start(self) -> list[InsightSend]:
         """Sends a crash left half-done become `uncertain`, and the editors are told (at start,
         under the lease, before any new claim)."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             interrupted = await InsightSendRepository(conn).interrupted_to_uncertain(
                 now=self._clock()
             )
@@ -94,7 +94,7 @@ class DigestService:
             due = channel.digest_time
             if due is None or local.time().replace(tzinfo=None) < due:
                 continue
-            sends = InsightSendRepository(self._db.conn)
+            sends = InsightSendRepository(self._db.store)
             if await sends.get(KIND, channel.name, local.date().isoformat()) is not None:
                 continue
             done.append(await self.make(channel.name, scheduled=True))
@@ -126,7 +126,7 @@ class DigestService:
             return DigestResult(name, day, None, detail=paused)
         few = len(stories) < DIGEST_MIN
         detail = f"only {len(stories)} stories posted today" if few else None
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             sends = InsightSendRepository(conn)
             if not await sends.claim(KIND, name, period, now=self._clock()):
                 earlier = await sends.get(KIND, name, period)
@@ -160,7 +160,7 @@ class DigestService:
                 if ambiguous
                 else f"Telegram refused it: {said}"
             )
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await InsightSendRepository(conn).finish(
                 KIND,
                 name,
@@ -218,7 +218,7 @@ class DigestService:
         now = self._clock()
         day = now.astimezone(self._tz).date()
         midnight = datetime.combine(day, time(), tzinfo=self._tz)
-        insight = InsightRepository(self._db.conn)
+        insight = InsightRepository(self._db.store)
         stories = [
             post
             async for post in insight.posts(since=midnight, until=now, channel=channel.name)
@@ -236,7 +236,7 @@ class DigestService:
         """Why the job must not post to this channel now, or None: an editor paused it (or
         everything), or the publisher paused it because Telegram refuses posts there (it
         resumes by itself once a post goes through, and the digest follows, late)."""
-        state = StateRepository(self._db.conn)
+        state = StateRepository(self._db.store)
         editor = await state.get(EDITOR_PAUSED_KEY) or await state.get(channel_pause_key(name))
         if editor is not None:
             return f"paused by an editor: {editor}"

@@ -91,7 +91,7 @@ class InsightDesk:
             return channel
         now = self._clock()
         since = now - WEEK if week else self._since_midnight(now)
-        posts = InsightRepository(self._db.conn).posts(since=since, until=now, channel=channel)
+        posts = InsightRepository(self._db.store).posts(since=since, until=now, channel=channel)
         best = top(stories([post async for post in posts if not post.retracted]), TOP_LIMIT)
         period = catalogue.phrase("top_period_week" if week else "top_period_today", language)
         if not best:
@@ -110,7 +110,7 @@ class InsightDesk:
         """/story <id>: one story's posts and what readers did with them."""
         self._editors.check(actor)
         language, tz = actor.language, self._settings.site.tz
-        repo = InsightRepository(self._db.conn)
+        repo = InsightRepository(self._db.store)
         posts = await repo.story(article_id)
         if not posts:
             known = await repo.title_of(article_id)

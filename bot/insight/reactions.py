@@ -51,7 +51,7 @@ class ReactionIntake:
         channel = await self.channel_of(chat_id, username)
         if channel is None:
             return False
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             return await InsightRepository(conn).record_reactions(
                 channel, message_id, counts, at=at
             )

@@ -98,7 +98,7 @@ class WeeklyReports:
         week = self.due_week()
         if week is None:
             return {}
-        sends = InsightSendRepository(self._db.conn)
+        sends = InsightSendRepository(self._db.store)
         waiting = [
             admin
             for admin in self._settings.telegram.admins
@@ -106,20 +106,22 @@ class WeeklyReports:
         ]
         if not waiting:
             return {}
-        figures = await gather_week(self._db.conn, week, self._settings.site.tz, self._link)
+        figures = await gather_week(self._db.store, week, self._settings.site.tz, self._link)
         charts: dict[str, bytes | None] = {}
         outcomes: dict[int, Outcome] = {}
         for admin in waiting:
-            async with self._db.transaction():  # committed before Telegram hears of it
-                claimed = await sends.claim(KIND, str(admin), week.period, now=self._clock())
+            async with self._db.write() as conn:  # committed before Telegram hears of it
+                claimed = await InsightSendRepository(conn).claim(
+                    KIND, str(admin), week.period, now=self._clock()
+                )
             if not claimed:
                 continue  # another process (a restart racing the old leader) took it
             language = await self._language(admin)
             if language not in charts:
                 charts[language] = await self._chart(figures, language)
             outcome = await self._deliver(admin, figures, language, charts[language])
-            async with self._db.transaction():
-                await sends.finish(
+            async with self._db.write() as conn:
+                await InsightSendRepository(conn).finish(
                     KIND,
                     str(admin),
                     week.period,

@@ -26,8 +26,8 @@ from datetime import UTC, date, datetime, tzinfo
 
 from bot.domain.insight import PostStats
 from bot.insight.schedule import ReportWeek
-from storage.engines import Connection
 from storage.insight import InsightRepository
+from storage.sql import StoreConn
 
 TOP_STORIES = 5
 TOP_CATEGORIES = 5
@@ -173,7 +173,7 @@ def saves_per_day(by_minute: Mapping[str, int], days: tuple[date, ...], tz: tzin
 
 
 async def gather_week(
-    conn: Connection, week: ReportWeek, tz: tzinfo, link: PostLink
+    conn: StoreConn, week: ReportWeek, tz: tzinfo, link: PostLink
 ) -> WeeklyFigures:
     """Read the week from the store and fold it into the report's figures."""
     insight = InsightRepository(conn)

@@ -17,7 +17,7 @@ from storage.database import Database
 
 async def adopt_new(db: Database, settings: Settings, *, now: datetime, cutoff: datetime) -> None:
     """Give every new article its per-channel records; skip what waited past the backlog."""
-    async with db.transaction() as conn:
+    async with db.write() as conn:
         adoption = AdoptionRepository(conn)
         for facts in await adoption.unadopted(now=now, cutoff=cutoff):
             rules = (facts.language, facts.category, facts.source, settings.site.language)
@@ -29,5 +29,5 @@ async def adopt_new(db: Database, settings: Settings, *, now: datetime, cutoff: 
 
 async def adopt_unnamed(db: Database, channel: str) -> int:
     """Records from before editions become the first configured channel's (at start)."""
-    async with db.transaction() as conn:
+    async with db.write() as conn:
         return await AdoptionRepository(conn).adopt_unnamed(channel)

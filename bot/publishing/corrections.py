@@ -47,7 +47,7 @@ async def correct_changed_posts(
     edited (once per channel). Each channel's post is its own edition's card."""
     corrected: list[int] = []
     halted: set[str] = set()  # channels that answered 429 or went away: next pass
-    for delivery, article in await DeliveryRepository(db.conn).corrections_due():
+    for delivery, article in await DeliveryRepository(db.store).corrections_due():
         if stopping.is_set():
             break
         edition = editions.get(delivery.channel)
@@ -83,7 +83,7 @@ async def correct_changed_posts(
             else:
                 corrected.append(article.id)
                 edited = True
-        async with db.transaction() as conn:
+        async with db.write() as conn:
             await DeliveryRepository(conn).mark_corrected(
                 article.id,
                 channel=delivery.channel,

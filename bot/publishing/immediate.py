@@ -63,7 +63,7 @@ class ImmediatePublisher:
     async def load(self, article_id: int) -> Article:
         """The article; LookupError naming why it cannot be pushed."""
         try:
-            article = await ArticleRepository(self._db.conn).get(article_id)
+            article = await ArticleRepository(self._db.store).get(article_id)
         except UnreadableArticleError as exc:
             raise LookupError(f"article {article_id} cannot be read ({exc.reason})") from None
         if article is None:
@@ -93,7 +93,7 @@ class ImmediatePublisher:
 
     async def _one(self, edition: Edition, article: Article, *, breaking: bool) -> ChannelPost:
         article_id, name = article.id, edition.name
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             deliveries = DeliveryRepository(conn)
             await deliveries.ensure(article_id, channel=name, now=self._clock())
             if not await deliveries.claim(
@@ -110,7 +110,7 @@ class ImmediatePublisher:
         except SendInterruptedError:
             raise LookupError("the bot is stopping; the article waits in the queue") from None
         except DeliveryError as exc:
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 deliveries = DeliveryRepository(conn)
                 if exc.failure.kind is FailureKind.AMBIGUOUS:
                     await deliveries.mark_uncertain(

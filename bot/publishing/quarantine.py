@@ -34,7 +34,7 @@ class Quarantine:
     async def repair(self) -> None:
         """Normalise the times SQL could not read; set aside what no parser reads."""
         now = self._clock()
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             outcome = await ArticleProblemRepository(conn).repair_times(now=now)
             deliveries = DeliveryRepository(conn)
             for article_id in outcome.repaired:
@@ -47,14 +47,14 @@ class Quarantine:
     async def hold(self, article_id: int, reason: str) -> None:
         """Set one article aside with `reason` (it could not be loaded or rendered)."""
         logger.warning("article %s set aside: %s", article_id, reason)
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await ArticleProblemRepository(conn).record(article_id, reason)
             await DeliveryRepository(conn).quarantine(article_id, reason, now=self._clock())
         await self.report()
 
     async def report(self) -> None:
         """Tell the editors about articles set aside since they were last told (once each)."""
-        unreported = await ArticleProblemRepository(self._db.conn).unreported()
+        unreported = await ArticleProblemRepository(self._db.store).unreported()
         if not unreported:
             return
 
@@ -67,7 +67,7 @@ class Quarantine:
             return "\n".join(lines)
 
         if await self._notifier.send(compose):
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await ArticleProblemRepository(conn).mark_reported(
                     [n for n, _ in unreported], now=self._clock()
                 )

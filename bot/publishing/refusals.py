@@ -55,7 +55,7 @@ class RoutineFailures:
     ) -> bool:
         now, name, kind, error = self._clock(), edition.name, exc.failure.kind, str(exc)
         if kind is FailureKind.AMBIGUOUS:
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await DeliveryRepository(conn).mark_uncertain(
                     article.id, channel=name, error=error, now=now
                 )
@@ -63,7 +63,7 @@ class RoutineFailures:
             await self._uncertain.report(article.id, "uncertain_timeout")
             return True
         if kind is FailureKind.CHANNEL_LOST:
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await DeliveryRepository(conn).requeue(article.id, channel=name, now=now)
             if await edition.articles.paused_reason() is None:
                 await edition.articles.set_paused(error)
@@ -80,7 +80,7 @@ class RoutineFailures:
             seconds=backoff(attempts, self._settings.publishing.retry_backoff_seconds)
             * (60 if not final else 1e4)
         )
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await DeliveryRepository(conn).mark_failed(
                 article.id, channel=name, error=error, retry_at=retry_at, now=now
             )

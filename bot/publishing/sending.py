@@ -46,7 +46,7 @@ def backoff(attempt: int, base: float) -> float:
 
 async def adopt_unnamed_state(db: Database, channel: str, clock: Clock) -> None:
     """The pause and migrated chat id kept before editions become `channel`'s."""
-    async with db.transaction() as conn:
+    async with db.write() as conn:
         state = StateRepository(conn)
         for key in (PAUSED_KEY, CHANNEL_KEY):
             value = await state.get(key)
@@ -93,16 +93,16 @@ class ArticleSender:
 
     async def chat_id(self) -> int | str:
         """The channel, following a migration if one happened."""
-        moved = await StateRepository(self._db.conn).get(self._chat_key)
+        moved = await StateRepository(self._db.store).get(self._chat_key)
         return int(moved) if moved else self._channel.chat_id
 
     async def paused_reason(self) -> str | None:
         """Why publishing to this channel is paused, or None."""
-        return await StateRepository(self._db.conn).get(self._paused_key)
+        return await StateRepository(self._db.store).get(self._paused_key)
 
     async def set_paused(self, reason: str | None) -> None:
         """Record why the channel refuses posts (None: it accepts them again)."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             state = StateRepository(conn)
             if reason is None:
                 await state.delete(self._paused_key)
@@ -110,7 +110,7 @@ class ArticleSender:
                 await state.put(self._paused_key, reason, now=self._clock())
 
     async def _follow_migration(self, old: str, new_chat_id: int) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await StateRepository(conn).put(self._chat_key, str(new_chat_id), now=self._clock())
             await DeliveryRepository(conn).move_chat(old, str(new_chat_id))
         logger.warning("channel %s moved to %s; following it", self._channel.name, new_chat_id)
@@ -171,7 +171,7 @@ class ArticleSender:
 
     async def _rerender(self, article: Article, *, breaking: bool) -> tuple[Article, RenderedPost]:
         """After a wait the article may have been corrected: send what it says now."""
-        fresh = await ArticleRepository(self._db.conn).get(article.id) or article
+        fresh = await ArticleRepository(self._db.store).get(article.id) or article
         return fresh, self.render(fresh, breaking=breaking)
 
     async def _wait_released(self, article_id: int, seconds: float) -> None:
@@ -184,7 +184,7 @@ class ArticleSender:
         """
         retry_at = self._clock() + timedelta(seconds=seconds)
         name = self._channel.name
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await DeliveryRepository(conn).requeue(
                 article_id,
                 now=self._clock(),
@@ -194,7 +194,7 @@ class ArticleSender:
             )
         if not await self._sleep(seconds):
             raise SendInterruptedError
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             if not await DeliveryRepository(conn).claim(
                 article_id, channel=name, now=self._clock()
             ):
@@ -212,7 +212,7 @@ class ArticleSender:
         self, article_id: int, chat_id: int | str, sent: SentPost, post: RenderedPost
     ) -> None:
         """Store the message id and content hash of a post that went out."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             recorded = await DeliveryRepository(conn).mark_posted(
                 article_id,
                 channel=self._channel.name,

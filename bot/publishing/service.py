@@ -90,7 +90,7 @@ class PublishingService:
         `uncertain`, and tell the admins."""
         await adopt_unnamed(self._db, self._first.name)
         await adopt_unnamed_state(self._db, self._first.name, self._clock)
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await DeliveryRepository(conn).interrupted_to_uncertain(now=self._clock())
         # Also repeats alerts that a crash or a refused message kept from the editors.
         await self._uncertain.report_unreported("uncertain_stopped")
@@ -148,7 +148,7 @@ class PublishingService:
         """What a pass would post now (for `publish --dry-run`); writes nothing."""
         now = self._clock()
         cutoff = now - timedelta(hours=self._settings.publishing.backlog_max_age_hours)
-        return await DeliveryRepository(self._db.conn).would_post(now=now, cutoff=cutoff)
+        return await DeliveryRepository(self._db.store).would_post(now=now, cutoff=cutoff)
 
     # --- the pass --------------------------------------------------------------------------
 
@@ -162,7 +162,7 @@ class PublishingService:
             now = self._clock()
             cutoff = now - timedelta(hours=self._settings.publishing.backlog_max_age_hours)
             await adopt_new(self._db, self._settings, now=now, cutoff=cutoff)
-            editor_pause = await StateRepository(self._db.conn).get(EDITOR_PAUSED_KEY)
+            editor_pause = await StateRepository(self._db.store).get(EDITOR_PAUSED_KEY)
             if editor_pause is not None:
                 report.paused = f"paused by an editor: {editor_pause}"
                 return report
@@ -179,14 +179,14 @@ class PublishingService:
     async def _drain(self, edition: Edition, report: PassReport) -> None:
         """Post what is due in one channel, oldest first, until none is or the channel stops."""
         while not self._stopping.is_set():
-            if await StateRepository(self._db.conn).get(channel_pause_key(edition.name)):
+            if await StateRepository(self._db.store).get(channel_pause_key(edition.name)):
                 return  # an editor paused this channel alone (read before each post)
             now = self._clock()
             if edition.holds_routine(now):
                 report.held.append(edition.name)
                 return
             try:
-                due = await DeliveryRepository(self._db.conn).next_due(now, edition.name)
+                due = await DeliveryRepository(self._db.store).next_due(now, edition.name)
             except UnreadableArticleError as exc:
                 await self._quarantine.hold(exc.article_id, exc.reason)
                 continue
@@ -207,7 +207,7 @@ class PublishingService:
             await self._quarantine.hold(article.id, f"could not be rendered: {exc!r}"[:300])
             return True
         was_paused = await edition.articles.paused_reason()
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             if not await DeliveryRepository(conn).claim(
                 article.id, channel=edition.name, now=self._clock()
             ):

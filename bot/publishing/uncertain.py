@@ -32,7 +32,7 @@ class UncertainPosts:
     async def report(self, article_id: int, why: catalogue.EditorKey) -> None:
         """Tell the editors, with buttons to decide; remember that they were told."""
         try:
-            stored = await ArticleRepository(self._db.conn).get(article_id)
+            stored = await ArticleRepository(self._db.store).get(article_id)
         except UnreadableArticleError:
             stored = None  # the site broke the row meanwhile: the alert still goes out
 
@@ -74,12 +74,12 @@ class UncertainPosts:
 
         told = await self._notifier.send(compose, markup=markup)
         if told:
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await DeliveryRepository(conn).mark_reported(article_id, now=self._clock())
 
     async def report_unreported(self, why: catalogue.EditorKey) -> None:
         """Repeat alerts that a crash or a refused message kept from the editors."""
-        for article_id in await DeliveryRepository(self._db.conn).unreported_uncertain():
+        for article_id in await DeliveryRepository(self._db.store).unreported_uncertain():
             await self.report(article_id, why)
 
     async def decide(self, article_id: int, *, post_again: bool, chat_ids: dict[str, str]) -> bool:
@@ -89,7 +89,7 @@ class UncertainPosts:
         Editors decide through `ControlService.decide_uncertain`, which checks and audits.
         """
         uncertain = (DeliveryState.UNCERTAIN,)
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             deliveries = DeliveryRepository(conn)
             if post_again:
                 return await deliveries.requeue(article_id, now=self._clock(), only_from=uncertain)

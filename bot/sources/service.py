@@ -113,7 +113,7 @@ class SourceService:
     async def poll_due(self) -> int:
         """Start (without waiting) every source whose next attempt is due; return how many."""
         now = self._clock()
-        states = {s.name: s for s in await SourceStateRepository(self._db.conn).all()}
+        states = {s.name: s for s in await SourceStateRepository(self._db.store).all()}
         started = 0
         for source in self.sources:
             state = states.get(source.name)
@@ -132,7 +132,7 @@ class SourceService:
 
     async def states(self) -> list[SourceState]:
         """Every source's stored state (for /status)."""
-        return await SourceStateRepository(self._db.conn).all()
+        return await SourceStateRepository(self._db.store).all()
 
     async def _run(self, source: SourceSettings) -> SourceReport:
         try:
@@ -163,7 +163,7 @@ class SourceService:
         return await self._ingest(source, await self._state(source), result, self._clock())
 
     async def _state(self, source: SourceSettings) -> SourceState:
-        state = await SourceStateRepository(self._db.conn).get(source.name)
+        state = await SourceStateRepository(self._db.store).get(source.name)
         return state or SourceState(name=source.name)
 
     async def _ingest(
@@ -194,7 +194,7 @@ class SourceService:
         if parsed is None:
             report.not_modified = result.not_modified
             report.unchanged = state.entry_count
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await SourceStateRepository(conn).save(succeeded)
         else:
             await self._store(source, parsed, report, before=state, after=succeeded, now=now)
@@ -233,7 +233,7 @@ class SourceService:
     ) -> None:
         others = {s.name for s in self._settings.sources} - {source.name}
         backlog = timedelta(hours=self._settings.publishing.backlog_max_age_hours)
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             articles = ArticleRepository(conn)
             deliveries = DeliveryRepository(conn)
             states = SourceStateRepository(conn)
@@ -281,7 +281,7 @@ class SourceService:
         alert = failure_alert(failed, now=now, alert_after=self._alert_after)
         if alert is not None:
             failed = replace(failed, alerted=await self._tell(alert))
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await SourceStateRepository(conn).save(failed)
         return report
 

@@ -45,4 +45,4 @@ class FavoritesService:
         return await self._repository().saved_ids(user_id)
 
     def _repository(self) -> FavoriteRepository:
-        return FavoriteRepository(self._db.conn)
+        return FavoriteRepository(self._db.store)

@@ -127,7 +127,7 @@ class NewsQueryService:
         self._popular: dict[Editions, tuple[datetime, list[tuple[Article, int]]]] = {}
 
     def _repository(self) -> NewsRepository:
-        return NewsRepository(self._db.conn)
+        return NewsRepository(self._db.store)
 
     def editions_for(self, language: str | None) -> Editions:
         """The channels a reader of `language` is answered from first; None is all of them."""
@@ -203,7 +203,7 @@ class NewsQueryService:
         cached = self._popular.get(editions)
         if cached is not None and now - cached[0] < POPULAR_CACHE:
             return cached[1]
-        found = await InsightRepository(self._db.conn).popular(
+        found = await InsightRepository(self._db.store).popular(
             now - POPULAR_WINDOW, limit=POPULAR_LIMIT, editions=editions
         )
         if found:  # "nothing saved yet" is asked again: the first saves should show at once

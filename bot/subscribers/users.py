@@ -38,7 +38,7 @@ class UserService:
         cls, db: Database, clock: Callable[[], datetime], writer: SubscriberWriter
     ) -> UserService:
         """Load the /language choices into memory."""
-        overrides = await UserRepository(db.conn).language_overrides()
+        overrides = await UserRepository(db.store).language_overrides()
         return cls(db, clock, writer, overrides)
 
     def language_for(self, user_id: int | None, language_code: str | None) -> str:
@@ -58,7 +58,7 @@ class UserService:
         chosen = self._overrides.get(user_id)
         if chosen is not None:
             return chosen
-        record = await UserRepository(self._db.conn).get(user_id)
+        record = await UserRepository(self._db.store).get(user_id)
         if record is not None and record.language_code:
             return catalogue.pick_language(record.language_code)
         return catalogue.pick_language(fallback)
@@ -70,14 +70,14 @@ class UserService:
     async def set_language(self, user_id: int, language: str) -> str:
         """Store a /language choice; return the catalogue language now in effect."""
         chosen = catalogue.pick_language(language)
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await UserRepository(conn).set_language(user_id, chosen, now=self._clock())
         self._overrides[user_id] = chosen
         return chosen
 
     async def set_alerts(self, user_id: int, opt_in: bool) -> None:
         """Opt in to or out of breaking-news alerts (durable before we confirm)."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await UserRepository(conn).set_alerts(user_id, opt_in, now=self._clock())
 
     async def alerts_enabled(self, user_id: int) -> bool:
@@ -87,4 +87,4 @@ class UserService:
 
     async def get(self, user_id: int) -> UserRecord | None:
         """The stored row of a user, if any."""
-        return await UserRepository(self._db.conn).get(user_id)
+        return await UserRepository(self._db.store).get(user_id)

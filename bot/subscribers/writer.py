@@ -162,7 +162,7 @@ class SubscriberWriter:
         if not sightings:
             return
         try:
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await UserRepository(conn).record_seen(sightings)
         except Exception:  # a lost last-seen time is not worth failing anything for
             logger.exception("recording %d user sightings failed", len(sightings))
@@ -187,7 +187,7 @@ class SubscriberWriter:
         toggles = [r.pair for r in batch if r.kind is _Kind.TOGGLE]
         saves = [r.pair for r in batch if r.kind is _Kind.SAVE]
         removals = [r.pair for r in batch if r.kind is _Kind.REMOVE]
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             favorites = FavoriteRepository(conn)
             states = await favorites.toggle_pairs(toggles, now=now)
             states |= await favorites.save_pairs(saves, now=now)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -72,7 +72,7 @@ class PgConn:
         """Run one statement once per argument tuple."""
         await self.raw.executemany(text_for(sql, "postgres"), rows)
 
-    async def iterate(self, sql: Query, *args: object) -> AsyncIterator[Row]:
+    async def iterate(self, sql: Query, *args: object) -> AsyncGenerator[Row]:
         """The rows through a server-side cursor (this connection is already in a transaction)."""
         async for row in self.raw.cursor(text_for(sql, "postgres"), *args, prefetch=PREFETCH):
             yield row
@@ -110,7 +110,7 @@ class PgPoolConn:
         """Run one statement once per argument tuple (asyncpg makes it one transaction)."""
         await self._pool.executemany(text_for(sql, "postgres"), rows)
 
-    async def iterate(self, sql: Query, *args: object) -> AsyncIterator[Row]:
+    async def iterate(self, sql: Query, *args: object) -> AsyncGenerator[Row]:
         """The rows through a cursor, which asyncpg keeps only inside a (read-only) transaction.
 
         The connection stays taken until the iterator ends or is closed.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,7 @@ class SqliteConn:
         """Run one statement once per argument tuple."""
         await self.raw.executemany(text_for(sql, "sqlite"), (_named(row) for row in rows))
 
-    async def iterate(self, sql: Query, *args: object) -> AsyncIterator[Row]:
+    async def iterate(self, sql: Query, *args: object) -> AsyncGenerator[Row]:
         """The rows one by one from the cursor (close the iterator if you stop early)."""
         async with self.raw.execute(text_for(sql, "sqlite"), _named(args)) as cursor:
             async for row in cursor:

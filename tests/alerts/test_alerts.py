@@ -30,7 +30,7 @@ def open_private_chats(fake: FakeTelegram, user_ids: range) -> None:
 
 async def opt_in(bot: Running, user_ids: list[int]) -> None:
     services = bot.app.bot_data.services
-    async with services.db.transaction() as conn:
+    async with services.db.write() as conn:
         for user_id in user_ids:
             await UserRepository(conn).set_alerts(user_id, True, now=datetime.now(UTC))
 

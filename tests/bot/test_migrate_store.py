@@ -50,7 +50,7 @@ async def build_desk(path: Path, *, favorites_per_user: int = 5) -> None:
     """A desk with rows in every table, written as the bot writes them."""
     db = await Database.open(path)
     try:
-        async with db.transaction() as conn:
+        async with db.write() as conn:
             articles = ArticleRepository(conn)
             ids = []
             for n in range(ARTICLES):
@@ -153,8 +153,8 @@ async def build_desk(path: Path, *, favorites_per_user: int = 5) -> None:
                 )
             await conn.execute(
                 "INSERT INTO superseded_posts (article_id, chat_id, message_id, channel) "
-                "VALUES (?, '-100123', 55, '@main')",
-                (ids[0],),
+                "VALUES ($1, '-100123', 55, '@main')",
+                ids[0],
             )
             await InsightRepository(conn).record_reactions("@main", 77, {"👍": 5, "🔥": 2}, at=NOW)
             sends = InsightSendRepository(conn)

@@ -123,7 +123,7 @@ async def test_sigterm_in_a_storm_stops_in_time_and_keeps_every_press(
     taken = STORM - fake.pending_update_count
     db = await Database.open(tmp_path / "newsdesk.sqlite3")
     try:
-        favorites = FavoriteRepository(db.conn)
+        favorites = FavoriteRepository(db.store)
         saved = [reader.id for reader in readers if await favorites.saved_ids(reader.id) == [1]]
     finally:
         await db.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,6 @@ from tests.support import CHANNEL_ID, REALISTIC_TOKEN
 
 PASSWORD = "s3cret-Pa55"
 ENV_PASSWORD = "from env/with@odd:chars"
-INCOMPLETE = "newsdesk: storage.url: PostgreSQL is not complete in this version (issue 15): "
 
 
 def write(tmp_path: Path, storage: str) -> Path:
@@ -251,32 +251,45 @@ def empty_database(pg_server: PgServer) -> Iterator[str]:
     asyncio.run(_admin(pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def test_run_on_postgresql_refuses_until_the_port_is_complete(
+async def test_run_on_postgresql_migrates_posts_and_stops_cleanly(
     tmp_path: Path, accepting: FakeTelegram, empty_database: str
 ) -> None:
+    """An operator's first run on an empty database: schema built, story posted, lease left."""
     path = process_config(tmp_path, accepting, f'url = "{empty_database}"')
+    story = tmp_path / "story.jsonl"
+    story.write_text(
+        '{"guid": "pg-1", "url": "https://news.example/pg-1", "title": "Dam holds"}',
+        encoding="utf-8",
+    )
+    async with processes.newsdesk(tmp_path, path, "import", str(story), name="import") as setup:
+        assert await setup.exit_code() == 0, setup.output()
     async with processes.newsdesk(tmp_path, path, "run", name="bot") as bot:
-        code = await bot.exit_code()
-    assert code == 2, bot.output()
-    line = one_error_line(bot)
-    assert line.startswith(INCOMPLETE), line
-    assert "leave storage.url out to use the SQLite file at storage.path" in line
-    conn = await asyncpg.connect(empty_database, timeout=5)
-    try:  # reached, and left as it was: not migrated, nothing written
-        assert (
-            await conn.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0
+        await bot.wait_until(
+            lambda: [c for c in accepting.calls_of("sendMessage") if c.ok] or None,
+            "the story's channel post",
         )
+        bot.proc.send_signal(signal.SIGTERM)
+        code = await bot.exit_code()
+    assert code == 0, bot.output()
+    posts = [c.params["text"] for c in accepting.calls_of("sendMessage") if c.ok]
+    assert len(posts) == 1 and "Dam holds" in posts[0]
+    conn = await asyncpg.connect(empty_database, timeout=5)
+    try:
+        assert await conn.fetchval("SELECT state FROM deliveries") == "posted"
+        assert await conn.fetchval("SELECT count(*) FROM instance_lease") == 0  # released
     finally:
         await conn.close()
-    assert accepting.calls_of("sendMessage") == []
+    assert "Traceback" not in bot.output()
 
 
-def test_report_on_postgresql_refuses_too(
+def test_report_on_an_unreachable_postgresql_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = write(tmp_path, f'url = "postgresql://newsdesk:{PASSWORD}@127.0.0.1:9/newsdesk"')
+    port = closed_port()
+    config = write(tmp_path, f'url = "postgresql://newsdesk:{PASSWORD}@127.0.0.1:{port}/newsdesk"')
     assert main(["--config", str(config), "report"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(INCOMPLETE), err
-    assert "postgresql://newsdesk:***@127.0.0.1:9/newsdesk" in err
+    assert err.startswith("newsdesk: cannot use the PostgreSQL store at "), err
+    assert f"postgresql://newsdesk:***@127.0.0.1:{port}/newsdesk" in err
     assert PASSWORD not in err
+    assert "Traceback" not in err

@@ -43,7 +43,7 @@ async def test_preview_then_publish_posts_loud_pinned_stored_and_links(
         article = await services.articles.get(article_id)
         assert article is not None and article.is_breaking
         assert article.url == "https://news.example/quake"
-        delivery = await DeliveryRepository(services.db.conn).get(article_id)
+        delivery = await DeliveryRepository(services.db.store).get(article_id)
         assert delivery is not None and delivery.state is DeliveryState.POSTED
         assert delivery.message_id == post.message_id
         # The preview's buttons are gone once it is answered.
@@ -74,10 +74,11 @@ async def test_stale_preview_cannot_be_published(
         preview_id = int(publish.rsplit(":", 1)[1])
         services = bot.app.bot_data.services
         old = datetime.now(UTC) - timedelta(minutes=11)
-        async with services.db.transaction() as conn:  # the preview was shown 11 minutes ago
+        async with services.db.write() as conn:  # the preview was shown 11 minutes ago
             await conn.execute(
-                "UPDATE breaking_previews SET created_at = ? WHERE id = ?",
-                (old.strftime("%Y-%m-%dT%H:%M:%S.000Z"), preview_id),
+                "UPDATE breaking_previews SET created_at = $1 WHERE id = $2",
+                old.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                preview_id,
             )
         answer = await bot.press(editor, preview, publish)
         assert "older than 10 minutes" in bot.shown(answer)
@@ -167,7 +168,7 @@ async def test_breaking_by_article_id_pushes_a_stored_article(
         assert post.disable_notification is False
         article = await services.articles.get(article_id)
         assert article is not None and article.is_breaking
-        assert await PreviewRepository(services.db.conn).get(1) is not None
+        assert await PreviewRepository(services.db.store).get(1) is not None
 
 
 async def test_reply_to_a_photo_posts_the_photo(fake: FakeTelegram, admin_bot: StartAdmin) -> None:
@@ -207,10 +208,11 @@ async def test_abandoned_preview_of_a_stored_article_releases_it(
         assert (await services.publisher.run_pass()).posted == []  # held while the preview is open
         assert await services.admin.breaking.expire_stale() == 0  # not stale yet
         old = datetime.now(UTC) - timedelta(minutes=11)
-        async with services.db.transaction() as conn:  # nobody answered for 11 minutes
+        async with services.db.write() as conn:  # nobody answered for 11 minutes
             await conn.execute(
-                "UPDATE breaking_previews SET created_at = ? WHERE id = ?",
-                (old.strftime("%Y-%m-%dT%H:%M:%S.000Z"), preview_id),
+                "UPDATE breaking_previews SET created_at = $1 WHERE id = $2",
+                old.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                preview_id,
             )
         assert await services.admin.breaking.expire_stale() == 1
         # It takes its normal, routine turn in the queue again instead of being skipped later.

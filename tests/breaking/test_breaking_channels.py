@@ -106,13 +106,13 @@ async def test_toggles_choose_where_publish_posts(
         # The left-out channel never gets it later as a routine post.
         await services.publisher.run_pass()
         assert fake.messages(CHANNEL_ID) == []
-        records = await DeliveryRepository(services.db.conn).all_for(1)
+        records = await DeliveryRepository(services.db.store).all_for(1)
         by_channel = {r.channel: r for r in records}
         assert by_channel["ar"].state is DeliveryState.POSTED
         assert by_channel["en"].state is DeliveryState.SKIPPED
         assert "left out" in (by_channel["en"].skip_reason or "")
 
-        audit = await AuditRepository(services.db.conn).latest(20)
+        audit = await AuditRepository(services.db.store).latest(20)
         presses = [e.result for e in audit if e.action == "breaking channel"]
         assert presses[::-1] == ["ar chosen", "en left out", "ar left out", "ar chosen"]
 

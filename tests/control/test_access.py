@@ -30,8 +30,8 @@ EVERY_COMMAND = [
 async def _nothing_changed(bot: object, fake: FakeTelegram) -> None:
     services = bot.app.bot_data.services  # type: ignore[attr-defined]
     assert fake.messages(CHANNEL_ID) == []
-    assert await AuditRepository(services.db.conn).latest(5) == []
-    assert await StateRepository(services.db.conn).get("admin.publishing_paused") is None
+    assert await AuditRepository(services.db.store).latest(5) == []
+    assert await StateRepository(services.db.store).get("admin.publishing_paused") is None
 
 
 @pytest.mark.parametrize("user_id", [777, 1087968824, 777000], ids=["reader", "anon", "service"])

@@ -45,7 +45,7 @@ async def stored(services: Services, n: int) -> int:
 
 
 async def posted_in(services: Services, article_id: int, channel: str) -> bool:
-    record = await DeliveryRepository(services.db.conn).get(article_id, channel)
+    record = await DeliveryRepository(services.db.store).get(article_id, channel)
     return record is not None and record.state is DeliveryState.POSTED
 
 
@@ -60,7 +60,7 @@ async def test_pause_and_resume_one_channel_or_all(
     editor = fake.user(ADMIN_ID, "Editor")
     async with admin_bot(publishing=MANUAL, channels=[EN, AR]) as bot:
         services = bot.app.bot_data.services
-        state = StateRepository(services.db.conn)
+        state = StateRepository(services.db.store)
         answer = bot.shown(await bot.command(editor, "/pause ar"))
         assert "publishing to ar paused" in answer and "/resume ar" in answer
         assert await state.get(channel_pause_key("ar")) is not None

@@ -23,7 +23,7 @@ async def test_status_with_200_failing_sources_fits_and_names_the_count(
     now = datetime.now(UTC)
     async with admin_bot() as bot:
         db = bot.app.bot_data.services.db
-        async with db.transaction() as conn:
+        async with db.write() as conn:
             states = SourceStateRepository(conn)
             for n in range(200):
                 await states.save(

@@ -66,6 +66,6 @@ async def test_post_of_a_hostile_page_answers_in_time_and_posts_nothing(
         assert len(fake.messages(CHANNEL_ID)) == 1  # only the real article
         services = bot.app.bot_data.services
         assert services.pages.kills == 1
-        rows = await AuditRepository(services.db.conn).latest(5)
+        rows = await AuditRepository(services.db.store).latest(5)
         assert any("could not be read in time" in row.result for row in rows)
     assert not multiprocessing.active_children()  # services closed the worker

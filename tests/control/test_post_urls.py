@@ -47,7 +47,7 @@ async def test_post_of_a_url_that_cannot_be_fetched_gets_a_polite_answer(
         answer = bot.shown(await bot.command(editor, f"/post {url}"))
         assert "cannot be fetched" in answer and problem in answer
         services = bot.app.bot_data.services
-        (entry,) = await AuditRepository(services.db.conn).latest(5)
+        (entry,) = await AuditRepository(services.db.store).latest(5)
         assert (entry.action, entry.target) == ("post", url)
         assert entry.result.startswith("refused:") and problem in entry.result
     assert fake.messages(CHANNEL_ID) == []
@@ -64,6 +64,6 @@ async def test_post_of_a_page_that_redirects_to_a_bad_url_gets_a_polite_answer(
         answer = bot.shown(await bot.command(editor, f"/post {site.url}{path}"))
         assert "Could not read that page" in answer and problem in answer
         services = bot.app.bot_data.services
-        (entry,) = await AuditRepository(services.db.conn).latest(5)
+        (entry,) = await AuditRepository(services.db.store).latest(5)
         assert entry.target == f"{site.url}{path}" and problem in entry.result
     assert fake.messages(CHANNEL_ID) == []

@@ -32,7 +32,7 @@ async def stored(services: Services, n: int, *, age_minutes: float = 5) -> int:
 
 
 async def state(services: Services, article_id: int) -> DeliveryState | None:
-    delivery = await DeliveryRepository(services.db.conn).get(article_id)
+    delivery = await DeliveryRepository(services.db.store).get(article_id)
     return delivery.state if delivery else None
 
 
@@ -142,7 +142,7 @@ async def test_post_retry_skip_and_audit(fake: FakeTelegram, admin_bot: StartAdm
         fake.fail_next("sendMessage", Fault.bad_request("Bad Request: message is too long"))
         failed = await bot.command(editor, f"/post {second}")
         assert "Not posted" in bot.shown(failed)
-        async with services.db.transaction() as conn:  # as a pass that failed would leave it
+        async with services.db.write() as conn:  # as a pass that failed would leave it
             channel = CHANNEL.removeprefix("@")  # the one channel's name in the store
             assert await DeliveryRepository(conn).claim(
                 second, channel=channel, now=datetime.now(UTC)

@@ -51,7 +51,7 @@ async def press(fake: FakeTelegram, user: FakeUser, alert: RecordedCall, data: s
 
 
 async def state(bot: Running, article_id: int) -> DeliveryState | None:
-    delivery = await DeliveryRepository(bot.app.bot_data.services.db.conn).get(article_id)
+    delivery = await DeliveryRepository(bot.app.bot_data.services.db.store).get(article_id)
     return delivery.state if delivery else None
 
 
@@ -71,7 +71,7 @@ async def test_a_reader_cannot_decide_an_uncertain_post(
         for data in decisions(alert):
             assert await press(fake, reader, alert, data) == "This is for the editors."
         assert await state(bot, article_id) is DeliveryState.UNCERTAIN
-        assert await AuditRepository(bot.app.bot_data.services.db.conn).latest(5) == []
+        assert await AuditRepository(bot.app.bot_data.services.db.store).latest(5) == []
         assert fake.messages(CHANNEL_ID) == []
 
 
@@ -125,4 +125,4 @@ async def test_an_editors_button_with_anything_after_it_does_nothing(
         )
         assert (await fake.wait_for(lambda: fake.callback_answers(query)))["text"] == STALE
         assert fake.messages(CHANNEL_ID) == []
-        assert await AuditRepository(bot.app.bot_data.services.db.conn).latest(5) == []
+        assert await AuditRepository(bot.app.bot_data.services.db.store).latest(5) == []

@@ -66,7 +66,7 @@ class Bot:
         (result,) = await services.articles.store([draft])
         if posted:  # what the publisher records once the channel post exists
             now = datetime.now(UTC)
-            async with services.db.transaction() as conn:
+            async with services.db.write() as conn:
                 deliveries = DeliveryRepository(conn)
                 channel = CHANNEL.removeprefix("@")  # the one channel's name in the store
                 await deliveries.ensure(result.article.id, channel=channel, now=now)

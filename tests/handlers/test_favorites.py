@@ -75,8 +75,8 @@ async def test_unknown_or_deleted_article_is_unavailable(bot: Bot) -> None:
     article = await bot.article("Soon deleted")
     post = await bot.channel_post(article)
     reader = bot.fake.user(701)
-    async with bot.app.bot_data.services.db.transaction() as conn:  # the site deletes it
-        await conn.execute("DELETE FROM articles WHERE id = ?", (article,))
+    async with bot.app.bot_data.services.db.write() as conn:  # the site deletes it
+        await conn.execute("DELETE FROM articles WHERE id = $1", article)
     for data in (f"fav:{article}", "fav:99999999"):
         answer = await bot.press(reader, post, data)
         assert answer["text"] == "Sorry, this story is no longer available."
@@ -88,8 +88,8 @@ async def test_deleting_an_article_removes_it_from_favorites(bot: Bot) -> None:
     post = await bot.channel_post(article)
     reader = bot.fake.user(702)
     await bot.press(reader, post, f"fav:{article}")
-    async with bot.app.bot_data.services.db.transaction() as conn:
-        await conn.execute("DELETE FROM articles WHERE id = ?", (article,))
+    async with bot.app.bot_data.services.db.write() as conn:
+        await conn.execute("DELETE FROM articles WHERE id = $1", article)
     assert await bot.subscribers.favorites.saved_ids(reader.id) == []
 
 
@@ -151,8 +151,8 @@ async def test_retracted_article_is_no_longer_available(bot: Bot) -> None:
     post = await bot.channel_post(article)
     reader = bot.fake.user(803)
     db = bot.app.bot_data.services.db
-    async with db.transaction() as conn:  # what an editor's /retract records
-        await conn.execute("UPDATE articles SET retracted_at = 'now' WHERE id = ?", (article,))
+    async with db.write() as conn:  # what an editor's /retract records
+        await conn.execute("UPDATE articles SET retracted_at = 'now' WHERE id = $1", article)
     answer = await bot.press(reader, post, f"fav:{article}")
     assert answer["text"] == "Sorry, this story is no longer available."
     assert await bot.subscribers.favorites.saved_ids(reader.id) == []

@@ -52,7 +52,7 @@ async def posted(
     (result,) = await services.articles.store([draft])
     article_id = result.article.id
     now = datetime.now(UTC)
-    async with services.db.transaction() as conn:
+    async with services.db.write() as conn:
         deliveries = DeliveryRepository(conn)
         for channel in channels:
             await deliveries.ensure(article_id, channel=channel, now=now)

@@ -37,7 +37,7 @@ async def test_press_under_a_published_post(bot: Bot) -> None:
 
     # The fake answers before the publisher commits "posted": wait for the store, as a reader's
     # press always comes after the post is recorded.
-    deliveries = DeliveryRepository(bot.app.bot_data.services.db.conn)
+    deliveries = DeliveryRepository(bot.app.bot_data.services.db.store)
 
     async def posted() -> bool:
         delivery = await deliveries.get(stored.article.id)

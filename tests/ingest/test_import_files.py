@@ -37,7 +37,7 @@ async def test_feeds_and_pages_import_and_reimport_unchanged(tmp_path: Path) -> 
         service = ArticleService(db, lambda: NOW)
         first = await import_files(files, service, tz=TZ, now=NOW)
         again = await import_files(files, service, tz=TZ, now=NOW)
-        count = await ArticleRepository(db.conn).count()
+        count = await ArticleRepository(db.store).count()
     finally:
         await db.close()
     assert first.new == 26 + 48 + 15 + 50 + 1 == count
@@ -56,10 +56,10 @@ async def test_a_text_page_counts_relative_times_from_the_file_time(tmp_path: Pa
     try:
         service = ArticleService(db, lambda: NOW)
         report = await import_files([page], service, tz=TZ, now=NOW)
-        by_mtime = (await ArticleRepository(db.conn).get(1)) if report.new == 1 else None
+        by_mtime = (await ArticleRepository(db.store).get(1)) if report.new == 1 else None
         explicit = NOW - timedelta(days=1)
         await import_files([page], service, tz=TZ, now=NOW, page_time=explicit)
-        by_flag = await ArticleRepository(db.conn).get(1)
+        by_flag = await ArticleRepository(db.store).get(1)
     finally:
         await db.close()
     assert by_mtime is not None and by_flag is not None
@@ -76,7 +76,7 @@ async def test_an_editor_importing_an_undated_feed_takes_its_items_as_published_
     try:
         service = ArticleService(db, lambda: NOW)
         report = await import_files([CORPUS / "feeds/heise_rss090.rdf"], service, tz=TZ, now=NOW)
-        first = await ArticleRepository(db.conn).get(1)
+        first = await ArticleRepository(db.store).get(1)
     finally:
         await db.close()
     assert report.new == 60
@@ -104,7 +104,7 @@ async def test_jsonl_lines_split_on_newline_bytes_only(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "t.sqlite3")
     try:
         report = await import_files([path], ArticleService(db, lambda: NOW), tz=TZ, now=NOW)
-        repo = ArticleRepository(db.conn)
+        repo = ArticleRepository(db.store)
         titles = [
             a.title for g in ("g1", "g2", "g4", "g5", "g6") if (a := await repo.get_by_guid(g))
         ]
@@ -141,11 +141,11 @@ async def test_importing_a_file_twice_changes_nothing_when_lines_have_no_time(
         first = await import_files([path], services.articles, tz=TZ, now=datetime.now(UTC))
         assert first.new == 1
         assert len((await services.publisher.run_pass()).posted) == 1
-        before = await ArticleRepository(services.db.conn).get_by_guid("u-1")
+        before = await ArticleRepository(services.db.store).get_by_guid("u-1")
         later = datetime.now(UTC) + timedelta(minutes=7)
         again = await import_files([path], services.articles, tz=TZ, now=later)
         await services.publisher.run_pass()
-        after = await ArticleRepository(services.db.conn).get_by_guid("u-1")
+        after = await ArticleRepository(services.db.store).get_by_guid("u-1")
     assert (again.new, again.updated, again.unchanged) == (0, 0, 1)
     assert after == before
     edits = [c for c in fake.calls if c.method.startswith("editMessage")]

@@ -125,7 +125,7 @@ async def react(bot: Running, channel: str, article_id: int, total: int, chat: i
     """Reaction counts as Telegram reports them, written through the store's API (until the
     reaction intake lands)."""
     message = message_of(bot.fake, article_id, chat)
-    async with services_of(bot).db.transaction() as conn:
+    async with services_of(bot).db.write() as conn:
         await InsightRepository(conn).record_reactions(
             channel, message.message_id, {"👍": total}, at=datetime.now(UTC)
         )
@@ -136,7 +136,7 @@ def digests(fake: FakeTelegram, chat: int = CHANNEL_ID) -> list[StoredMessage]:
 
 
 async def record(bot: Running, channel: str = "example_news") -> Any:
-    return await InsightSendRepository(services_of(bot).db.conn).get("digest", channel, DAY)
+    return await InsightSendRepository(services_of(bot).db.store).get("digest", channel, DAY)
 
 
 async def test_digest_at_digest_at_ranked_linked_and_silent(
@@ -154,7 +154,7 @@ async def test_digest_at_digest_at_ranked_linked_and_silent(
         await save(bot, e, 1)
         await react(bot, "example_news", e, 3, CHANNEL_ID)  # 1 + 3: first
         await react(bot, "example_news", a, 2, CHANNEL_ID)  # 2, older than c: after c
-        async with services_of(bot).db.transaction() as conn:  # retracted: never listed
+        async with services_of(bot).db.write() as conn:  # retracted: never listed
             await BreakingPostRepository(conn).retract(g, reason="wrong", now=clock.now)
         await react(bot, "example_news", g, 50, CHANNEL_ID)
 
@@ -298,7 +298,7 @@ async def test_a_crash_between_claim_and_send_is_uncertain_and_told(
 ) -> None:
     async with desk() as bot:
         await post(bot, clock, "One", "Two", "Three")
-        async with services_of(bot).db.transaction() as conn:  # claimed, then the process died
+        async with services_of(bot).db.write() as conn:  # claimed, then the process died
             assert await InsightSendRepository(conn).claim(
                 "digest", "example_news", DAY, now=clock.now
             )

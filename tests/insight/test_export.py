@@ -69,7 +69,7 @@ async def post(
     )  # fmt: skip
     [stored] = await ArticleService(db, lambda: at).store([draft])
     article_id = stored.article.id
-    async with db.transaction() as conn:
+    async with db.write() as conn:
         deliveries = DeliveryRepository(conn)
         await deliveries.ensure(article_id, channel=channel, now=at)
         await deliveries.claim(article_id, channel=channel, now=at)
@@ -91,7 +91,7 @@ async def site(tmp_path: Path) -> Path:
             db, "=HYPERLINK(\"x\")", channel="ar", at=NOW + timedelta(hours=2), message_id=3,
             category="-سياسة", language="ar",
         )  # fmt: skip
-        async with db.transaction() as conn:
+        async with db.write() as conn:
             deliveries = DeliveryRepository(conn)
             await deliveries.ensure(first, channel="ar", now=NOW)
             await deliveries.claim(first, channel="ar", now=NOW)
@@ -160,7 +160,7 @@ def test_a_story_the_site_marked_retracted_says_so(
     async def retract_on_the_site() -> None:  # the site writes `articles` itself
         db = await Database.open(site.parent / "news.sqlite3")
         try:
-            await db.conn.execute("UPDATE articles SET retracted_at = '2026-12-03T13:00:00Z'")
+            await db.store.execute("UPDATE articles SET retracted_at = '2026-12-03T13:00:00Z'")
         finally:
             await db.close()
 
@@ -272,9 +272,9 @@ def test_it_reads_beside_a_running_bot_and_leaves_its_lease_alone(
         db = await Database.open(site.parent / "news.sqlite3")
         try:
             if take:  # as `newsdesk run` does; this process stays alive, so the lease holds
-                async with db.transaction() as conn:
+                async with db.write() as conn:
                     await LeaseRepository(conn, ttl=timedelta(minutes=1)).acquire(NOW)
-            return await LeaseRepository(db.conn, ttl=timedelta(minutes=1)).current()
+            return await LeaseRepository(db.store, ttl=timedelta(minutes=1)).current()
         finally:
             await db.close()
 
@@ -305,7 +305,7 @@ def test_a_reader_that_leaves_early_ends_the_report_quietly(tmp_path: Path) -> N
                 for n in range(3000)
             ]
             stored = await ArticleService(db, lambda: NOW).store(drafts)
-            async with db.transaction() as conn:
+            async with db.write() as conn:
                 deliveries = DeliveryRepository(conn)
                 for n, item in enumerate(stored):
                     await deliveries.ensure(item.article.id, channel="news", now=NOW)

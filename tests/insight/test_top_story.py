@@ -53,7 +53,7 @@ async def publish(
 
 
 async def message_of(services: Services, article_id: int, channel: str) -> int:
-    record = await DeliveryRepository(services.db.conn).get(article_id, channel)
+    record = await DeliveryRepository(services.db.store).get(article_id, channel)
     assert record is not None and record.message_id is not None
     return record.message_id
 
@@ -74,7 +74,7 @@ async def react(
     for offset, chosen in enumerate(reactions):
         bot.fake.react(bot.fake.user(900 + offset, "Reactor"), chat, message_id, chosen)
     expected = bot.fake.reaction_counts(chat, message_id)
-    repo = InsightRepository(bot.app.bot_data.services.db.conn)
+    repo = InsightRepository(bot.app.bot_data.services.db.store)
 
     async def stored() -> bool:
         found = await repo.reactions(channel, message_id)

@@ -109,7 +109,7 @@ TITLES = {
 
 
 async def message_id(services: Services, article_id: int) -> int:
-    [stats] = await InsightRepository(services.db.conn).story(article_id)
+    [stats] = await InsightRepository(services.db.store).story(article_id)
     assert stats.message_id is not None
     return stats.message_id
 
@@ -134,7 +134,7 @@ async def week_48(bot: Running, clock: Clock) -> dict[str, int]:
     ids["g"] = await post(bot, clock, "g", local(26, 9), lag=60, fault=lost)
     refused = Fault.bad_request("Bad Request: message is too long")
     ids["h"] = await post(bot, clock, "h", local(27, 9), lag=60, fault=refused)
-    async with services.db.transaction() as conn:
+    async with services.db.write() as conn:
         favorites = FavoriteRepository(conn)
         await favorites.save_pairs([(u, ids["e"]) for u in range(1, 10)], now=local(22, 23, 55))
         await favorites.save_pairs([(1, ids["a"]), (2, ids["a"])], now=local(23, 23, 59))
@@ -274,7 +274,9 @@ async def test_each_editor_gets_the_chart_and_the_weeks_numbers_at_the_scheduled
         # Numbers only: nobody who saved or started is named.
         for reader in ("100", "101", "99"):
             assert f" {reader}" not in text.replace("📰 ", "").replace("⭐ ", "")
-        stored = await InsightSendRepository(services.db.conn).get(KIND, str(ADMIN_ID), "2026-W48")
+        stored = await InsightSendRepository(services.db.store).get(
+            KIND, str(ADMIN_ID), "2026-W48"
+        )
         assert stored is not None and stored.state is SendState.SENT
         assert stored.message_id is not None
 
@@ -300,7 +302,7 @@ async def test_once_per_week_per_editor_across_a_restart_and_not_before_its_time
         clock.at = local(7, 9, month=12)  # a week later: week 49's report
         await job.run(bot.app)
         await fake.wait_for(lambda: len(fake.calls_of("sendPhoto")) == photos + 2)
-        sends = InsightSendRepository(services_of(bot).db.conn)
+        sends = InsightSendRepository(services_of(bot).db.store)
         for period in ("2026-W48", "2026-W49"):
             for editor in (ADMIN_ID, ARABIC_EDITOR):
                 stored = await sends.get(KIND, str(editor), period)
@@ -333,7 +335,7 @@ async def test_an_unreachable_editor_is_not_retried_and_an_interrupted_send_neve
         await editors_start(bot, clock)
         fake.block(ARABIC_EDITOR)
         clock.at = REPORT_TIME + timedelta(minutes=1)
-        async with services_of(bot).db.transaction() as conn:  # a crash left ADMIN_ID's claim
+        async with services_of(bot).db.write() as conn:  # a crash left ADMIN_ID's claim
             assert await InsightSendRepository(conn).claim(
                 KIND, str(ADMIN_ID), "2026-W48", now=clock()
             )
@@ -352,7 +354,7 @@ async def test_an_unreachable_editor_is_not_retried_and_an_interrupted_send_neve
         assert f"weekly report for {ADMIN_ID}, 2026-W48." in notice.params["text"]
         assert notice.params["text"].endswith("I will not send it again.")
         assert await services_of(bot).weekly.send_due() == {}
-        sends = InsightSendRepository(services_of(bot).db.conn)
+        sends = InsightSendRepository(services_of(bot).db.store)
         interrupted = await sends.get(KIND, str(ADMIN_ID), "2026-W48")
         assert interrupted is not None and interrupted.state is SendState.UNCERTAIN
     assert len(fake.calls_of("sendPhoto")) == 1

@@ -97,7 +97,7 @@ async def test_one_article_goes_to_each_edition_in_its_language(
         # The Arabic article's lead starts with a right-to-left mark where needed.
         assert "كانون" in (ar_posts[1].text or "") or "\u200f" in (ar_posts[1].text or "")
         # French: no edition takes it; skipped with each channel's reason.
-        record = await DeliveryRepository(services.db.conn).get(french)
+        record = await DeliveryRepository(services.db.store).get(french)
         assert record is not None and record.state is DeliveryState.SKIPPED
         assert "no channel takes it" in (record.skip_reason or "")
         assert "language fr" in (record.skip_reason or "")
@@ -153,7 +153,7 @@ async def test_each_channel_once_across_a_restart(
         await services.publisher.run_pass()
         # A crash mid-send in the Arabic edition: its record is left `sending`.
         (second,) = await store(services, draft(2))
-        async with services.db.transaction() as conn:
+        async with services.db.write() as conn:
             await DeliveryRepository(conn).ensure(second, channel="ar", now=datetime.now(UTC))
             await DeliveryRepository(conn).ensure(second, channel="en", now=datetime.now(UTC))
             assert await DeliveryRepository(conn).claim(
@@ -163,7 +163,7 @@ async def test_each_channel_once_across_a_restart(
         services = bot.app.bot_data.services
         await services.publisher.run_pass()
         await services.publisher.run_pass()
-        deliveries = DeliveryRepository(services.db.conn)
+        deliveries = DeliveryRepository(services.db.store)
         ar = await deliveries.get(second, "ar")
         en = await deliveries.get(second, "en")
         assert ar is not None and ar.state is DeliveryState.UNCERTAIN  # a person decides
@@ -189,7 +189,7 @@ async def test_quiet_hours_hold_and_silent(editions: FakeTelegram, admin_bot: St
         assert fake.messages(CHANNEL_ID) == []
         (post,) = fake.messages(AR_ID)
         assert post.disable_notification is True
-        waiting = await DeliveryRepository(services.db.conn).get(article, "en")
+        waiting = await DeliveryRepository(services.db.store).get(article, "en")
         assert waiting is not None and waiting.state is DeliveryState.PENDING
 
 

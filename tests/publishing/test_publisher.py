@@ -35,7 +35,7 @@ def channel_texts(fake: FakeTelegram) -> list[str]:
 
 
 async def state(services: Services, article_id: int) -> DeliveryState | None:
-    delivery = await DeliveryRepository(services.db.conn).get(article_id)
+    delivery = await DeliveryRepository(services.db.store).get(article_id)
     return delivery.state if delivery else None
 
 
@@ -66,7 +66,7 @@ async def test_new_articles_are_posted_once_oldest_first(
         buttons = first.reply_markup["inline_keyboard"][0] if first.reply_markup else []
         assert buttons[0]["callback_data"] == f"fav:{ids[1]}"
         assert buttons[1]["url"] == "https://news.example/a/1"
-        delivery = await DeliveryRepository(services.db.conn).get(ids[1])
+        delivery = await DeliveryRepository(services.db.store).get(ids[1])
         assert delivery is not None and delivery.state is DeliveryState.POSTED
         assert delivery.message_id == first.message_id
         # A second pass, and a re-import of the same articles, post nothing again.
@@ -95,7 +95,7 @@ async def test_held_article_is_skipped_with_its_reason(
         )
         report = await services.publisher.run_pass()
         assert report.posted == [fine]
-        delivery = await DeliveryRepository(services.db.conn).get(held)
+        delivery = await DeliveryRepository(services.db.store).get(held)
         assert delivery is not None and delivery.state is DeliveryState.SKIPPED
         assert delivery.skip_reason == "held: an advertisement, not news"
         assert [t.splitlines()[0] for t in channel_texts(fake)] == ["Story number 2"]
@@ -105,10 +105,13 @@ async def test_site_inserted_row_is_picked_up(fake: FakeTelegram, start_bot: Sta
     async with start_bot(publishing=QUIET) as app:
         services = app.bot_data.services
         when = (datetime.now(UTC) - timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        async with services.db.transaction() as conn:
+        async with services.db.write() as conn:
             await conn.execute(
-                "INSERT INTO articles (guid, title, published_at, url) VALUES (?, ?, ?, ?)",
-                ("cms-1", "Written by the CMS", when, "https://news.example/cms/1"),
+                "INSERT INTO articles (guid, title, published_at, url) VALUES ($1, $2, $3, $4)",
+                "cms-1",
+                "Written by the CMS",
+                when,
+                "https://news.example/cms/1",
             )
         assert len((await services.publisher.run_pass()).posted) == 1
         assert channel_texts(fake)[0].startswith("Written by the CMS")
@@ -153,7 +156,7 @@ async def test_refused_connection_then_down_channel_is_failed_and_retried_later(
         fake.fail_next("sendMessage", Fault.server_error(500), times=50)
         report = await services.publisher.run_pass()
         assert report.failed == [article_id]
-        delivery = await DeliveryRepository(services.db.conn).get(article_id)
+        delivery = await DeliveryRepository(services.db.store).get(article_id)
         assert delivery is not None and delivery.state is DeliveryState.FAILED
         assert delivery.next_attempt_at is not None
         assert delivery.next_attempt_at > datetime.now(UTC)
@@ -252,7 +255,7 @@ async def test_refused_photo_falls_back_to_text_with_preview(
         preview = message.link_preview_options or {}
         assert preview.get("is_disabled") is not True
         assert preview["url"] == "https://news.example/a/1"
-        delivery = await DeliveryRepository(services.db.conn).get(article_id)
+        delivery = await DeliveryRepository(services.db.store).get(article_id)
         assert delivery is not None and delivery.has_photo is False
 
 
@@ -361,7 +364,7 @@ async def test_not_modified_edit_is_harmless(fake: FakeTelegram, start_bot: Star
         fake.fail_next("editMessageText", Fault.not_modified())
         report = await services.publisher.run_pass()
         assert report.posted == [] and report.failed == []
-        delivery = await DeliveryRepository(services.db.conn).get(article_id)
+        delivery = await DeliveryRepository(services.db.store).get(article_id)
         assert delivery is not None and delivery.state is DeliveryState.POSTED
         assert len(fake.messages(CHANNEL_ID)) == 1
 

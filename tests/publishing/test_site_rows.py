@@ -51,14 +51,14 @@ def formats(now: datetime) -> list[tuple[str, object]]:
 
 async def insert(services: Services, rows: list[tuple[str, object, dict[str, object]]]) -> None:
     """Insert rows the way the site does: plain SQL, its own values."""
-    async with services.db.transaction() as conn:
+    async with services.db.write() as conn:
         for n, (title, published, extra) in enumerate(rows):
             columns = {"guid": f"cms-{title}-{n}", "title": title, "published_at": published}
             columns |= extra
-            marks = ", ".join("?" for _ in columns)
+            marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
             await conn.execute(
                 f"INSERT INTO articles ({', '.join(columns)}) VALUES ({marks})",
-                tuple(columns.values()),
+                *columns.values(),
             )
 
 
@@ -83,10 +83,9 @@ async def test_every_time_format_is_posted_in_time_order(
         report = await services.publisher.run_pass()
         assert len(report.posted) == len(expected)
         assert channel_titles(fake) == [title for title, _ in expected]
-        async with services.db.conn.execute(
+        stored = await services.db.store.fetch(
             "SELECT title, published_at FROM articles ORDER BY published_at"
-        ) as cur:
-            stored = await cur.fetchall()
+        )
     assert [title for title, _ in stored] == [title for title, _ in expected]
     assert all(when.endswith("Z") and len(when) == 24 for _, when in stored)
 
@@ -120,7 +119,7 @@ async def test_an_unreadable_row_is_set_aside_and_the_others_are_posted(
         await insert(services, rows)
         report = await services.publisher.run_pass()
         await services.publisher.run_pass()  # a second pass tells nobody again
-        deliveries = DeliveryRepository(services.db.conn)
+        deliveries = DeliveryRepository(services.db.store)
         records = {n + 1: await deliveries.get(n + 1) for n in range(len(rows))}
     assert len(report.posted) == 5  # every readable row, whatever its other columns hold
     titles = channel_titles(fake)
@@ -151,7 +150,7 @@ async def test_a_fixed_row_is_posted_by_itself(fake: FakeTelegram, start_bot: St
         await insert(services, [("Fixed later", "next tuesday", {})])
         assert (await services.publisher.run_pass()).posted == []
         when = (datetime.now(UTC) - timedelta(minutes=2)).strftime("%a, %d %b %Y %H:%M:%S GMT")
-        async with services.db.transaction() as conn:
-            await conn.execute("UPDATE articles SET published_at = ? WHERE id = 1", (when,))
+        async with services.db.write() as conn:
+            await conn.execute("UPDATE articles SET published_at = $1 WHERE id = 1", when)
         assert (await services.publisher.run_pass()).posted == [1]
     assert channel_titles(fake) == ["Fixed later"]

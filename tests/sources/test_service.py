@@ -64,9 +64,9 @@ class Desk:
         self.notices.append(message("en"))
 
     async def delivery(self, guid: str) -> str | None:
-        article = await ArticleRepository(self.db.conn).get_by_guid(guid)
+        article = await ArticleRepository(self.db.store).get_by_guid(guid)
         assert article is not None, guid
-        return await DeliveryRepository(self.db.conn).state_of(article.id)
+        return await DeliveryRepository(self.db.store).state_of(article.id)
 
 
 MakeDesk = Callable[..., Any]
@@ -192,7 +192,7 @@ async def test_the_same_story_in_two_feeds_is_one_article(
     second = await desk.service.fetch_all()
     assert sum(r.new for r in first) == 1
     assert sum(r.updated for r in second) == 0  # the feeds do not take turns rewriting it
-    assert await ArticleRepository(desk.db.conn).count() == 1
+    assert await ArticleRepository(desk.db.store).count() == 1
 
 
 async def test_a_slow_source_does_not_delay_the_others(
@@ -203,7 +203,7 @@ async def test_a_slow_source_does_not_delay_the_others(
     desk = await make_desk("/slow", "/fast", total_timeout_seconds=5)
     assert await desk.service.poll_due() == 2
     await wait_until(
-        lambda: ArticleRepository(desk.db.conn).get_by_guid("f"), 5, "the fast source stored"
+        lambda: ArticleRepository(desk.db.store).get_by_guid("f"), 5, "the fast source stored"
     )
     states = {s.name: s for s in await desk.service.states()}
     assert "slow" not in states  # still fetching while the fast one is already done
@@ -230,7 +230,7 @@ async def test_stored_links_are_clean_and_undated_feeds_are_held(
     server.routes["/undated"] = lambda h: h.reply(200, undated)
     desk = await make_desk("/tracked", "/undated")
     await desk.service.fetch_all()
-    repo = ArticleRepository(desk.db.conn)
+    repo = ArticleRepository(desk.db.store)
     # The key is still the link as the feed wrote it (normalised as before), so stories
     # stored before this change are not stored again; the link posted is the clean one.
     key = "https://news.example/t-1?partner=rss&emc=rss&page=2"
@@ -251,7 +251,7 @@ async def test_adverts_and_garbled_items_are_stored_held_with_their_reason(
     server.routes["/yandex"] = lambda h: h.reply(200, lossy.encode())
     desk = await make_desk("/wapo", "/yandex")
     await desk.service.fetch_all()
-    articles = ArticleRepository(desk.db.conn)
+    articles = ArticleRepository(desk.db.store)
     advert = await articles.get_by_guid("cc0c5fb09865354bbec8415210a554da")
     assert advert is not None
     assert advert.hold_reason == "advertisement: 'Featured Advertiser'"

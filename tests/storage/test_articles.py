@@ -77,7 +77,7 @@ async def test_an_undated_input_keeps_the_stored_time(store: TestStore) -> None:
 
 
 async def test_the_service_stores_through_the_raw_sqlite_connection(tmp_path: Path) -> None:
-    # TRANSITION: ArticleService still hands the repository `db.transaction()`'s connection.
+    # TRANSITION: ArticleService still hands the repository `db.write()`'s connection.
     db = await Database.open(tmp_path / "a.sqlite3")
     clock = iter([NOW, NOW + timedelta(minutes=1)])
     service = ArticleService(db, lambda: next(clock))

@@ -13,7 +13,7 @@ from contextlib import aclosing, asynccontextmanager
 import pytest
 
 from bot.config import Settings
-from bot.domain.errors import LeaseLostError, StorageError, StoreUnavailableError
+from bot.domain.errors import LeaseLostError, StoreUnavailableError
 from bot.storage_settings import StorageSettings
 from storage.database import Database
 from storage.sql import Sql, StoreConn
@@ -127,20 +127,6 @@ async def test_each_engine_runs_its_own_spelling(store: TestStore) -> None:
     async with opened(store) as db:
         row = await db.store.fetchrow(which, "x")
     assert row is not None and tuple(row) == (store.engine, "x")
-
-
-async def test_unported_code_is_told_on_postgresql(store: TestStore) -> None:
-    async with opened(store) as db:
-        if store.engine == "sqlite":  # the raw connection serves unported repositories
-            async with db.transaction() as raw:
-                await raw.execute("INSERT INTO bot_state VALUES ('raw', '1', ?)", (WHEN,))
-            assert await db.store.fetchval("SELECT value FROM bot_state") == "1"
-            return
-        with pytest.raises(StorageError, match=r"Database\.conn is SQLite's.*issue 15"):
-            _ = db.conn
-        with pytest.raises(StorageError, match=r"transaction\(\) is SQLite's"):
-            async with db.transaction():
-                pass
 
 
 def closed_port() -> int:

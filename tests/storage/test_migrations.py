@@ -24,11 +24,10 @@ def schema_of(path: Path) -> list[tuple[str, str]]:
 async def test_fresh_database_reaches_newest_version(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "fresh.sqlite3")
     try:
-        assert await schema_version(db.conn) == available_migrations()[-1].version
-        async with db.conn.execute("PRAGMA journal_mode") as cur:
-            assert (await cur.fetchone()) == ("wal",)
-        async with db.conn.execute("PRAGMA foreign_keys") as cur:
-            assert (await cur.fetchone()) == (1,)
+        newest = available_migrations()[-1].version
+        assert await db.store.fetchval("PRAGMA user_version") == newest
+        assert await db.store.fetchval("PRAGMA journal_mode") == "wal"
+        assert await db.store.fetchval("PRAGMA foreign_keys") == 1
     finally:
         await db.close()
 
@@ -48,10 +47,11 @@ async def test_upgrade_from_every_older_version(tmp_path: Path, start: int) -> N
             )
     db = await Database.open(path)
     try:
-        assert await schema_version(db.conn) == available_migrations()[-1].version
+        newest = available_migrations()[-1].version
+        assert await db.store.fetchval("PRAGMA user_version") == newest
         if start >= 1:
-            async with db.conn.execute("SELECT title FROM articles WHERE guid = 'g1'") as cur:
-                assert (await cur.fetchone()) == ("Kept",)
+            title = await db.store.fetchval("SELECT title FROM articles WHERE guid = 'g1'")
+            assert title == "Kept"
     finally:
         await db.close()
     assert schema_of(path) == schema_of(reference)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from storage.database import Database
-from storage.engines import as_store
-from storage.engines.sqlite import SqliteConn
 from storage.state import StateRepository
 from tests.pgstore import TestStore
 
@@ -51,18 +48,5 @@ async def test_a_failed_transaction_keeps_the_old_value(store: TestStore) -> Non
                 await StateRepository(conn).put("channel.chat", "-1002", now=NOW)
                 raise RuntimeError("the send failed")
         assert await StateRepository(db.store).get("channel.chat") == "-1001"
-    finally:
-        await db.close()
-
-
-async def test_unported_callers_still_hand_it_the_raw_sqlite_connection(tmp_path: Path) -> None:
-    # The transition: services not yet ported pass `db.conn` or `db.transaction()`'s connection.
-    db = await Database.open(tmp_path / "n.sqlite3")
-    try:
-        async with db.transaction() as raw:
-            await StateRepository(raw).put("k", "v", now=NOW)
-        assert await StateRepository(db.conn).get("k") == "v"
-        assert as_store(db.store) is db.store  # a StoreConn is kept, the raw one wrapped
-        assert isinstance(as_store(db.conn), SqliteConn)
     finally:
         await db.close()

@@ -50,9 +50,10 @@ async def add_article(
     )
     (result,) = await ArticleService(db, lambda: NOW).store([draft])
     if posted:
-        async with db.transaction() as conn:
+        async with db.write() as conn:
             await conn.execute(
-                "INSERT INTO deliveries (article_id, state, updated_at) VALUES (?, 'posted', ?)",
-                (result.article.id, to_db_time(NOW)),
+                "INSERT INTO deliveries (article_id, state, updated_at) VALUES ($1, 'posted', $2)",
+                result.article.id,
+                to_db_time(NOW),
             )
     return result.article.id

@@ -24,24 +24,24 @@ from .conftest import NOW, add_article
 
 async def test_triggers_follow_rows_the_site_writes(db: Database) -> None:
     async def hits(word: str) -> list[int]:
-        rows = await db.conn.execute_fetchall(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
-            (match_expression([word]),),
+        rows = await db.store.fetch(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH $1",
+            match_expression([word]),
         )
         return [int(r[0]) for r in rows]
 
-    async with db.transaction() as conn:  # plain SQL, as the site's own systems write
+    async with db.write() as conn:  # plain SQL, as the site's own systems write
         await conn.execute("INSERT INTO articles (guid, title) VALUES ('s1', 'Harbour reopens')")
     assert await hits("harbour") == [1]
-    async with db.transaction() as conn:
+    async with db.write() as conn:
         await conn.execute("UPDATE articles SET title = 'Airport reopens' WHERE id = 1")
     assert await hits("harbour") == [] and await hits("airport") == [1]
-    async with db.transaction() as conn:
+    async with db.write() as conn:
         await conn.execute(
             "INSERT OR REPLACE INTO articles (id, guid, title) VALUES (1, 's1', 'Port closes')"
         )
     assert await hits("airport") == [] and await hits("port") == [1]
-    async with db.transaction() as conn:
+    async with db.write() as conn:
         await conn.execute("DELETE FROM articles")
     assert await hits("port") == []
 
@@ -53,7 +53,7 @@ async def test_migration_backfills_existing_articles(tmp_path: Path) -> None:
         await conn.execute("INSERT INTO articles (guid, title) VALUES ('old', 'Before search')")
     db = await Database.open(path)
     try:
-        rows = await db.conn.execute_fetchall(
+        rows = await db.store.fetch(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'before'"
         )
         assert [int(r[0]) for r in rows] == [1]
@@ -100,9 +100,10 @@ async def test_a_common_word_ranks_without_bm25s_full_scan(
 ) -> None:
     # More matches than bm25 may scan: ranked from bounded reads (storage.search_scores).
     bulk = SAMPLE + 100
-    async with db.transaction() as conn:
+    async with db.write() as conn:
         await conn.executemany(
-            "INSERT INTO articles (id, guid, title, body, published_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO articles (id, guid, title, body, published_at) "
+            "VALUES ($1, $2, $3, $4, $5)",
             [
                 (n, f"bulk-{n}", f"Market report {n}", "the harbour was quiet today",
                  to_db_time(NOW - timedelta(hours=2, minutes=bulk - n)))
@@ -110,7 +111,7 @@ async def test_a_common_word_ranks_without_bm25s_full_scan(
             ],
         )  # fmt: skip
         await conn.executemany(
-            "INSERT INTO deliveries (article_id, state, updated_at) VALUES (?, 'posted', ?)",
+            "INSERT INTO deliveries (article_id, state, updated_at) VALUES ($1, 'posted', $2)",
             [(n, to_db_time(NOW)) for n in range(1, bulk + 1)],
         )
     title_hit = await add_article(db, "Harbour strike ends", age=timedelta(hours=5))
@@ -125,9 +126,9 @@ async def test_a_common_word_ranks_without_bm25s_full_scan(
     # Title, then summary, then body matches newest first: what bm25 answers for this store.
     newest_body = list(range(bulk, bulk - 8, -1))
     assert [a.id for a in result.page.items] == [title_hit, summary_hit, *newest_body]
-    rows = await db.conn.execute_fetchall(
-        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'harbour' AND rowid <= ? "
+    rows = await db.store.fetch(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'harbour' AND rowid <= $1 "
         "ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0), rowid DESC LIMIT 2",
-        (summary_hit,),
+        summary_hit,
     )
     assert [int(r[0]) for r in rows] == [title_hit, summary_hit]

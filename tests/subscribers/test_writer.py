@@ -13,7 +13,7 @@ from .conftest import NOW, add_article
 
 def committed_favorites(db: Database) -> set[tuple[int, int]]:
     """What another connection sees: only committed rows."""
-    with sqlite3.connect(db.path) as other:
+    with sqlite3.connect(db.where) as other:
         return {
             (int(u), int(a)) for u, a in other.execute("SELECT user_id, article_id FROM favorites")
         }
