@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -37,6 +37,9 @@ TEST_TOKEN = TOKEN  # the name older test modules import from here
 
 # `store` (both engines), `pg_server`, `pg_database`: see tests/pgstore.py.
 pytest_plugins = ["tests.pgstore"]
+
+if TYPE_CHECKING:  # imported by pytest as a plugin first, so its asserts are rewritten
+    from tests.pgstore import TestStore
 
 
 def settings_dict(tmp_path: Path, api_base_url: str = "http://127.0.0.1:9/bot") -> dict[str, Any]:
@@ -71,11 +74,17 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
-    """Build settings from `settings_dict`, with nested overrides per section."""
+def make_settings(tmp_path: Path, store: TestStore) -> Callable[..., Settings]:
+    """Build settings from `settings_dict`, with nested overrides per section.
+
+    The store is `store`'s: every test that runs the bot runs it on each engine in turn.
+    """
 
     def build(api_base_url: str = "http://127.0.0.1:9/bot", **sections: Any) -> Settings:
         data = settings_dict(tmp_path, api_base_url)
+        data["storage"] = {**data["storage"], **store.table}
+        if "url" in store.table:
+            del data["storage"]["path"]
         for section, values in sections.items():
             if isinstance(values, list):  # an array of tables, such as [[channels]]
                 data[section] = values

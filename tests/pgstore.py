@@ -1,10 +1,13 @@
 """The store a test runs on: a SQLite file in `tmp_path`, or a PostgreSQL database of its own.
 
-`store` is parametrised over both engines, so a test that takes it runs twice. The PostgreSQL
-server comes from `$NEWSDESK_TEST_DATABASE_URL`, else the local one at 127.0.0.1:5432; where none
-answers, the PostgreSQL half skips saying why. Each test gets its own database, copied from a
-template the real migration runner (`storage.migrate_pg.migrate_pg`) built once and that is
-reused while the migrations are unchanged (copying: ~45 ms; migrating afresh: ~140 ms).
+`store` is parametrised over both engines, so a test that takes it runs twice; the bot's
+settings (`make_settings` in tests/conftest.py) take it too, so every test that runs the bot
+runs on each engine. `--engines sqlite` (or `postgres`) narrows that for a quick local run. The
+PostgreSQL server comes from `$NEWSDESK_TEST_DATABASE_URL`, else the local one at
+127.0.0.1:5432; where none answers, the PostgreSQL half skips saying why — or fails where
+`$NEWSDESK_REQUIRE_POSTGRES` is set, as .ci/run sets it. Each test gets its own database, copied
+from a template the real migration runner (`storage.migrate_pg.migrate_pg`) built once and that
+is reused while the migrations are unchanged (copying: ~45 ms; migrating afresh: ~140 ms).
 
     async def test_something(store: TestStore) -> None:
         db = await Database.open(store.settings())
@@ -32,6 +35,8 @@ from bot.storage_settings import StorageSettings
 from storage.sql import Engine
 
 URL_ENV = "NEWSDESK_TEST_DATABASE_URL"
+# Set by .ci/run: there the PostgreSQL half must run; a missing server fails, not skips.
+REQUIRE_ENV = "NEWSDESK_REQUIRE_POSTGRES"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # One key for every test process building the template (xdist workers race safely on it).
 _TEMPLATE_LOCK = 7236261034525143090
@@ -129,6 +134,8 @@ def pg_server() -> PgServer:
     """The PostgreSQL server tests use; skips the test, saying why, when none answers."""
     found = _find_server()
     if isinstance(found, str):
+        if os.environ.get(REQUIRE_ENV):  # CI has the server: a skipped half would hide a break
+            pytest.fail(f"{found} — and ${REQUIRE_ENV} is set", pytrace=False)
         pytest.skip(found)
     return found
 
@@ -152,7 +159,30 @@ def pg_database(pg_server: PgServer) -> Iterator[str]:
         asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+ENGINES: tuple[Engine, ...] = ("sqlite", "postgres")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--engines sqlite` runs the store-touching tests on one engine only (both by default)."""
+    parser.addoption(
+        "--engines",
+        default=",".join(ENGINES),
+        help="comma-separated engines the store-touching tests run on (default: both)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that takes `store` (or the bot's settings) once per chosen engine."""
+    if "store" not in metafunc.fixturenames:
+        return
+    chosen = [e.strip() for e in str(metafunc.config.getoption("engines")).split(",")]
+    unknown = sorted(set(chosen) - set(ENGINES))
+    if unknown:
+        raise pytest.UsageError(f"--engines: unknown engine(s) {', '.join(unknown)}")
+    metafunc.parametrize("store", [e for e in ENGINES if e in chosen], indirect=True)
+
+
+@pytest.fixture
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> TestStore:
     """The test's store on each engine in turn (the PostgreSQL half skips without a server)."""
     if request.param == "sqlite":

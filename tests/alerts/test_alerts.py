@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 
 from sandbox.fakeapi import FakeTelegram, Fault, RecordedCall
+from storage.database import Database
 from storage.users import UserRepository
+from tests.pgstore import TestStore
 from tests.support import ADMIN_ID, Running, StartAdmin
 from tests.support import TOKEN as TEST_TOKEN
 
@@ -41,7 +41,7 @@ def alert_sends(fake: FakeTelegram) -> list[RecordedCall]:
 
 
 async def test_alerts_survive_429_blocks_and_a_restart_without_duplicates(
-    fake: FakeTelegram, admin_bot: StartAdmin, tmp_path: Path
+    fake: FakeTelegram, admin_bot: StartAdmin, store: TestStore
 ) -> None:
     editor = fake.user(ADMIN_ID, "Editor")
     open_private_chats(fake, READERS)
@@ -61,20 +61,24 @@ async def test_alerts_survive_429_blocks_and_a_restart_without_duplicates(
         assert "🔔 Alert “Storm warning for the coast”" in progress
     # Stopped mid-broadcast. Make it a crash too: two rows claimed by a "dead" process.
     first_run = len(alert_sends(fake))
-    with sqlite3.connect(tmp_path / "newsdesk.sqlite3") as conn:
+    db = await Database.open(store.settings())
+    try:
         pending = [
             int(row[0])
-            for row in conn.execute(
+            for row in await db.store.fetch(
                 "SELECT user_id FROM alert_recipients WHERE state = 'pending' "
                 "ORDER BY user_id DESC"
             )
         ]
         crashed = [user_id for user_id in pending if user_id in READERS and user_id not in BLOCKED]
         crashed = crashed[:2]
-        conn.executemany(
-            "UPDATE alert_recipients SET state = 'sending' WHERE user_id = ?",
-            [(user_id,) for user_id in crashed],
-        )
+        async with db.write() as conn:
+            await conn.executemany(
+                "UPDATE alert_recipients SET state = 'sending' WHERE user_id = $1",
+                [(user_id,) for user_id in crashed],
+            )
+    finally:
+        await db.close()
     assert len(crashed) == 2 and first_run < 305
 
     async with admin_bot(**settings) as bot:
@@ -106,6 +110,11 @@ async def test_alerts_survive_429_blocks_and_a_restart_without_duplicates(
     assert len([c for c in after if c.at - refused.at < 1.0]) <= 8
     assert [c for c in after if c.params["chat_id"] == refused.params["chat_id"]]
 
-    with sqlite3.connect(tmp_path / "newsdesk.sqlite3") as conn:
-        inactive = {int(r[0]) for r in conn.execute("SELECT id FROM users WHERE active = 0")}
+    db = await Database.open(store.settings())
+    try:
+        inactive = {
+            int(r[0]) for r in await db.store.fetch("SELECT id FROM users WHERE active = 0")
+        }
+    finally:
+        await db.close()
     assert inactive == BLOCKED | set(NEVER_STARTED)

@@ -56,9 +56,14 @@ async def insert(services: Services, rows: list[tuple[str, object, dict[str, obj
             columns = {"guid": f"cms-{title}-{n}", "title": title, "published_at": published}
             columns |= extra
             marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+            # A bare number into a text column: PostgreSQL's assignment cast makes it text,
+            # which a bound parameter must already be; SQLite keeps the integer.
+            values = [
+                str(v) if conn.engine == "postgres" and isinstance(v, int) else v
+                for v in columns.values()
+            ]
             await conn.execute(
-                f"INSERT INTO articles ({', '.join(columns)}) VALUES ({marks})",
-                *columns.values(),
+                f"INSERT INTO articles ({', '.join(columns)}) VALUES ({marks})", *values
             )
 
 
