@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.domain import Delivery, DeliveryState
 from storage.articles import to_db_time
-from storage.delivery_queries import UNROUTED, DeliveryQueries
+from storage.delivery_queries import HELD_UNTIL, UNROUTED, DeliveryQueries
 from storage.sql import Sql
 
 # The record and its states are defined beside the queries; callers import them from here.
@@ -280,18 +280,22 @@ class DeliveryRepository(DeliveryQueries):
         channel: str | None = None,
         only_from: tuple[DeliveryState, ...] = (),
         retry_at: datetime | None = None,
+        held: bool = False,
     ) -> bool:
         """Back to pending, due now or at `retry_at`; with `only_from`, only from those states.
 
-        `channel` None: the article's records in every channel.
+        `held`: pending but held for a push (never due to the routine pass), for a breaking
+        push that waits out a 429 and claims the article again itself. `channel` None: the
+        article's records in every channel.
         """
+        due = HELD_UNTIL if held else (to_db_time(retry_at) if retry_at else None)
         return await self._set(
             article_id,
             now,
             channel=channel,
             only_from=only_from,
             state=DeliveryState.PENDING.value,
-            next_attempt_at=to_db_time(retry_at) if retry_at else None,
+            next_attempt_at=due,
         )
 
     async def mark_corrected(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from bot.domain import DeliveryState
 from storage.breaking import BreakingPostRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
@@ -114,3 +115,30 @@ async def test_two_stores_draining_one_queue_claim_each_article_once(store: Test
     finally:
         for db in stores:
             await db.close()
+
+
+async def test_a_push_waiting_out_a_429_keeps_its_article_from_the_routine_pass(
+    store: TestStore,
+) -> None:
+    bot, desk = await Database.open(store.settings()), await Database.open(store.settings())
+    try:
+        async with desk.write() as conn:
+            article = await add_article(conn, "pushed", NOW - timedelta(minutes=5))
+            await BreakingPostRepository(conn).hold_for_push(article, channels=("en",), now=NOW)
+            deliveries = DeliveryRepository(conn)
+            assert await deliveries.claim(article, channel="en", now=NOW, repost=True)
+            # 429: the push releases its claim for the wait, still held for itself
+            assert await deliveries.requeue(
+                article, channel="en", now=NOW, only_from=(DeliveryState.SENDING,), held=True
+            )
+        later = NOW + timedelta(hours=1)
+        assert await DeliveryRepository(bot.store).next_due(later, "en") is None
+        async with bot.write() as conn:  # a routine pass elsewhere cannot take it...
+            assert not await DeliveryRepository(conn).claim(
+                article, channel="en", now=later, due=True
+            )
+        async with desk.write() as conn:  # ...the push claims it again after its wait
+            assert await DeliveryRepository(conn).claim(article, channel="en", now=later)
+    finally:
+        await bot.close()
+        await desk.close()
