@@ -12,12 +12,11 @@ from datetime import datetime
 
 from bot.domain import BreakingPost, Preview
 from storage.articles import from_db_time, to_db_time
-from storage.delivery_queries import UNROUTED
+from storage.delivery_queries import HELD_UNTIL, UNROUTED
 from storage.sql import Row, Sql, StoreConn
 
-# "Not due before the end of time": the routine pass never picks a row held for a push, and if
-# the push never happens (a crash between the two writes) the backlog rule skips it in a day.
-HELD_UNTIL = "9999-12-31T00:00:00.000Z"
+__all__ = ["HELD_UNTIL", "BreakingPostRepository", "PreviewRepository"]
+
 
 _PREVIEW_COLUMNS = (
     "id, actor_id, text, photo_file_id, article_id, fingerprint, created_at, state, decided_at, "

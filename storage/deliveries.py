@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.domain import Delivery, DeliveryState
 from storage.articles import to_db_time
-from storage.delivery_queries import UNROUTED, DeliveryQueries
+from storage.delivery_queries import HELD_UNTIL, UNROUTED, DeliveryQueries
 from storage.sql import Sql
 
 # The record and its states are defined beside the queries; callers import them from here.
@@ -100,20 +100,35 @@ class DeliveryRepository(DeliveryQueries):
         )
 
     async def claim(
-        self, article_id: int, *, channel: str, now: datetime, repost: bool = False
+        self,
+        article_id: int,
+        *,
+        channel: str,
+        now: datetime,
+        repost: bool = False,
+        due: bool = False,
     ) -> bool:
-        """Move a due article to `sending` before the Bot API call; False if someone else has it.
+        """Move an article to `sending` before the Bot API call; False if someone else has it.
 
         Committed before the call, so a crash leaves evidence. Only pending or failed rows can be
         claimed (and posted ones with `repost`, for an editor's explicit push), which is what
-        keeps the routine pass and a breaking push from posting the same article twice.
+        keeps the routine pass and a breaking push from posting the same article twice. With
+        `due` (the routine pass) the row must also still be due as `next_due` read it: the pass
+        reads first and claims after, and meanwhile an editor's preview may have held the
+        article for a push (pending, due at the end of time) or a send may have failed.
         """
         states = "('pending', 'failed', 'posted')" if repost else "('pending', 'failed')"
+        guard = f"state IN {states}"
+        if due:
+            guard = (
+                "((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)) "
+                "OR (state = 'failed' AND next_attempt_at <= $1))"
+            )
         # One conditional UPDATE: on PostgreSQL a second claimer waits for the first one's row
-        # lock, re-checks the state on the committed row and finds nothing to claim.
+        # lock, re-checks the whole condition on the committed row and finds nothing to claim.
         changed = await self._conn.execute(
             "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = $1 "
-            f"WHERE article_id = $2 AND channel = $3 AND state IN {states}",
+            f"WHERE article_id = $2 AND channel = $3 AND {guard}",
             to_db_time(now),
             article_id,
             channel,
@@ -265,18 +280,22 @@ class DeliveryRepository(DeliveryQueries):
         channel: str | None = None,
         only_from: tuple[DeliveryState, ...] = (),
         retry_at: datetime | None = None,
+        held: bool = False,
     ) -> bool:
         """Back to pending, due now or at `retry_at`; with `only_from`, only from those states.
 
-        `channel` None: the article's records in every channel.
+        `held`: pending but held for a push (never due to the routine pass), for a breaking
+        push that waits out a 429 and claims the article again itself. `channel` None: the
+        article's records in every channel.
         """
+        due = HELD_UNTIL if held else (to_db_time(retry_at) if retry_at else None)
         return await self._set(
             article_id,
             now,
             channel=channel,
             only_from=only_from,
             state=DeliveryState.PENDING.value,
-            next_attempt_at=to_db_time(retry_at) if retry_at else None,
+            next_attempt_at=due,
         )
 
     async def mark_corrected(

@@ -66,6 +66,9 @@ _JOINED = (
 )
 # The channel of a row that only records "no configured channel takes this article".
 UNROUTED = "*"
+# "Not due before the end of time": the routine pass never picks a row held for a push, and if
+# the push never happens (a crash between the two writes) the backlog rule skips it in a day.
+HELD_UNTIL = "9999-12-31T00:00:00.000Z"
 
 # "The first channel's record" is the oldest: SQLite reads insertion order as the rowid,
 # PostgreSQL from the `seq` identity column its schema adds for this.

@@ -108,6 +108,8 @@ class ImmediatePublisher:
         except ClaimLostError:
             raise LookupError(f"article {article_id} was taken by another send") from None
         except SendInterruptedError:
+            if breaking:  # held for this push: only a push (the editor's again) posts it
+                raise LookupError("the bot is stopping; push the article again") from None
             raise LookupError("the bot is stopping; the article waits in the queue") from None
         except DeliveryError as exc:
             async with self._db.write() as conn:

@@ -155,7 +155,7 @@ class ArticleSender:
                 failure = exc.failure
                 if failure.kind is FailureKind.RATE_LIMITED:
                     logger.warning("429 from Telegram: waiting %.0f s", failure.retry_after)
-                    await self._wait_released(article.id, failure.retry_after + 0.5)
+                    await self._wait_released(article.id, failure.retry_after + 0.5, held=breaking)
                     article, post = await self._rerender(article, breaking=breaking)
                     continue
                 if failure.kind is FailureKind.MIGRATED and failure.new_chat_id is not None:
@@ -163,7 +163,7 @@ class ArticleSender:
                     continue
                 if failure.kind is FailureKind.TRANSIENT and tries <= INLINE_RETRIES:
                     base = self._settings.publishing.retry_backoff_seconds
-                    await self._wait_released(article.id, backoff(tries, base))
+                    await self._wait_released(article.id, backoff(tries, base), held=breaking)
                     article, post = await self._rerender(article, breaking=breaking)
                     continue
                 raise
@@ -174,13 +174,14 @@ class ArticleSender:
         fresh = await ArticleRepository(self._db.store).get(article.id) or article
         return fresh, self.render(fresh, breaking=breaking)
 
-    async def _wait_released(self, article_id: int, seconds: float) -> None:
+    async def _wait_released(self, article_id: int, seconds: float, *, held: bool) -> None:
         """Wait with the article back in `pending`, then claim it again.
 
         Nothing is in flight during the wait, so a crash meanwhile must not leave the article
         `sending` (which a restart would report as uncertain): it stays pending, due after the
-        wait. Raises `SendInterruptedError` when the bot stops, `ClaimLostError` if someone
-        else took it.
+        wait — or, for a breaking push (`held`), held for that push, so that no routine pass
+        (of this process or another) posts it meanwhile as a routine post. Raises
+        `SendInterruptedError` when the bot stops, `ClaimLostError` if someone else took it.
         """
         retry_at = self._clock() + timedelta(seconds=seconds)
         name = self._channel.name
@@ -191,6 +192,7 @@ class ArticleSender:
                 channel=name,
                 only_from=(DeliveryState.SENDING,),
                 retry_at=retry_at,
+                held=held,
             )
         if not await self._sleep(seconds):
             raise SendInterruptedError

@@ -209,9 +209,9 @@ class PublishingService:
         was_paused = await edition.articles.paused_reason()
         async with self._db.write() as conn:
             if not await DeliveryRepository(conn).claim(
-                article.id, channel=edition.name, now=self._clock()
+                article.id, channel=edition.name, now=self._clock(), due=True
             ):
-                return True  # an editor's push took it meanwhile
+                return True  # another pass or an editor's push took (or held) it meanwhile
         silent = edition.routine_silent(self._clock())
         try:
             sent, chat_id, post = await edition.articles.send(
