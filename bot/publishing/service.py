@@ -111,16 +111,13 @@ class PublishingService:
             await asyncio.gather(self._task, return_exceptions=True)
 
     def _log_crash(self, task: asyncio.Task[PassReport]) -> None:
-        if task.cancelled() or task.exception() is None:
-            return
-        error = task.exception()
-        if isinstance(error, LeaseLostError):
-            return  # not a crash: another process is the bot now, and the services said so
-        if isinstance(error, StoreUnavailableError):
-            if not self._db.health.down:  # an outage is logged once, by the store's health
-                logger.warning("publishing pass interrupted: %s; the next pass resumes", error)
-            return
-        logger.error("publishing pass crashed", exc_info=error)
+        error = None if task.cancelled() else task.exception()
+        if error is None or isinstance(error, LeaseLostError):
+            return  # a lost lease is no crash: another process is the bot, the services said so
+        if not isinstance(error, StoreUnavailableError):
+            logger.error("publishing pass crashed", exc_info=error)
+        elif not self._db.health.down:  # an outage is logged once, by the store's health
+            logger.warning("publishing pass interrupted: %s; the next pass resumes", error)
 
     # --- state -----------------------------------------------------------------------------
 
