@@ -23,6 +23,7 @@ from bot.insight.digest import DigestService
 from bot.insight.reactions import ReactionIntake
 from bot.insight.weekly import WeeklyReports
 from bot.notify import AdminNotifier
+from bot.outage import StoreOutageNotices
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
 from bot.sources.service import SourceService
@@ -62,6 +63,8 @@ class Services:
     started_at: datetime
     weekly: WeeklyReports
     lease: LeaseRepository | None = field(default=None)
+    # The running bot tells its editors when the store goes away and comes back.
+    outage: StoreOutageNotices | None = field(default=None)
     # Set once another process took the lease over; `on_lease_lost` (the app's) stops the bot.
     lease_lost: LeaseLostError | None = field(default=None)
     on_lease_lost: Callable[[LeaseLostError], None] | None = field(default=None)
@@ -123,6 +126,8 @@ class Services:
             await self.sources.aclose()
             await self.fetcher.aclose()
             await self.pages.aclose()
+            if self.outage is not None:
+                await self.outage.close()
             if self.lease is not None:
                 async with self.db.write() as conn:
                     await self.lease.on(conn).release()
@@ -203,6 +208,7 @@ async def open_services(
         started_at=started_at,
         weekly=WeeklyReports(settings, db, bot, clock, languages=editor_language),
         lease=lease,
+        outage=StoreOutageNotices(db.health, notifier) if take_lease else None,
     )
     if lease is not None:
         db.fence = services.fence_writes

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from storage.engines.sqlite import SqliteStore
+from storage.health import StoreHealth
 from storage.sql import Engine, Fence, StoreConn
 
 if TYPE_CHECKING:
@@ -61,6 +62,10 @@ class Database:
         # Checked at the start of every write transaction, inside it: the bot's instance lease
         # sets one so that a process that lost the lease cannot write (or claim a post) again.
         self.fence: Fence | None = None
+        # A SQLite file never becomes unreachable: its health never changes.
+        self.health = (
+            engine.health if not isinstance(engine, SqliteStore) else StoreHealth(str(engine.path))
+        )
 
     @classmethod
     async def open(cls, storage: StoreSettings | Path, *, run_migrations: bool = True) -> Database:

@@ -19,8 +19,8 @@ from telegram.error import RetryAfter, TelegramError
 from bot.clock import Clock
 from bot.domain import Article
 from bot.domain.deliveries import FailureKind
-from bot.domain.errors import DeliveryError
-from bot.publishing.channel import SentPost, content_hash
+from bot.domain.errors import DeliveryError, SendInterruptedError
+from bot.publishing.channel import SentPost
 from bot.publishing.failures import classify, retry_after_seconds
 from bot.publishing.immediate import ChannelPost
 from bot.publishing.service import PublishingService
@@ -112,17 +112,17 @@ class PhotoPoster:
             if exc.failure.kind is FailureKind.AMBIGUOUS:
                 await self._publisher.report_uncertain(article.id, "uncertain_timeout")
             raise
-        async with self._db.write() as conn:
-            await DeliveryRepository(conn).mark_posted(
-                article.id,
-                channel=channel,
-                chat_id=str(chat_id),
-                message_id=message_id,
-                has_photo=True,
-                content_hash=content_hash(post),
-                now=self._clock(),
+        sent = SentPost(message_id, has_photo=True)
+        try:  # the same durable record as any post (retried through a store outage)
+            await self._publisher.edition(channel).articles.record_posted(
+                article.id, chat_id, sent, post
             )
-        return SentPost(message_id, has_photo=True)
+        except SendInterruptedError:
+            raise LookupError(
+                f"article {article.id} was posted, but the bot stopped before the store took "
+                "the record; it will be reported as uncertain"
+            ) from None
+        return sent
 
     async def _send(self, chat_id: int | str, post: RenderedPost, thread: int | None) -> int:
         waits = 0

@@ -165,6 +165,12 @@ TEXTS: dict[EditorKey, str] = {
     "source_ok": "🟢 {name}: ok, {ago} ago",
     # --- notices to every editor
     "notice_resumed": "✅ Publishing resumed: the channel accepts posts again.",
+    "notice_store_down": (
+        "⚠️ newsdesk cannot reach its news store ({where}): {reason}\n"
+        "Readers are told to try again in a minute; posts wait, and nothing already sent is "
+        "lost. You will be told when the store answers again."
+    ),
+    "notice_store_back": "✅ The news store ({where}) answers again; publishing resumes.",
     "notice_channel_lost": (
         "⛔ <b>Publishing paused</b>: the bot cannot post to {channel} ({error}).\n"
         "Make the bot an admin of the channel with the right to post; I keep trying and resume "

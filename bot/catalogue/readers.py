@@ -36,6 +36,10 @@ EN: dict[ReaderKey, str] = {
     "toast_unavailable": "Sorry, this story is no longer available.",
     "toast_invalid": "Sorry, this button no longer works.",
     "toast_slow_down": "You're going a bit fast — please wait a few seconds.",
+    "toast_store_unavailable": "Can't reach the news store right now — try again in a minute.",
+    "store_unavailable": (
+        "newsdesk can't reach its news store right now — please try again in a minute."
+    ),
     "toast_expired": "This list has expired — please send the command again.",
     "slow_down": (
         "You're sending messages very quickly — please wait a few seconds, then try again."
@@ -133,6 +137,8 @@ AR: dict[ReaderKey, str] = {
     "toast_unavailable": "عذرًا، هذا الخبر لم يعد متاحًا.",
     "toast_invalid": "عذرًا، هذا الزر لم يعد يعمل.",
     "toast_slow_down": "أنت سريع قليلًا — انتظر بضع ثوانٍ من فضلك.",
+    "toast_store_unavailable": "تعذّر الوصول إلى مخزن الأخبار الآن — حاول بعد دقيقة.",
+    "store_unavailable": "لا يستطيع newsdesk الوصول إلى مخزن الأخبار الآن — حاول مجددًا بعد دقيقة.",
     "toast_expired": "انتهت صلاحية هذه القائمة — أرسل الأمر مرة أخرى من فضلك.",
     "slow_down": "أنت ترسل الرسائل بسرعة كبيرة — انتظر بضع ثوانٍ ثم حاول مجددًا.",
     "fav_saved": "⭐ حُفظ في مفضلتك: <b>{title}</b>\n\nاعرضها كلها عبر /favorites.",

@@ -129,5 +129,11 @@ class ImmediatePublisher:
             if exc.failure.kind is FailureKind.AMBIGUOUS:
                 await self._uncertain.report(article_id, "uncertain_timeout")
             raise
-        await edition.articles.record_posted(article_id, chat_id, sent, post)
+        try:
+            await edition.articles.record_posted(article_id, chat_id, sent, post)
+        except SendInterruptedError:
+            raise LookupError(
+                f"article {article_id} was posted, but the bot stopped before the store took "
+                "the record; it will be reported as uncertain"
+            ) from None
         return ChannelPost(name, str(chat_id), sent)

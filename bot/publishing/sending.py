@@ -21,11 +21,13 @@ from bot.config import Settings
 from bot.domain import Article, DeliveryState
 from bot.domain.deliveries import FailureKind
 from bot.domain.errors import ClaimLostError, DeliveryError, SendInterruptedError
+from bot.durable import write_until_stored
 from bot.publishing.channel import ChannelSender, SentPost, content_hash
 from bot.rendering import CardOptions, RenderedPost, render_post
 from storage.articles import ArticleRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository
+from storage.sql import StoreConn
 from storage.state import StateRepository
 
 logger = logging.getLogger(__name__)
@@ -213,17 +215,31 @@ class ArticleSender:
     async def record_posted(
         self, article_id: int, chat_id: int | str, sent: SentPost, post: RenderedPost
     ) -> None:
-        """Store the message id and content hash of a post that went out."""
-        async with self._db.write() as conn:
-            recorded = await DeliveryRepository(conn).mark_posted(
+        """Store the message id and content hash of a post that went out.
+
+        The post exists, so the record must land: it is retried while the store is unreachable
+        (`write_until_stored`), and `SendInterruptedError` means the bot stopped first.
+        """
+        name = self._channel.name
+
+        async def mark(conn: StoreConn) -> bool:
+            return await DeliveryRepository(conn).mark_posted(
                 article_id,
-                channel=self._channel.name,
+                channel=name,
                 chat_id=str(chat_id),
                 message_id=sent.message_id,
                 has_photo=sent.has_photo,
                 content_hash=content_hash(post),
                 now=self._clock(),
             )
+
+        what = f"the post of article {article_id} (message {sent.message_id} in {chat_id})"
+        recorded, tries = await write_until_stored(
+            self._db, mark, stopping=self._stopping, what=what
+        )
+        if not recorded and tries > 1:  # a commit whose answer was lost may have landed
+            delivery = await DeliveryRepository(self._db.store).get(article_id, name)
+            recorded = delivery is not None and delivery.message_id == sent.message_id
         if not recorded:  # retracted or skipped by an editor while the message was in flight
             logger.error(
                 "article %s was withdrawn while being sent; its post is message %s in %s and "

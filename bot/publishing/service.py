@@ -31,10 +31,12 @@ from bot.domain.errors import (
     DeliveryError,
     LeaseLostError,
     SendInterruptedError,
+    StoreUnavailableError,
     UnreadableArticleError,
 )
 from bot.notify import AdminNotifier
 from bot.publishing.adoption import adopt_new, adopt_unnamed
+from bot.publishing.channel import SentPost
 from bot.publishing.corrections import correct_changed_posts
 from bot.publishing.edition import Edition, build_editions
 from bot.publishing.immediate import ChannelPost, ImmediatePublisher, Pushed
@@ -100,13 +102,22 @@ class PublishingService:
         if self._stopping.is_set() or (self._task is not None and not self._task.done()):
             return
         self._task = asyncio.create_task(self.run_pass(), name="publishing-pass")
-        self._task.add_done_callback(_log_crash)
+        self._task.add_done_callback(self._log_crash)
 
     async def stop(self) -> None:
         """Interrupt waits and let the sends in flight finish."""
         self._stopping.set()
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
+
+    def _log_crash(self, task: asyncio.Task[PassReport]) -> None:
+        error = None if task.cancelled() else task.exception()
+        if error is None or isinstance(error, LeaseLostError):
+            return  # a lost lease is no crash: another process is the bot, the services said so
+        if not isinstance(error, StoreUnavailableError):
+            logger.error("publishing pass crashed", exc_info=error)
+        elif not self._db.health.down:  # an outage is logged once, by the store's health
+            logger.warning("publishing pass interrupted: %s; the next pass resumes", error)
 
     # --- state -----------------------------------------------------------------------------
 
@@ -223,8 +234,23 @@ class PublishingService:
             return False  # stopping: the article is pending again, due after its wait
         except ClaimLostError:
             return True
-        await edition.articles.record_posted(article.id, chat_id, sent, post)
-        report.posted.append(article.id)
+        return await self._posted(edition, article.id, (sent, chat_id, post), was_paused, report)
+
+    async def _posted(
+        self,
+        edition: Edition,
+        article_id: int,
+        outcome: tuple[SentPost, int | str, RenderedPost],
+        was_paused: str | None,
+        report: PassReport,
+    ) -> bool:
+        """Record a post that went out; lift the channel's pause it proved wrong."""
+        sent, chat_id, post = outcome
+        try:
+            await edition.articles.record_posted(article_id, chat_id, sent, post)
+        except SendInterruptedError:
+            return False  # stopping during a store outage: left `sending`, uncertain at start
+        report.posted.append(article_id)
         if was_paused:
             await edition.articles.set_paused(None)
             await self._notifier.send(lambda language: catalogue.text("notice_resumed", language))
@@ -275,11 +301,3 @@ class PublishingService:
         if done and post_again:
             self.kick()
         return done
-
-
-def _log_crash(task: asyncio.Task[PassReport]) -> None:
-    if task.cancelled() or task.exception() is None:
-        return
-    if isinstance(task.exception(), LeaseLostError):
-        return  # not a crash: another process is the bot now, and the services said so
-    logger.error("publishing pass crashed", exc_info=task.exception())

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot import catalogue
 from bot.domain import Sighting, UserRecord
+from bot.domain.errors import StoreUnavailableError
 from bot.subscribers.writer import SubscriberWriter
 from storage.database import Database
 from storage.users import UserRepository
@@ -58,7 +59,10 @@ class UserService:
         chosen = self._overrides.get(user_id)
         if chosen is not None:
             return chosen
-        record = await UserRepository(self._db.store).get(user_id)
+        try:
+            record = await UserRepository(self._db.store).get(user_id)
+        except StoreUnavailableError:  # the outage notice itself must still go out
+            record = None
         if record is not None and record.language_code:
             return catalogue.pick_language(record.language_code)
         return catalogue.pick_language(fallback)

@@ -9,22 +9,32 @@ The pool's reset is light: asyncpg already rolls back a connection left in a tra
 calling it, and newsdesk never LISTENs, SETs or takes session advisory locks on a pooled
 connection, so the default reset query (one more round trip per acquire: 313–360 µs against
 206 µs per pooled fetch, measured) has nothing to undo.
+
+When the server goes away under a running bot, `pg_faults` says which failures mean that and
+retries what wrote nothing; `health` (storage/health.py) turns an outage into one report.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
+from asyncpg.transaction import Transaction
 
 from bot.domain.errors import StoreUnavailableError
+from storage.engines.pg_faults import CONNECT_ERRORS, is_connection_failure, lost, retrying
+from storage.health import StoreHealth
 from storage.migrate_pg import migrate_pg
 from storage.sql import Engine, Fence, Query, Row, text_for
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Rows a streamed read fetches per round trip.
 PREFETCH = 500
@@ -32,6 +42,8 @@ PREFETCH = 500
 CONNECT_TIMEOUT_SECONDS = 10.0
 
 _Connection = asyncpg.Connection | PoolConnectionProxy
+# What the pool lends (PgConn also wraps a bare connection, for migrations)
+_Pooled = PoolConnectionProxy
 
 
 def changed(status: str) -> int:
@@ -79,45 +91,86 @@ class PgConn:
 
 
 class PgPoolConn:
-    """A `StoreConn` for reads outside a transaction: each call takes a pooled connection."""
+    """A `StoreConn` for reads outside a transaction: each call takes a pooled connection.
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
+    A call whose connection fails is retried on a fresh one (`pg_faults.retrying`): a read
+    can be repeated. `execute`/`executemany` here run a statement in a transaction of their
+    own and are retried the same way, so they must be repeatable; newsdesk's writes go
+    through `Database.write()` instead.
+    """
+
+    def __init__(self, store: PgStore) -> None:
+        self._store = store
 
     @property
     def engine(self) -> Engine:
         """Always "postgres"."""
         return "postgres"
 
+    async def _run(self, call: Callable[[_Pooled], Awaitable[T]]) -> T:
+        store = self._store
+
+        async def attempt() -> T:
+            conn = await store.acquire()
+            try:
+                return await call(conn)
+            finally:
+                await store.release(conn)
+
+        return await retrying(store.health, attempt)
+
     async def fetch(self, sql: Query, *args: object) -> list[Row]:
         """Every row the statement returns."""
-        return list(await self._pool.fetch(text_for(sql, "postgres"), *args))
+        text = text_for(sql, "postgres")
+        return list(await self._run(lambda conn: conn.fetch(text, *args)))
 
     async def fetchrow(self, sql: Query, *args: object) -> Row | None:
         """The first row, or None."""
-        row: Row | None = await self._pool.fetchrow(text_for(sql, "postgres"), *args)
+        text = text_for(sql, "postgres")
+        row: Row | None = await self._run(lambda conn: conn.fetchrow(text, *args))
         return row
 
     async def fetchval(self, sql: Query, *args: object) -> Any:
         """The first column of the first row, or None."""
-        return await self._pool.fetchval(text_for(sql, "postgres"), *args)
+        text = text_for(sql, "postgres")
+        return await self._run(lambda conn: conn.fetchval(text, *args))
 
     async def execute(self, sql: Query, *args: object) -> int:
         """Run one statement in a transaction of its own; return how many rows it changed."""
-        return changed(await self._pool.execute(text_for(sql, "postgres"), *args))
+        text = text_for(sql, "postgres")
+        return changed(await self._run(lambda conn: conn.execute(text, *args)))
 
     async def executemany(self, sql: Query, rows: Iterable[Sequence[object]]) -> None:
         """Run one statement once per argument tuple (asyncpg makes it one transaction)."""
-        await self._pool.executemany(text_for(sql, "postgres"), rows)
+        text, taken = text_for(sql, "postgres"), list(rows)
+        await self._run(lambda conn: conn.executemany(text, taken))
 
     async def iterate(self, sql: Query, *args: object) -> AsyncGenerator[Row]:
         """The rows through a cursor, which asyncpg keeps only inside a (read-only) transaction.
 
-        The connection stays taken until the iterator ends or is closed.
+        The connection stays taken until the iterator ends or is closed. Its start is retried
+        like any read; a failure after rows were handed out reaches the caller.
         """
-        async with self._pool.acquire() as conn, conn.transaction(readonly=True):
+        store = self._store
+        conn, transaction = await store.begin(None, readonly=True)
+        try:
             async for row in conn.cursor(text_for(sql, "postgres"), *args, prefetch=PREFETCH):
                 yield row
+        except Exception as exc:
+            if is_connection_failure(exc):
+                raise lost(store.where, exc) from exc
+            raise
+        finally:
+            await _quietly(transaction.rollback())
+            await store.release(conn)
+
+
+async def _quietly(step: Awaitable[None]) -> None:
+    """Roll back, when the connection may be gone already (then the server rolled back)."""
+    try:
+        await step
+    except Exception as exc:
+        logger.debug("rollback on a failed connection: %r", exc)
 
 
 async def _keep_session(_conn: asyncpg.Connection) -> None:
@@ -141,18 +194,14 @@ def unavailable(where: str, exc: BaseException) -> StoreUnavailableError:
     )
 
 
-# What connecting can raise: refused or unroutable (OSError), no answer (TimeoutError), a server
-# that answers "no" (a PostgresError: bad password, no such database), or a broken protocol.
-_CONNECT_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
-
-
 class PgStore:
     """The process's pool of connections to one PostgreSQL database."""
 
     def __init__(self, pool: asyncpg.Pool, where: str) -> None:
         self.pool = pool
         self.where = where
-        self.store = PgPoolConn(pool)
+        self.health = StoreHealth(where)
+        self.store = PgPoolConn(self)
 
     @classmethod
     async def open(
@@ -176,18 +225,65 @@ class PgStore:
                 timeout=CONNECT_TIMEOUT_SECONDS,
                 reset=_keep_session,
             )
-        except _CONNECT_ERRORS as exc:
+        except CONNECT_ERRORS as exc:
             raise unavailable(where, exc) from None
         return cls(pool, where)
 
+    async def acquire(self) -> _Pooled:
+        """A pooled connection; a failure to open one is `StoreUnavailableError` (retryable)."""
+        try:
+            conn: _Pooled = await self.pool.acquire()
+        except CONNECT_ERRORS as exc:
+            raise StoreUnavailableError(_reason(exc)) from exc
+        return conn
+
+    async def release(self, conn: _Pooled) -> None:
+        """Give a connection back; one that died is dropped by the pool, never an error here."""
+        try:
+            await self.pool.release(conn)
+        except Exception as exc:  # the pool already took a dead connection back
+            logger.debug("releasing a pooled connection failed: %r", exc)
+
+    async def begin(
+        self, fence: Fence | None, *, readonly: bool = False
+    ) -> tuple[_Pooled, Transaction]:
+        """A connection inside `BEGIN`, fenced: retried while nothing has been written."""
+
+        async def attempt() -> tuple[_Pooled, Transaction]:
+            conn = await self.acquire()
+            try:
+                transaction = conn.transaction(readonly=readonly)
+                await transaction.start()
+                if fence is not None:
+                    await fence(PgConn(conn))
+            except BaseException:
+                await self.release(conn)  # the pool rolls back a transaction left open
+                raise
+            return conn, transaction
+
+        return await retrying(self.health, attempt)
+
     @asynccontextmanager
     async def transaction(self, fence: Fence | None) -> AsyncIterator[PgConn]:
-        """`BEGIN … COMMIT` on one pooled connection; rolled back on error; fenced first."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            store = PgConn(conn)
-            if fence is not None:
-                await fence(store)
-            yield store
+        """`BEGIN … COMMIT` on one pooled connection; rolled back on error; fenced first.
+
+        A connection lost inside the transaction (or at its commit, whose outcome is then
+        unknown) is `StoreUnavailableError`: the caller decides whether to write again.
+        """
+        conn, transaction = await self.begin(fence)
+        try:
+            try:
+                yield PgConn(conn)
+            except BaseException:
+                await _quietly(transaction.rollback())
+                raise
+            await transaction.commit()
+        except Exception as exc:
+            if is_connection_failure(exc):
+                raise lost(self.where, exc) from exc
+            raise
+        finally:
+            await self.release(conn)
 
     async def close(self) -> None:
         """Close the pool, waiting briefly for connections in use (idempotent)."""
