@@ -22,7 +22,7 @@ from typing import Any
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from bot.domain.errors import StoreUnavailableError
+from bot.domain.errors import StoreUnavailableError, WriteConflictError
 from storage.migrate_pg import migrate_pg
 from storage.sql import Engine, Fence, Query, Row, text_for
 
@@ -32,6 +32,8 @@ PREFETCH = 500
 CONNECT_TIMEOUT_SECONDS = 10.0
 
 _Connection = asyncpg.Connection | PoolConnectionProxy
+# What the server raises when it rolled a transaction back so that another could go on.
+_ROLLED_BACK = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 
 
 def changed(status: str) -> int:
@@ -182,12 +184,22 @@ class PgStore:
 
     @asynccontextmanager
     async def transaction(self, fence: Fence | None) -> AsyncIterator[PgConn]:
-        """`BEGIN … COMMIT` on one pooled connection; rolled back on error; fenced first."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            store = PgConn(conn)
-            if fence is not None:
-                await fence(store)
-            yield store
+        """`BEGIN … COMMIT` on one pooled connection; rolled back on error; fenced first.
+
+        A transaction the server rolled back to break a deadlock (or a serialization failure)
+        raises `WriteConflictError`: nothing was written and the caller may run it again.
+        """
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                store = PgConn(conn)
+                if fence is not None:
+                    await fence(store)
+                yield store
+        except _ROLLED_BACK as exc:
+            raise WriteConflictError(
+                f"PostgreSQL rolled a write transaction back at {self.where}: "
+                f"{exc.__class__.__name__}: {exc}"
+            ) from exc
 
     async def close(self) -> None:
         """Close the pool, waiting briefly for connections in use (idempotent)."""
