@@ -27,6 +27,7 @@ from bot.outage import StoreOutageNotices
 from bot.publishing.service import PublishingService
 from bot.sources.fetcher import Fetcher
 from bot.sources.service import SourceService
+from bot.store_copy import refuse_unfinished_copy
 from bot.subscribers import SubscriberServices, open_subscriber_services
 from storage.database import Database
 from storage.lease import LeaseRepository
@@ -145,6 +146,7 @@ async def open_services(
     """
     db = await Database.open(settings.storage)
     try:
+        await refuse_unfinished_copy(db)
         lease: LeaseRepository | None = None
         if take_lease:
             lease = LeaseRepository(

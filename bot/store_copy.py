@@ -8,6 +8,11 @@ empties it first), except the very copy this command started there before and di
 that one is resumed (storage/copy.py says how, and why whole tables). Every table's count is
 compared on both sides, one line per table; the identities continue after the copied ids.
 
+Two refusals guard the move. The copy does not start while the desk's bot still runs (the
+SQLite store's instance lease has a live holder): what it posted after the snapshot would be
+lost. And a database a copy began and did not finish holds only part of the desk, so every
+command that opens it as its store refuses (`refuse_unfinished_copy`, from `open_services`).
+
 The target's password comes from the URL or `$NEWSDESK_DATABASE_PASSWORD`, and is never
 printed: messages name the target by `StorageSettings.where`.
 """
@@ -19,6 +24,7 @@ import asyncio
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,8 +33,14 @@ import aiosqlite
 import asyncpg
 from pydantic import SecretStr, ValidationError
 
+from bot.clock import utc_now
 from bot.config import DATABASE_PASSWORD_ENV, Settings
-from bot.domain.errors import ConfigError, StorageError, StoreUnavailableError
+from bot.domain.errors import (
+    ConfigError,
+    InstanceRunningError,
+    StorageError,
+    StoreUnavailableError,
+)
 from bot.exits import EXIT_OK
 from bot.storage_settings import StorageSettings, with_password
 from storage import copy
@@ -47,7 +59,7 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
         help="copy this desk's SQLite store into a PostgreSQL database",
         description="Copy every table of the SQLite store (storage.path) into the PostgreSQL "
         "database at --to, checking the row count of each table on both sides. Resumable: "
-        "run it again after an interruption. Stop the bot first.",
+        "run it again after an interruption. Refused while the desk's bot is running.",
     )
     parser.add_argument(
         "--to",
@@ -87,7 +99,14 @@ def migrate_store_command(
     if not path.is_file():
         raise StorageError(f"no SQLite store at {path} (storage.path): nothing to copy")
     return asyncio.run(
-        migrate_store(path, target, force=args.force, chunk_size=args.chunk_size, say=say)
+        migrate_store(
+            path,
+            target,
+            force=args.force,
+            chunk_size=args.chunk_size,
+            lease_ttl=timedelta(seconds=storage.lease_ttl_seconds),
+            say=say,
+        )
     )
 
 
@@ -116,12 +135,14 @@ async def migrate_store(
     *,
     force: bool,
     chunk_size: int,
+    lease_ttl: timedelta,
     say: Callable[[str], None],
 ) -> int:
     """Copy the SQLite store at `path` (absolute) into the PostgreSQL database `to` names."""
     await (await Database.open(path)).close()  # migrated, as every command does
     source = await copy.open_source(path)
     try:
+        await _refuse_running_bot(source, path, lease_ttl)
         target = await _connect(to)
         try:
             await _copy(source, target, _Job(str(path), to.where, force, chunk_size, say))
@@ -130,6 +151,38 @@ async def migrate_store(
     finally:
         await source.close()
     return EXIT_OK
+
+
+async def refuse_unfinished_copy(db: Database) -> None:
+    """Refuse to run on a store a migrate-store began copying into and did not finish.
+
+    Such a database holds only part of the desk (whole tables, then nothing): a bot on it would
+    post again what the desk already posted, and the resumed copy would then replace its rows.
+    """
+    under_way = await copy.unfinished(db.store)
+    if under_way is not None:
+        raise StorageError(
+            f"migrate-store to this database did not finish; run it again (it resumes): "
+            f"newsdesk migrate-store --to {db.where} — the copy from {under_way.source} has "
+            f"{len(under_way.done)} of {len(copy.TABLES)} tables; until it ends, this "
+            "database holds only part of the desk"
+        )
+
+
+async def _refuse_running_bot(source: aiosqlite.Connection, path: Path, ttl: timedelta) -> None:
+    """Refuse to copy a desk whose bot still runs: what it posts after the snapshot is lost.
+
+    Read in the copy's own snapshot, before the target is touched. A bot that starts after this
+    check is not seen (the store is only read, so nothing here can keep it from starting).
+    """
+    holder = await copy.running_bot(source, ttl=ttl, now=utc_now())
+    if holder is not None:
+        beat = f"{holder.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC"
+        raise InstanceRunningError(
+            f"a newsdesk (pid {holder.pid} on {holder.hostname}) is running the bot on the "
+            f"SQLite store at {path} (its last heartbeat: {beat}); stop it first — a copy "
+            "taken while it still posts would miss what it posts afterwards. Nothing was copied"
+        )
 
 
 async def _connect(to: StorageSettings) -> asyncpg.Connection:

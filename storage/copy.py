@@ -27,12 +27,17 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
 import asyncpg
 
+from bot.domain import LeaseHolder
 from bot.domain.errors import StorageError
+from storage.engines.sqlite import SqliteConn
+from storage.lease import LeaseRepository
+from storage.sql import StoreConn
 
 # Every table of a desk, parents before children (articles first).
 TABLES: tuple[str, ...] = (
@@ -171,6 +176,13 @@ async def open_source(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+async def running_bot(
+    source: aiosqlite.Connection, *, ttl: timedelta, now: datetime
+) -> LeaseHolder | None:
+    """The bot holding the SQLite store's instance lease, if it is alive (as `acquire` judges)."""
+    return await LeaseRepository(SqliteConn(source), ttl=ttl).live_holder(now)
+
+
 async def lock(target: asyncpg.Connection) -> bool:
     """Take the copy's lock on the target for this session; False if another copy holds it."""
     return bool(await target.fetchval("SELECT pg_try_advisory_lock($1)", COPY_LOCK))
@@ -179,8 +191,24 @@ async def lock(target: asyncpg.Connection) -> bool:
 async def progress(target: asyncpg.Connection) -> Progress | None:
     """The copy under way in the target, if one was started and not finished."""
     value = await target.fetchval("SELECT value FROM bot_state WHERE key = $1", MARKER)
-    if value is None:
+    return None if value is None else _progress(value)
+
+
+async def unfinished(store: StoreConn) -> Progress | None:
+    """The copy a migrate-store began into this store and did not finish, if any.
+
+    Only a PostgreSQL store can hold one (the marker is never copied out of bot_state), and
+    one never migrated has no bot_state to hold it.
+    """
+    if store.engine != "postgres" or not await store.fetchval(
+        "SELECT to_regclass('bot_state') IS NOT NULL"
+    ):
         return None
+    value = await store.fetchval("SELECT value FROM bot_state WHERE key = $1", MARKER)
+    return None if value is None else _progress(str(value))
+
+
+def _progress(value: str) -> Progress:
     data = json.loads(value)
     return Progress(str(data["source"]), tuple(str(name) for name in data["done"]))
 

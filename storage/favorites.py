@@ -10,6 +10,7 @@ transaction. Rows with `saved = 0` are removed favorites, invisible to every rea
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Collection
 from datetime import datetime
@@ -24,6 +25,7 @@ Pair = tuple[int, int]  # (user id, article id)
 # New state per pair: a toggle flips it (a re-save moves the favorite to the top), a save sets it.
 _TOGGLE = "saved = 1 - favorites.saved"
 _SAVE = "saved = 1"
+_REMOVE = "remove"  # not an upsert: `change` deletes these rows one by one
 _RESAVED_AT = (
     "saved_at = CASE WHEN favorites.saved = 0 THEN excluded.saved_at ELSE favorites.saved_at END"
 )
@@ -73,6 +75,40 @@ class FavoriteRepository:
     async def save_pairs(self, pairs: Collection[Pair], *, now: datetime) -> dict[Pair, bool]:
         """Save each pair whose article is listed (an already saved pair keeps its time)."""
         return await self._upsert(pairs, _SAVE, now)
+
+    async def change(
+        self,
+        *,
+        toggle: Collection[Pair] = (),
+        save: Collection[Pair] = (),
+        remove: Collection[Pair] = (),
+        now: datetime,
+    ) -> dict[Pair, bool]:
+        """Apply one batch of changes, each pair in one of them only; new states as above.
+
+        Every row is locked in (user, article) order across the whole batch, whatever its kind:
+        the batch runs as one statement per stretch of same-kind pairs in that order, not one
+        per kind. Per kind, two workers whose batches share pairs with the kinds swapped
+        (toggled in one, saved in the other) each lock their first kind's rows and then wait
+        for the other's: a deadlock, which PostgreSQL breaks after a second by failing one
+        (tests/subscribers/test_writer_workers.py caught it every run). Batches are mostly
+        toggles, so this is still one statement in the common case.
+        """
+        kinds = sorted(
+            [(pair, _TOGGLE) for pair in toggle]
+            + [(pair, _SAVE) for pair in save]
+            + [(pair, _REMOVE) for pair in remove],
+            key=lambda change: change[0],
+        )
+        states: dict[Pair, bool] = {}
+        for kind, stretch in itertools.groupby(kinds, key=lambda change: change[1]):
+            pairs = [pair for pair, _ in stretch]
+            if kind == _REMOVE:
+                for user_id, article_id in pairs:  # rare: the ✖ buttons in /favorites
+                    await self.remove(user_id, article_id)
+            else:
+                states |= await self._upsert(pairs, kind, now)
+        return states
 
     async def _upsert(
         self, pairs: Collection[Pair], new_state: str, now: datetime

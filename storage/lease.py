@@ -77,6 +77,11 @@ class LeaseRepository:
             return None
         return LeaseHolder(str(row[0]), str(row[1]), int(row[2]), from_db_time(str(row[3])))
 
+    async def live_holder(self, now: datetime) -> LeaseHolder | None:
+        """The present holder if it is alive, as `acquire` would judge it; None if none is."""
+        holder = await self.current()
+        return None if holder is None or self._is_dead(holder, now) else holder
+
     def _is_dead(self, holder: LeaseHolder, now: datetime) -> bool:
         if holder.hostname == self.hostname and not _process_alive(holder.pid):
             return True

@@ -8,6 +8,7 @@
     │   ├── LeaseLostError      another process took this one's lease over: it must stop
     │   ├── StoreNotWritableError the disk is full or the store is read-only
     │   ├── StoreUnavailableError PostgreSQL cannot be reached (or refuses this user)
+    │   ├── WriteConflictError  PostgreSQL rolled a write back to break a deadlock: run it again
     │   └── UnreadableArticleError a row of `articles` (written by the site) cannot be read
     ├── DeliveryError           the Bot API refused or lost a post; carries the classified failure
     ├── AdminError              an editor's request cannot be done as asked
@@ -90,6 +91,14 @@ class StoreNotWritableError(StorageError):
 
 class StoreUnavailableError(StorageError):
     """The PostgreSQL store cannot be used: unreachable, no answer, or it refused the login."""
+
+
+class WriteConflictError(StorageError):
+    """PostgreSQL rolled a write transaction back (a deadlock, a serialization failure).
+
+    Nothing of the transaction was written, so running it again from the start is safe; a
+    caller whose work may meet another process's in the wrong order retries a few times.
+    """
 
 
 class DeliveryError(NewsdeskError):

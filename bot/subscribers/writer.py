@@ -4,9 +4,9 @@ Every aiosqlite call is a hop to its thread (~70 µs, far more when the event lo
 the thread must wait for the GIL) and every commit costs more, so one transaction per ⭐ press
 would make the store the bottleneck of a busy channel. Instead each press joins a queue; one
 writer task takes everything queued, writes it in one transaction (BEGIN, one upsert for the
-whole batch, COMMIT) and only *after the commit* answers each press — a toast saying "Saved" is
-never ahead of the database. Under load the batches grow by themselves; when idle a press
-waits for nobody.
+whole batch, COMMIT; written again if PostgreSQL rolls it back) and only *after the commit*
+answers each press — a toast saying "Saved" is never ahead of the database. Under load the
+batches grow by themselves; when idle a press waits for nobody.
 
 Sightings (who was seen when, in which language) are not worth a write of their own: they are
 kept in memory, one per user, and written every few seconds and on close.
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain import Sighting
+from bot.domain.errors import WriteConflictError
 from storage.database import Database
 from storage.favorites import FavoriteRepository, Pair
 from storage.users import UserRepository
@@ -31,6 +32,10 @@ from storage.users import UserRepository
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 500
+# A batch locks its rows in (user, article) order, so two workers' batches never deadlock each
+# other; another transaction taking the same rows in another order still may (the site's, say),
+# and PostgreSQL then rolls one of them back: the batch is written again, up to this often.
+WRITE_ATTEMPTS = 3
 SIGHTING_FLUSH_SECONDS = 5.0
 
 
@@ -187,12 +192,23 @@ class SubscriberWriter:
         toggles = [r.pair for r in batch if r.kind is _Kind.TOGGLE]
         saves = [r.pair for r in batch if r.kind is _Kind.SAVE]
         removals = [r.pair for r in batch if r.kind is _Kind.REMOVE]
-        async with self._db.write() as conn:
-            favorites = FavoriteRepository(conn)
-            states = await favorites.toggle_pairs(toggles, now=now)
-            states |= await favorites.save_pairs(saves, now=now)
-            for user_id, article_id in removals:  # rare: the ✖ buttons in /favorites
-                await favorites.remove(user_id, article_id)
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                async with self._db.write() as conn:
+                    states = await FavoriteRepository(conn).change(
+                        toggle=toggles, save=saves, remove=removals, now=now
+                    )
+                break
+            except WriteConflictError:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                logger.warning(
+                    "PostgreSQL rolled back a batch of %d favorite changes (try %d of %d): "
+                    "writing it again",
+                    len(batch),
+                    attempt,
+                    WRITE_ATTEMPTS,
+                )
         return [_outcome(r, states) for r in batch]
 
 

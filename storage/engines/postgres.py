@@ -27,7 +27,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
-from bot.domain.errors import StoreUnavailableError
+from bot.domain.errors import StoreUnavailableError, WriteConflictError
 from storage.engines.pg_faults import CONNECT_ERRORS, is_connection_failure, lost, retrying
 from storage.health import StoreHealth
 from storage.migrate_pg import migrate_pg
@@ -44,6 +44,8 @@ CONNECT_TIMEOUT_SECONDS = 10.0
 _Connection = asyncpg.Connection | PoolConnectionProxy
 # What the pool lends (PgConn also wraps a bare connection, for migrations)
 _Pooled = PoolConnectionProxy
+# What the server raises when it rolled a transaction back so that another could go on.
+_ROLLED_BACK = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 
 
 def changed(status: str) -> int:
@@ -268,7 +270,9 @@ class PgStore:
         """`BEGIN … COMMIT` on one pooled connection; rolled back on error; fenced first.
 
         A connection lost inside the transaction (or at its commit, whose outcome is then
-        unknown) is `StoreUnavailableError`: the caller decides whether to write again.
+        unknown) is `StoreUnavailableError`: the caller decides whether to write again. A
+        transaction the server rolled back to break a deadlock (or a serialization failure)
+        raises `WriteConflictError`: nothing was written and the caller may run it again.
         """
         conn, transaction = await self.begin(fence)
         try:
@@ -278,6 +282,11 @@ class PgStore:
                 await _quietly(transaction.rollback())
                 raise
             await transaction.commit()
+        except _ROLLED_BACK as exc:
+            raise WriteConflictError(
+                f"PostgreSQL rolled a write transaction back at {self.where}: "
+                f"{exc.__class__.__name__}: {exc}"
+            ) from exc
         except Exception as exc:
             if is_connection_failure(exc):
                 raise lost(self.where, exc) from exc
