@@ -127,5 +127,5 @@ class ImmediatePublisher:
             if exc.failure.kind is FailureKind.AMBIGUOUS:
                 await self._uncertain.report(article_id, "uncertain_timeout")
             raise
-        await edition.articles.record_posted(article_id, chat_id, sent, post)
+        await edition.articles.record_posted(article, chat_id, sent, post)
         return ChannelPost(name, str(chat_id), sent)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from telegram import Bot
@@ -82,6 +82,11 @@ class PublishingService:
         self._task: asyncio.Task[PassReport] | None = None
         self._failures = RoutineFailures(settings, db, notifier, clock, self._uncertain)
         self._immediate = ImmediatePublisher(db, clock, self._uncertain, self.targets)
+
+    def observe_posts(self, on_posted: Callable[[str, float], None]) -> None:
+        """Tell `on_posted(channel, lag seconds)` of every post recorded, in every channel."""
+        for edition in self.editions.values():
+            edition.articles.on_posted = on_posted
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -223,7 +228,7 @@ class PublishingService:
             return False  # stopping: the article is pending again, due after its wait
         except ClaimLostError:
             return True
-        await edition.articles.record_posted(article.id, chat_id, sent, post)
+        await edition.articles.record_posted(article, chat_id, sent, post)
         report.posted.append(article.id)
         if was_paused:
             await edition.articles.set_paused(None)
