@@ -15,6 +15,7 @@ prefix, and Prometheus and orchestrators expect these at the root). In polling m
 from __future__ import annotations
 
 import logging
+import os
 from typing import Protocol
 
 from aiohttp import web
@@ -93,10 +94,11 @@ class MetricsServer:
             await site.start()
         except OSError as exc:
             await runner.cleanup()
+            # asyncio's own strerror repeats the address: the plain one reads better here.
+            why = os.strerror(exc.errno) if exc.errno else str(exc)
             raise MetricsBindError(
-                f"cannot listen for metrics on {self._host}:{self._port} "
-                f"({exc.strerror or exc}) — change [metrics] listen or port, or stop what "
-                "holds the port"
+                f"cannot listen for metrics on {self._host}:{self._port} ({why}) — change "
+                "[metrics] listen or port, or stop what holds the port"
             ) from None
         self._runner = runner
         addresses = runner.addresses  # (host, port, …) per socket: the port actually bound
