@@ -22,8 +22,10 @@ from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
 from bot.domain.errors import LeaseLostError
 from bot.insight.weekly import CHECK_SECONDS as WEEKLY_CHECK_SECONDS
+from bot.metrics.instruments import Metrics
+from bot.metrics.updates import MeteredUpdates, time_handlers
 from bot.services import heartbeat_seconds, open_services
-from bot.serving import Intake, stop_serving
+from bot.serving import Intake, start_health, stop_serving
 from bot.transport.ptb_request import AiohttpRequest
 from handlers.admin import admin_handlers
 from handlers.breaking import breaking_handlers, unpin_tick
@@ -65,6 +67,7 @@ def build_application(
 ) -> NewsdeskApp:
     """Build the bot: services open in `post_init`, close in `post_shutdown`."""
     timeout = settings.telegram.request_timeout_seconds
+    metrics = Metrics()  # this bot's own registry: several bots in one process count apart
     builder = (
         ApplicationBuilder()
         .token(settings.telegram.token.get_secret_value())
@@ -84,7 +87,8 @@ def build_application(
                 group_max_rate=max(c.max_posts_per_minute for c in settings.channels),
             )
         )
-        .concurrent_updates(CONCURRENT_UPDATES)
+        # Every update handed to the handlers passes here: counted by kind and outcome.
+        .concurrent_updates(MeteredUpdates(CONCURRENT_UPDATES, metrics))
         .post_init(_post_init(settings, clock))
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
@@ -92,7 +96,10 @@ def build_application(
     # aiohttp under python-telegram-bot (bot.transport.ptb_request says why not httpx). No
     # `Updater`: updates come in through `bot.serving.Intake`.
     builder = builder.updater(None).request(
-        request or AiohttpRequest(connection_pool_size=CONNECTION_POOL, timeout=timeout)
+        request
+        or AiohttpRequest(
+            connection_pool_size=CONNECTION_POOL, timeout=timeout, on_call=metrics.api_call
+        )
     )
     builder = builder.get_updates_request(
         get_updates_request or AiohttpRequest(connection_pool_size=1, timeout=timeout)
@@ -111,6 +118,9 @@ def build_application(
     app.add_handlers(subscriber_handlers())  # ⭐, /favorites, /latest, /breaking, /search, …
     app.add_handlers(insight_handlers())  # reaction counts on our channel posts
     app.add_handlers(fallback_handlers())  # unknown commands and plain text: must stay last
+    # Each handler's callback timed (and its failures counted), here once rather than in each.
+    time_handlers((h for group in app.handlers.values() for h in group), metrics)
+    app.bot_data.metrics = metrics
     for callback in error_handlers:
         app.add_error_handler(callback)
     return app
@@ -123,6 +133,8 @@ def _post_init(
         services = await open_services(settings, app.bot, clock=clock, take_lease=True)
         services.on_lease_lost = lambda error: _stop_newsroom(app, error)
         app.bot_data.attach(services)
+        if app.bot_data.metrics is not None:
+            services.publisher.observe_posts(app.bot_data.metrics.posted)
         await set_command_menus(app.bot, settings.telegram.admins)
         await services.publisher.start()
         await services.admin.start()
@@ -245,6 +257,11 @@ async def running(app: NewsdeskApp, *, poll_timeout: int = 1) -> AsyncIterator[N
         if app.post_init is not None:
             await app.post_init(app)
         intake = Intake(app, poll_timeout=poll_timeout)
+        try:
+            await start_health(app, intake)
+        except BaseException:
+            await stop_serving(app, None)
+            raise
         await intake.start()
         await app.start()
         try:

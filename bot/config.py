@@ -37,6 +37,7 @@ from bot.channel_settings import (
 from bot.config_errors import describe
 from bot.domain.errors import ConfigError, InvalidURLError
 from bot.insight.schedule import WeeklySchedule
+from bot.metrics_settings import MetricsSettings
 from bot.redaction import redact
 from bot.storage_settings import StorageSettings, with_password
 from bot.urls import check_url
@@ -275,6 +276,7 @@ class Settings(_Section):
     breaking: BreakingSettings = BreakingSettings()
     alerts: AlertSettings = AlertSettings()
     insight: InsightSettings = InsightSettings()
+    metrics: MetricsSettings = MetricsSettings()
     # Last, so its defaults can be read from the sections above (validated first).
     channels: Annotated[
         tuple[ChannelSettings, ...], Field(strict=False, validate_default=True)
@@ -428,6 +430,7 @@ def summary(settings: Settings) -> str:
         f"{'silent' if pub.silent else 'with sound'}, backlog {pub.backlog_max_age_hours:g} h",
         f"alerts                  {_alerts_line(settings.alerts)}",
         f"weekly report           {_weekly_line(settings)}",
+        f"metrics                 {_metrics_line(settings.metrics)}",
     ]
     lines += [channel_line(channel) for channel in settings.channels]
     return "\n".join([lines[0], *(redact(line, secrets(settings)) for line in lines[1:])])
@@ -447,6 +450,13 @@ def _alerts_line(alerts: AlertSettings) -> str:
     if alerts.paid_broadcast:
         return f"on, paid broadcast (Stars), at most {alerts.max_per_second}/s"
     return f"on, at most {alerts.max_per_second}/s"
+
+
+def _metrics_line(metrics: MetricsSettings) -> str:
+    """Where /healthz, /readyz and /metrics are served, or that they are not."""
+    if metrics.port is None:
+        return "off"
+    return f"http://{metrics.listen}:{metrics.port}/ (/healthz, /readyz, /metrics)"
 
 
 def _weekly_line(settings: Settings) -> str:

@@ -11,6 +11,8 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.domain.errors import LeaseLostError
+from bot.metrics.instruments import Metrics
+from bot.metrics.web import MetricsServer
 from bot.services import Services
 
 
@@ -21,6 +23,10 @@ class BotData:
         self._services: Services | None = None
         # Kept after the services close, so that `newsdesk run` can exit with the reason.
         self.lease_lost: LeaseLostError | None = None
+        # This bot's instruments (`build_application` attaches them) and, in polling mode with
+        # `[metrics] port` set, the server of /healthz, /readyz and /metrics while it runs.
+        self.metrics: Metrics | None = None
+        self.metrics_server: MetricsServer | None = None
 
     @property
     def services(self) -> Services:

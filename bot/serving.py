@@ -18,7 +18,9 @@ from collections.abc import Callable
 from telegram import Update
 
 from bot.context import NewsdeskApp
+from bot.health import BotProbe
 from bot.intake.poller import RawUpdate, UpdatePoller
+from bot.metrics.web import MetricsServer, health_routes
 from bot.transport.answers import AnswerLane
 from handlers.presses import Press, PressDesk, read_press
 
@@ -55,6 +57,10 @@ class Intake:
         await self.lane.start()
         await self._poller.start()
 
+    def not_receiving(self) -> str | None:
+        """Why no updates come in (for /readyz), or None while polling runs."""
+        return None if self._poller.running else "polling for updates is not running"
+
     async def stop_polling(self) -> None:
         """No new updates; the presses in hand reach the store's writer."""
         await self._poller.stop()
@@ -76,14 +82,19 @@ class Intake:
                 presses.append(press)
         others.sort(key=lambda raw: not self._is_editor(_sender(raw) or 0))
         queue = self._app.update_queue
+        metrics = self._app.bot_data.metrics
         for raw in others:
             try:
                 update = Update.de_json(raw, self._app.bot)
             except Exception:  # a malformed update must not stop the others
                 logger.warning("skipped an unreadable update: %r", raw.get("update_id"))
+                if metrics is not None:
+                    metrics.updates.labels("other", "unreadable").inc()
                 continue
             queue.put_nowait(update)
         if presses:
+            if metrics is not None:
+                metrics.updates.labels("callback_query", "press").inc(len(presses))
             self._presses.take(presses, received_at)
         # python-telegram-bot's queue has no "below N" event to wait for; a short nap is enough.
         while queue.qsize() > MAX_PENDING_UPDATES:  # noqa: ASYNC110
@@ -119,6 +130,7 @@ def serve_forever(app: NewsdeskApp, *, poll_timeout: int = 10) -> None:
             loop.run_until_complete(app.post_init(app))
         if app.bot_data.lease_lost is None:
             intake = Intake(app, poll_timeout=poll_timeout)
+            loop.run_until_complete(start_health(app, intake))
             loop.run_until_complete(intake.start())
             loop.run_until_complete(app.start())
             loop.run_forever()
@@ -142,8 +154,29 @@ def _on_signals(loop: asyncio.AbstractEventLoop, handler: Callable[[], None]) ->
         loop.add_signal_handler(sig, handler)
 
 
+async def start_health(app: NewsdeskApp, intake: Intake) -> None:
+    """Serve /healthz, /readyz and /metrics on `[metrics]`'s address, if a port is set.
+
+    Started before polling, so a probe sees "not ready" rather than nothing while the bot
+    starts; a port that cannot be bound stops the start (`MetricsBindError`, exit 2).
+    """
+    metrics = app.bot_data.metrics
+    settings = app.bot_data.services.settings.metrics
+    if metrics is None or settings.port is None:
+        return
+    metrics.watch_answers(intake.lane.counts)
+    probe = BotProbe(app, metrics, intake.not_receiving)
+    server = MetricsServer(health_routes(probe), host=settings.listen, port=settings.port)
+    await server.start()
+    app.bot_data.metrics_server = server
+
+
 async def stop_serving(app: NewsdeskApp, intake: Intake | None) -> None:
     """Polling first (no new updates), then the handlers, then the answers still due."""
+    server = app.bot_data.metrics_server
+    if server is not None:  # nothing to report once stopping: the probe would only say so
+        app.bot_data.metrics_server = None
+        await server.stop()
     if intake is not None:
         await intake.stop_polling()
     if app.running:

@@ -32,6 +32,7 @@ _NAMED = {
     "bot.__main__": "entry",
     "bot.app": "wiring",
     "bot.serving": "wiring",
+    "bot.health": "wiring",  # what "ready" means for the running bot: reads its services
     "bot.services": "services",
     "bot.context": "services",
     "bot.desk": "services",

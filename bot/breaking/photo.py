@@ -115,7 +115,7 @@ class PhotoPoster:
         sent = SentPost(message_id, has_photo=True)
         try:  # the same durable record as any post (retried through a store outage)
             await self._publisher.edition(channel).articles.record_posted(
-                article.id, chat_id, sent, post
+                article, chat_id, sent, post
             )
         except SendInterruptedError:
             raise LookupError(

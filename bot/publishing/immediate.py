@@ -130,7 +130,7 @@ class ImmediatePublisher:
                 await self._uncertain.report(article_id, "uncertain_timeout")
             raise
         try:
-            await edition.articles.record_posted(article_id, chat_id, sent, post)
+            await edition.articles.record_posted(article, chat_id, sent, post)
         except SendInterruptedError:
             raise LookupError(
                 f"article {article_id} was posted, but the bot stopped before the store took "

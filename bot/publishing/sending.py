@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot import catalogue
@@ -76,6 +77,8 @@ class ArticleSender:
         self._sender = sender
         self._clock = clock
         self._stopping = stopping
+        # Told (channel, seconds from the article's publication) of each post recorded.
+        self.on_posted: Callable[[str, float], None] | None = None
         self._paused_key = f"{PAUSED_KEY}.{channel.name}"
         self._chat_key = f"{CHANNEL_KEY}.{channel.name}"
         language = catalogue.pick_language(channel.language)
@@ -213,7 +216,7 @@ class ArticleSender:
         return False
 
     async def record_posted(
-        self, article_id: int, chat_id: int | str, sent: SentPost, post: RenderedPost
+        self, article: Article, chat_id: int | str, sent: SentPost, post: RenderedPost
     ) -> None:
         """Store the message id and content hash of a post that went out.
 
@@ -221,6 +224,8 @@ class ArticleSender:
         (`write_until_stored`), and `SendInterruptedError` means the bot stopped first.
         """
         name = self._channel.name
+        article_id = article.id
+        now = self._clock()
 
         async def mark(conn: StoreConn) -> bool:
             return await DeliveryRepository(conn).mark_posted(
@@ -230,7 +235,7 @@ class ArticleSender:
                 message_id=sent.message_id,
                 has_photo=sent.has_photo,
                 content_hash=content_hash(post),
-                now=self._clock(),
+                now=now,
             )
 
         what = f"the post of article {article_id} (message {sent.message_id} in {chat_id})"
@@ -240,6 +245,8 @@ class ArticleSender:
         if not recorded and tries > 1:  # a commit whose answer was lost may have landed
             delivery = await DeliveryRepository(self._db.store).get(article_id, name)
             recorded = delivery is not None and delivery.message_id == sent.message_id
+        if recorded and self.on_posted is not None:
+            self.on_posted(name, (now - article.published_at).total_seconds())
         if not recorded:  # retracted or skipped by an editor while the message was in flight
             logger.error(
                 "article %s was withdrawn while being sent; its post is message %s in %s and "

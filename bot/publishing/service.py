@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from telegram import Bot
@@ -84,6 +84,11 @@ class PublishingService:
         self._task: asyncio.Task[PassReport] | None = None
         self._failures = RoutineFailures(settings, db, notifier, clock, self._uncertain)
         self._immediate = ImmediatePublisher(db, clock, self._uncertain, self.targets)
+
+    def observe_posts(self, on_posted: Callable[[str, float], None]) -> None:
+        """Tell `on_posted(channel, lag seconds)` of every post recorded, in every channel."""
+        for edition in self.editions.values():
+            edition.articles.on_posted = on_posted
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -234,12 +239,12 @@ class PublishingService:
             return False  # stopping: the article is pending again, due after its wait
         except ClaimLostError:
             return True
-        return await self._posted(edition, article.id, (sent, chat_id, post), was_paused, report)
+        return await self._posted(edition, article, (sent, chat_id, post), was_paused, report)
 
     async def _posted(
         self,
         edition: Edition,
-        article_id: int,
+        article: Article,
         outcome: tuple[SentPost, int | str, RenderedPost],
         was_paused: str | None,
         report: PassReport,
@@ -247,10 +252,10 @@ class PublishingService:
         """Record a post that went out; lift the channel's pause it proved wrong."""
         sent, chat_id, post = outcome
         try:
-            await edition.articles.record_posted(article_id, chat_id, sent, post)
+            await edition.articles.record_posted(article, chat_id, sent, post)
         except SendInterruptedError:
             return False  # stopping during a store outage: left `sending`, uncertain at start
-        report.posted.append(article_id)
+        report.posted.append(article.id)
         if was_paused:
             await edition.articles.set_paused(None)
             await self._notifier.send(lambda language: catalogue.text("notice_resumed", language))

@@ -49,7 +49,7 @@ _TOO_OLD = "query is too old"
 
 @dataclass
 class AnswerCounts:
-    """What became of the answers: logged now, exported as metrics later."""
+    """What became of the answers: logged, and exported by `bot.metrics` (read at scrape)."""
 
     answered: int = 0
     late: int = 0  # sent, and refused by Telegram as too old

@@ -11,9 +11,16 @@ bytes back, `TimedOut` / `NetworkError` for transport failures) and sends parame
 as multipart form data when a file is uploaded, as the Bot API accepts both. Each transport
 failure carries, as its cause, whether the request may have reached Telegram (`MaybeSentError`)
 or surely did not (`NotSentError`): the publisher's exactly-once rests on that distinction.
+
+Every call python-telegram-bot makes passes through `do_request`, so this is where Bot API calls
+are counted: `on_call(method, outcome, retry_after)` with outcome "ok", "error" (Telegram
+refused), "429" (with the seconds it asked for) or "network" (no complete answer).
 """
 
 from __future__ import annotations
+
+import json
+from collections.abc import Callable
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -26,6 +33,9 @@ from bot.transport.proxy import proxy_for
 
 _JSON = {"Content-Type": "application/json"}
 
+# (method, outcome, seconds Telegram asked to wait): `bot.metrics.Metrics.api_call`.
+CallObserver = Callable[[str, str, float], None]
+
 
 class AiohttpRequest(BaseRequest):
     """One aiohttp session with a bounded pool, opened by `initialize`."""
@@ -36,11 +46,13 @@ class AiohttpRequest(BaseRequest):
         connection_pool_size: int = 16,
         timeout: float = 10.0,
         media_write_timeout: float = 20.0,
+        on_call: CallObserver | None = None,
     ) -> None:
         self._pool_size = connection_pool_size
         self._timeout = timeout
         self._media_timeout = max(media_write_timeout, timeout)
         self._session: aiohttp.ClientSession | None = None
+        self._on_call = on_call
         self._proxies: dict[str, str | None] = {}  # per API host, looked up once
         # One timeout object per kind, not one per request: building them shows in profiles.
         self._default = aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout)
@@ -70,6 +82,32 @@ class AiohttpRequest(BaseRequest):
         write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._on_call is None:
+            return await self._request(url, method, request_data, read_timeout, connect_timeout)
+        name = url.rpartition("/")[2]
+        try:
+            status, body = await self._request(
+                url, method, request_data, read_timeout, connect_timeout
+            )
+        except NetworkError:
+            self._on_call(name, "network", 0.0)
+            raise
+        if status == 200:
+            self._on_call(name, "ok", 0.0)
+        elif status == 429:
+            self._on_call(name, "429", _retry_after(body))
+        else:
+            self._on_call(name, "error", 0.0)
+        return status, body
+
+    async def _request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None,
+        read_timeout: ODVInput[float],
+        connect_timeout: ODVInput[float],
     ) -> tuple[int, bytes]:
         session = self._session
         if session is None or session.closed:
@@ -123,6 +161,17 @@ class AiohttpRequest(BaseRequest):
             sock_connect=self._timeout if isinstance(connect, DefaultValue) else connect,
             sock_read=read_s,
         )
+
+
+def _retry_after(body: bytes) -> float:
+    """`parameters.retry_after` of a 429 answer (0 when it has none)."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return 0.0
+    parameters = answer.get("parameters") if isinstance(answer, dict) else None
+    value = parameters.get("retry_after") if isinstance(parameters, dict) else None
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _name(error: BaseException) -> str:
