@@ -65,6 +65,18 @@ class Connections:
             self._open.add(conn)
             return conn, False
 
+    def connected(self, conn: http.client.HTTPConnection) -> None:
+        """Connect ``conn`` if it is new; refuse when ``cut`` came first.
+
+        A socket still connecting is not yet there to be shut down, so the worker checks the
+        flag once it is: either ``cut`` sees the socket, or the worker sees the flag.
+        """
+        if conn.sock is None:
+            conn.connect()
+        with self._lock:
+            if self._cut:
+                raise ConnectionAbortedError("the fake Telegram is stopping")
+
     def give_back(self, conn: http.client.HTTPConnection, *, keep: bool) -> None:
         """Return a connection after an answer; closed unless ``keep`` and still running."""
         with self._lock:
@@ -128,6 +140,7 @@ def post(connections: Connections, job: Job, timeout: float) -> Answer | str:
         except ConnectionAbortedError as exc:
             return describe(exc)
         try:
+            connections.connected(conn)
             conn.request("POST", job.target, body=job.data, headers=headers)
             response = conn.getresponse()
             body = response.read()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import httpx
@@ -177,3 +178,23 @@ async def test_a_storm_of_presses_is_delivered_once_each(
     # One post in one channel, but each press is its reader's: Telegram queues callback
     # queries by user, so they go out in parallel, up to max_connections.
     assert receiver.most_in_flight == 8
+
+
+async def test_stop_cuts_a_delivery_the_bot_never_answers(receiver: Receiver) -> None:
+    never = asyncio.Event()
+
+    async def hang(update: dict[str, Any]) -> web.Response:
+        await never.wait()
+        return web.Response()
+
+    receiver.answer = hang
+    fake = FakeTelegram(webhook_timing=WebhookTiming(timeout=30)).start()
+    try:
+        async with httpx.AsyncClient(base_url=fake.url) as client:
+            assert await Api(client).ok("setWebhook", url=receiver.url) is True
+        fake.send_text(fake.user(5), "hello?")
+        await wait_until(lambda: receiver.in_flight == 1, what="a delivery in flight")
+    finally:
+        started = time.monotonic()
+        await asyncio.to_thread(fake.stop)
+    assert time.monotonic() - started < 5  # not the 30 s the fake would wait for an answer
