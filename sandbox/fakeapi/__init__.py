@@ -12,6 +12,7 @@ from sandbox.fakeapi.html import HtmlParseError, parse_html, utf16_len
 from sandbox.fakeapi.models import FakeChat, FakeUser, PressRecord, RecordedCall, StoredMessage
 from sandbox.fakeapi.server import redact
 from sandbox.fakeapi.storm import PressStorm
+from sandbox.fakeapi.webhook import WebhookTiming
 
 __all__ = [
     "NOT_MODIFIED",
@@ -26,6 +27,7 @@ __all__ = [
     "RecordedCall",
     "StoredMessage",
     "UploadedFile",
+    "WebhookTiming",
     "parse_html",
     "redact",
     "utf16_len",

@@ -39,6 +39,7 @@ INT_FIELDS = frozenset(
         "user_id",
         "cache_time",
         "message_thread_id",
+        "max_connections",
     }
 )
 _CHAT_ID_FIELDS = frozenset({"chat_id", "from_chat_id"})

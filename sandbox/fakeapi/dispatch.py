@@ -15,17 +15,23 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.fakeapi.decode import DecodedRequest, decode_request
+from sandbox.fakeapi.decode import DecodedRequest, UploadedFile, decode_request
 from sandbox.fakeapi.faults import ApiError, Fault
 from sandbox.fakeapi.methods import MESSAGE_HANDLERS, SEND_METHODS, Call, Handler
 from sandbox.fakeapi.methods_chat import CHAT_HANDLERS
 from sandbox.fakeapi.methods_media import MEDIA_HANDLERS
+from sandbox.fakeapi.methods_webhook import WEBHOOK_HANDLERS
 from sandbox.fakeapi.models import JsonDict, RecordedCall
 from sandbox.fakeapi.state import State
 
 logger = logging.getLogger(__name__)
 
-HANDLERS: dict[str, Handler] = {**MESSAGE_HANDLERS, **CHAT_HANDLERS, **MEDIA_HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    **MESSAGE_HANDLERS,
+    **CHAT_HANDLERS,
+    **MEDIA_HANDLERS,
+    **WEBHOOK_HANDLERS,
+}
 _CANONICAL = {name.lower(): name for name in HANDLERS}
 _PATH_RE = re.compile(r"/bot(?P<token>[^/]*)/(?P<method>[A-Za-z0-9_]+)/?")
 _TOKEN_RE = re.compile(r"(?P<id>\d{1,20}):[A-Za-z0-9_-]{1,100}")
@@ -83,22 +89,46 @@ class Dispatcher:
             fault = self.state.faults.take(method)
             return self._answer(call, fault, params, stamp)
 
+    def perform_reply(self, method: str, params: JsonDict, files: dict[str, UploadedFile]) -> None:
+        """Run the call a bot put in its answer to a webhook POST, as if it had made it.
+
+        Telegram runs it and tells the bot nothing, so the answer is only recorded
+        (``via_reply``); queued faults of the method apply as to a request.
+        """
+        stamp = (time.monotonic(), time.time())
+        method = _CANONICAL.get(method.lower(), method)
+        logged = _loggable_params(DecodedRequest(params, files))
+        with self.state.cond:
+            call = Call(self.state, self.state.last_bot_id, method, params, files, stamp[0])
+            self._answer(call, self.state.faults.take(method), logged, stamp, via_reply=True)
+
     def _answer(
-        self, call: Call, fault: Fault | None, params: JsonDict, stamp: tuple[float, float]
+        self,
+        call: Call,
+        fault: Fault | None,
+        params: JsonDict,
+        stamp: tuple[float, float],
+        *,
+        via_reply: bool = False,
     ) -> Outcome:
         kind = fault.kind if fault is not None else None
+
+        def record(status: int, result: Any) -> None:
+            answer = RecordedCall(call.method, params, *stamp, status, result, kind, via_reply)
+            self.state.record(answer)
+
         if fault is not None and fault.kind == "error":
             error = fault.error()
-            self._record(call.method, params, stamp, (error.status, error.payload(), kind))
+            record(error.status, error.payload())
             return Outcome(error.status, error.payload())
         if fault is not None and not fault.applied:
-            self._record(call.method, params, stamp, (0, None, kind))
+            record(0, None)
             return Outcome(0, None, fault.seconds)
         status, body = self._perform(call)
         if fault is not None and fault.kind == "drop":
-            self._record(call.method, params, stamp, (0, _result_of(body), kind))
+            record(0, _result_of(body))
             return Outcome(0, None)
-        self._record(call.method, params, stamp, (status, _result_of(body), kind))
+        record(status, _result_of(body))
         return Outcome(status, body, fault.seconds if fault is not None else 0.0)
 
     def _perform(self, call: Call) -> tuple[int, JsonDict]:

@@ -5,7 +5,8 @@ state and the HTTP thread, and every method takes the state lock, so it is safe 
 the test's event loop while the bot talks to the server from its own connections. Returned
 messages and calls are copies, so assertions never race with the server. Its methods come from
 mixins by purpose: ``world`` (chats, users, acting as users), ``recording`` (faults, rate
-limits, observation) and ``waiting`` (deadline-bounded waits); this module is the lifecycle.
+limits, observation) and ``waiting`` (deadline-bounded waits); this module is the lifecycle:
+the HTTP thread, and the threads that POST updates once the bot sets a webhook (``webhook``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sandbox.fakeapi.recording import RecordingMixin
 from sandbox.fakeapi.server import HttpServerThread
 from sandbox.fakeapi.state import State
 from sandbox.fakeapi.waiting import WaitingMixin
+from sandbox.fakeapi.webhook import WebhookDelivery, WebhookTiming
 from sandbox.fakeapi.world import WorldMixin
 
 
@@ -31,16 +33,19 @@ class FakeTelegram(WorldMixin, RecordingMixin, WaitingMixin):
         token: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        webhook_timing: WebhookTiming | None = None,
     ) -> None:
         self._state = State(bot_username)
         self._dispatcher = Dispatcher(self._state, token)
         self._host, self._port = host, port
+        self._webhook_timing = webhook_timing or WebhookTiming()
         self._http: HttpServerThread | None = None
+        self._delivery: WebhookDelivery | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> Self:
-        """Bind the port and serve in a background thread."""
+        """Bind the port and serve in a background thread; deliver to a webhook once set."""
         if self._http is not None:
             raise RuntimeError("FakeTelegram is already started")
         self._state.stopping.clear()
@@ -48,15 +53,20 @@ class FakeTelegram(WorldMixin, RecordingMixin, WaitingMixin):
             self._dispatcher.handle, self._state.stopping, self._host, self._port
         )
         self._http.start()
+        self._delivery = WebhookDelivery(self._state, self._dispatcher, self._webhook_timing)
+        self._delivery.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving; pending long polls and held answers are released at once."""
+        """Stop serving; pending long polls, held answers and webhook POSTs end at once."""
         if self._http is None:
             return
         self._state.stopping.set()
         with self._state.cond:
             self._state.cond.notify_all()
+        if self._delivery is not None:
+            self._delivery.stop()
+            self._delivery = None
         self._http.stop()
         self._http = None
 

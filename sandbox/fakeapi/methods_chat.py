@@ -1,8 +1,8 @@
 """Bot API methods around the messages: identity, updates, commands, chats, callbacks.
 
-python-telegram-bot calls several of these on its own (getMe on start, deleteWebhook before
-polling, getUpdates in a long-poll loop), so they must answer with complete, correctly shaped
-objects even when a test never looks at them.
+python-telegram-bot calls several of these on its own (getMe on start, getUpdates in a
+long-poll loop; deleteWebhook, which it calls before polling, is in ``methods_webhook``), so
+they must answer with complete, correctly shaped objects even when a test never looks at them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from sandbox.fakeapi.faults import bad_request, forbidden
 from sandbox.fakeapi.html import utf16_len
 from sandbox.fakeapi.methods import Call, Handler
+from sandbox.fakeapi.methods_webhook import refuse_get_updates
 from sandbox.fakeapi.models import FakeChat, JsonDict
 
 MAX_CALLBACK_ANSWER = 200
@@ -51,8 +52,13 @@ def get_me(call: Call) -> JsonDict:
 
 
 def get_updates(call: Call) -> list[JsonDict]:
-    """getUpdates, long-polling on the state condition until an update, timeout or stop."""
+    """getUpdates, long-polling on the state condition until an update, timeout or stop.
+
+    Refused with 409 while a webhook is set, as Telegram does, and ended with one when a
+    webhook is set during the poll.
+    """
     st, params = call.state, call.params
+    refuse_get_updates(st)
     offset = params.get("offset")
     limit = params.get("limit", 100)
     limit = min(max(limit if isinstance(limit, int) else 100, 1), 100)
@@ -72,20 +78,7 @@ def get_updates(call: Call) -> list[JsonDict]:
             st.cond.wait(remaining)
         finally:
             st.long_polls_waiting -= 1
-
-
-def delete_webhook(call: Call) -> bool:
-    """deleteWebhook (optionally dropping pending updates)."""
-    if call.params.get("drop_pending_updates") is True:
-        call.state.updates.clear()
-        call.state.bump()
-    return True
-
-
-def get_webhook_info(call: Call) -> JsonDict:
-    """getWebhookInfo: never a webhook, so getUpdates is allowed."""
-    pending = len(call.state.updates)
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+        refuse_get_updates(st, waiting=True)
 
 
 def scope_key(params: JsonDict) -> tuple[str, str]:
@@ -239,8 +232,6 @@ def _true(call: Call) -> Any:
 CHAT_HANDLERS: dict[str, Handler] = {
     "getMe": get_me,
     "getUpdates": get_updates,
-    "deleteWebhook": delete_webhook,
-    "getWebhookInfo": get_webhook_info,
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
     "deleteMyCommands": delete_my_commands,

@@ -176,6 +176,21 @@ class StoredMessage:
         }
 
 
+@dataclass
+class WebhookConfig:
+    """The webhook setWebhook installed, and how delivery to it has fared (getWebhookInfo)."""
+
+    url: str
+    host: str
+    port: int
+    target: str  # path and query string the updates are POSTed to
+    secret_token: str | None
+    max_connections: int
+    generation: int  # changes with every setWebhook, so stale deliveries can tell
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
 @dataclass(frozen=True)
 class RecordedCall:
     """One API call as the double answered it."""
@@ -187,6 +202,7 @@ class RecordedCall:
     status: int  # HTTP status answered; 0 when the connection was dropped without one
     result_or_error: Any  # ``result`` on success, else the error body
     fault: str | None = None  # kind of injected fault that shaped the answer, if any
+    via_reply: bool = False  # carried in the bot's answer to a webhook POST, not a request
 
     @property
     def ok(self) -> bool:
@@ -207,7 +223,7 @@ class PressRecord:
     created: float  # when the press was made (its update enqueued)
     answered: float | None = None  # when the first answer for it arrived, accepted or not
     refused: bool = False  # that answer came too late (Telegram's "query is too old")
-    confirmed: bool = False  # the bot confirmed its update (a getUpdates offset past it)
+    confirmed: bool = False  # the bot confirmed its update (a getUpdates offset, a webhook 2xx)
 
     @property
     def latency(self) -> float | None:

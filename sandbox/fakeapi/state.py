@@ -22,6 +22,7 @@ from sandbox.fakeapi.models import (
     PressRecord,
     RecordedCall,
     StoredMessage,
+    WebhookConfig,
 )
 
 BOT_FIRST_NAME = "Newsdesk"
@@ -66,6 +67,8 @@ class State:
         self.query_counter = 0
         self.last_bot_id = 0
         self.long_polls_waiting = 0
+        self.webhook: WebhookConfig | None = None  # set: getUpdates is refused, POSTs go out
+        self.webhook_generation = 0
 
     def bump(self) -> None:
         """Record a state change and wake every waiter (long polls, observers)."""
@@ -171,17 +174,37 @@ class State:
             while self.updates and (
                 len(self.updates) > keep if keep is not None else self.updates[0][0] < offset
             ):
-                _, kind, body = self.updates.popleft()
-                if kind == "callback_query" and (press := self.presses.get(body["id"])):
-                    press.confirmed = True
-        for entry in [u for u in self.updates if not self.wanted(u[1])]:
-            self.updates.remove(entry)
+                self._confirmed(self.updates.popleft())
+        self.drop_unwanted()
         delivered = list(islice(self.updates, limit))
         for uid, kind, body in delivered:
-            key = (body["chat"]["id"], body["message_id"]) if kind == REACTION_COUNT else None
-            if key is not None and self.reaction_updates.get(key) == uid:
-                del self.reaction_updates[key]  # seen by the bot: later changes need a new one
+            self.mark_seen(uid, kind, body)
         return [{"update_id": uid, kind: body} for uid, kind, body in delivered]
+
+    def confirm_update(self, update_id: int) -> None:
+        """Forget one delivered update (a webhook's 2xx); later ones stay queued."""
+        for entry in self.updates:
+            if entry[0] == update_id:
+                self.updates.remove(entry)
+                self._confirmed(entry)
+                self.bump()
+                return
+
+    def _confirmed(self, entry: tuple[int, str, JsonDict]) -> None:
+        _, kind, body = entry
+        if kind == "callback_query" and (press := self.presses.get(body["id"])):
+            press.confirmed = True
+
+    def drop_unwanted(self) -> None:
+        """Drop queued updates of kinds the bot's allowed_updates leaves out."""
+        for entry in [u for u in self.updates if not self.wanted(u[1])]:
+            self.updates.remove(entry)
+
+    def mark_seen(self, update_id: int, kind: str, body: JsonDict) -> None:
+        """The bot was shown this update: later reaction changes need an update of their own."""
+        key = (body["chat"]["id"], body["message_id"]) if kind == REACTION_COUNT else None
+        if key is not None and self.reaction_updates.get(key) == update_id:
+            del self.reaction_updates[key]
 
     def wanted(self, kind: str) -> bool:
         """Whether the bot's allowed_updates lets an update of ``kind`` through."""
