@@ -63,6 +63,12 @@ def is_connection_failure(exc: BaseException) -> bool:
     return False
 
 
+def _pool_closed(exc: BaseException) -> bool:
+    """Whether `exc` (or the error it wraps) is asyncpg's "pool is closed": our own close."""
+    cause = exc.__cause__ if isinstance(exc, StoreUnavailableError) else exc
+    return isinstance(cause, asyncpg.InterfaceError) and "pool is closed" in str(cause)
+
+
 def reason(exc: BaseException) -> str:
     """Why the store failed, in the server's or the system's words (never the URL)."""
     return str(exc) or type(exc).__name__  # (a connect failure's `StoreUnavailableError`
@@ -89,6 +95,8 @@ async def retrying(health: StoreHealth, attempt: Callable[[], Awaitable[T]]) -> 
         except Exception as exc:
             if not is_connection_failure(exc):
                 raise
+            if _pool_closed(exc):  # closed by this process (stopping): no outage, no waiting
+                raise lost(health.where, exc) from exc
             if time.monotonic() + delay > deadline:
                 health.failed(reason(exc))
                 raise lost(health.where, exc) from exc
