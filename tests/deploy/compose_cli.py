@@ -36,7 +36,11 @@ NO_COMPOSE = (
 def _works(command: list[str]) -> bool:
     try:
         done = subprocess.run(
-            [*command, "version", "--short"], capture_output=True, text=True, timeout=30
+            [*command, "version", "--short"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
     except OSError:
         return False
@@ -60,7 +64,11 @@ def clean_env() -> dict[str, str]:
 
 
 def run_compose(
-    compose: list[str], *args: str, env_file: Path, files: tuple[Path, ...] = (COMPOSE_FILE,)
+    compose: list[str],
+    *args: str,
+    env_file: Path,
+    files: tuple[Path, ...] = (COMPOSE_FILE,),
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """`compose -f FILE… --env-file ENV ARGS…`, never reading a deploy/.env left in the tree."""
     chosen = [part for file in files for part in ("-f", str(file))]
@@ -68,7 +76,7 @@ def run_compose(
         [*compose, *chosen, "--env-file", str(env_file), *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         env=clean_env(),
         check=False,
     )

@@ -21,9 +21,9 @@ from tests.deploy.compose_cli import DEPLOY
 CONFIG = DEPLOY / "newsdesk.toml"
 # Issue 16's [webhook] keys (url, listen, port, path, secret_token, max_connections).
 WEBHOOK_KEYS = {"url", "listen", "port", "path", "secret_token", "max_connections"}
-PASSWORD = "deploy-test-password"  # noqa: S105 - a test value
-SECRET = "deploy-test-webhook-secret"  # noqa: S105 - a test value
-TOKEN = "123456:deploy-test-token"  # noqa: S105 - a test value
+PASSWORD = "deploy-test-password"
+SECRET = "deploy-test-webhook-secret"
+TOKEN = "123456:deploy-test-token"
 
 
 @pytest.fixture(autouse=True)
