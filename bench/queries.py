@@ -12,11 +12,7 @@ most saved of the last 24 hours: ~1,440 posts) and an editor's /top of today or 
 
 With `--store postgresql://…` the same store is built in that database (created if absent; it
 must hold no articles, unless `--reuse` measures what an earlier run built there) with COPY, and
-read through the same services. TRANSITION (issue 15): on PostgreSQL only what is ported is
-measured — /latest and /search (storage/search.py); /favorites, /popular and /top follow when
-their repositories are ported (storage/favorites.py, storage/insight.py). Until the services
-move to `db.store`, the news service is handed a view of the database whose `conn` is the
-store's StoreConn (which NewsRepository takes as it is).
+read through the same services.
 
 Last line: key=value figures (milliseconds; targets p99 ≤ 10 ms for readers' lists, ≤ 1,000 ms
 for an editor's /top, rss ≤ 150 MB; on PostgreSQL /search p99 ≤ 20 ms).
@@ -37,7 +33,6 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,11 +41,12 @@ sys.path.insert(0, str(ROOT))
 from bot.config import Settings, parse_settings  # noqa: E402
 from bot.control.editors import Actor, Editors  # noqa: E402
 from bot.insight.editors import InsightDesk  # noqa: E402
-from bot.subscribers import SubscriberServices, open_subscriber_services  # noqa: E402
+from bot.subscribers import open_subscriber_services  # noqa: E402
+from bot.subscribers.favorites import FavoritesService  # noqa: E402
 from bot.subscribers.news import NewsQueryService, reader_editions  # noqa: E402
+from bot.subscribers.writer import SubscriberWriter  # noqa: E402
 from storage.articles import to_db_time  # noqa: E402
 from storage.database import Database  # noqa: E402
-from storage.sql import StoreConn  # noqa: E402
 
 USERS = 50_000
 EDITOR = Actor(1, "Editor")
@@ -235,10 +231,10 @@ class Ticking:
         return NOW + timedelta(seconds=31 * self._readings)
 
 
-def favorites_call(services: SubscriberServices, rng: random.Random) -> Call:
+def favorites_call(favorites: FavoritesService, rng: random.Random) -> Call:
     """A /favorites page of a random user (mostly the first page)."""
     user, page = rng.randrange(USERS), rng.choice([0, 0, 0, 1])
-    return lambda: services.favorites.page(user, page)
+    return lambda: favorites.page(user, page)
 
 
 def latest_call(news: NewsQueryService, rng: random.Random) -> Call:
@@ -247,9 +243,9 @@ def latest_call(news: NewsQueryService, rng: random.Random) -> Call:
     return lambda: news.latest(page, category)
 
 
-def popular_call(services: SubscriberServices) -> Call:
+def popular_call(news: NewsQueryService) -> Call:
     """/popular: the most saved of the last 24 hours (~1,440 posts; never cached)."""
-    return lambda: services.news.popular(None)
+    return lambda: news.popular(None)
 
 
 def top_call(desk: InsightDesk, rng: random.Random) -> Call:
@@ -280,17 +276,6 @@ def pg_settings(url: str) -> Settings:
     return settings_for({"url": url})
 
 
-class StoreView:
-    """TRANSITION (issue 15): what NewsQueryService reads of a Database, on either engine.
-
-    The service still asks for `db.store` (SQLite only until the lead moves callers to
-    `db.store`); NewsRepository takes a StoreConn as it is, so this hands it the store's.
-    """
-
-    def __init__(self, db: Database) -> None:
-        self.conn: StoreConn = db.store
-
-
 async def run_cases(cases: dict[str, list[Call]], clock: Ticking) -> dict[str, float]:
     """p50 and p99 of each case, after a warm-up."""
     figures: dict[str, float] = {}
@@ -313,10 +298,10 @@ async def measure(path: Path, queries: int) -> dict[str, float]:
     words = vocabulary(random.Random(1))
     try:
         cases = {
-            "favorites": [favorites_call(services, rng) for _ in range(queries)],
+            "favorites": [favorites_call(services.favorites, rng) for _ in range(queries)],
             "latest": [latest_call(services.news, rng) for _ in range(queries)],
             "search": [search_call(services.news, rng, words) for _ in range(queries)],
-            "popular": [popular_call(services) for _ in range(queries // 5)],
+            "popular": [popular_call(services.news) for _ in range(queries // 5)],
             "top": [top_call(desk, rng) for _ in range(queries // 10)],
         }
         figures = await run_cases(cases, clock)
@@ -327,20 +312,22 @@ async def measure(path: Path, queries: int) -> dict[str, float]:
 
 
 async def measure_postgres(url: str, queries: int) -> dict[str, float]:
-    """Query the built PostgreSQL store through the news service (what is ported so far)."""
+    """Query the built PostgreSQL store through the same services, the same calls in order."""
     settings = pg_settings(url)
     db = await Database.open(settings.storage)
     clock = Ticking()
-    view: Any = StoreView(db)  # the service's type says Database: see StoreView
-    news = NewsQueryService(view, clock, reader_editions(settings.channels))
+    news = NewsQueryService(db, clock, reader_editions(settings.channels))
+    favorites = FavoritesService(db, SubscriberWriter(db, clock))  # (the writer is idle)
+    desk = InsightDesk(db=db, settings=settings, editors=Editors((EDITOR.id,)), clock=clock)
     rng = random.Random(2)
-    for _ in range(queries):  # the SQLite run draws its /favorites calls first: same after
-        rng.randrange(USERS), rng.choice([0, 0, 0, 1])
     words = vocabulary(random.Random(1))
     try:
         cases = {
+            "favorites": [favorites_call(favorites, rng) for _ in range(queries)],
             "latest": [latest_call(news, rng) for _ in range(queries)],
             "search": [search_call(news, rng, words) for _ in range(queries)],
+            "popular": [popular_call(news) for _ in range(queries // 5)],
+            "top": [top_call(desk, rng) for _ in range(queries // 10)],
         }
         figures = await run_cases(cases, clock)
     finally:

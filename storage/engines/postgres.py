@@ -38,6 +38,14 @@ T = TypeVar("T")
 
 # Rows a streamed read fetches per round trip.
 PREFETCH = 500
+# Set on newsdesk's own sessions (the database's other clients keep theirs). The server's
+# default, 4, prices a heap page fetched out of order as four read in order: a disk's ratio.
+# Newsdesk's working set is in memory (or on SSD), where both cost about the same, and the
+# default made the planner walk 12,000–25,000 articles backwards by id to find the 500 newest
+# matches of an any-word /search instead of fetching its ~2,000 matches from the GIN index
+# (26 ms against 5 ms); 1.1 is the usual value for SSDs. /latest, /favorites, /popular and /top
+# measured the same either way (bench/queries.py --store; docs/facts.md, "PostgreSQL").
+SERVER_SETTINGS = {"random_page_cost": "1.1"}
 # How long opening a connection may take before the server counts as unreachable.
 CONNECT_TIMEOUT_SECONDS = 10.0
 
@@ -226,6 +234,7 @@ class PgStore:
                 max_size=pool_size,
                 timeout=CONNECT_TIMEOUT_SECONDS,
                 reset=_keep_session,
+                server_settings=SERVER_SETTINGS,
             )
         except CONNECT_ERRORS as exc:
             raise unavailable(where, exc) from None

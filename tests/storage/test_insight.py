@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.insight import SendState
+from storage.articles import to_db_time
 from storage.database import Database
 from storage.favorites import FavoriteRepository
 from storage.insight import InsightRepository
@@ -131,6 +132,36 @@ async def test_popular_stories_are_the_most_saved_in_the_editions_asked(db: Data
     assert [(article.id, saves) for article, saves in only_news] == [(news, 2)]
     assert [a.id for a, _ in await repo.popular(since, limit=1)] == [arabic]
     assert await repo.popular(NOW + timedelta(days=1), limit=5) == []
+
+
+async def test_popular_counts_a_story_once_and_puts_the_newest_first_among_equals(
+    db: Database,
+) -> None:
+    first = await post(db, "https://news.example/1", at=NOW - timedelta(hours=1), message_id=1)
+    second = await post(db, "https://news.example/2", at=NOW - timedelta(hours=1), message_id=2)
+    newest = await post(db, "https://news.example/n", at=NOW - timedelta(minutes=30), message_id=3)
+    twice = await post(db, "https://news.example/t", at=NOW - timedelta(hours=3), message_id=4)
+    async with db.write() as conn:
+        await conn.execute(  # the same story posted in a second channel too
+            "INSERT INTO deliveries (article_id, channel, state, chat_id, message_id, posted_at, "
+            "content_hash, updated_at) VALUES ($1, 'ar', 'posted', '@ar', 5, $2, 'h', $2)",
+            twice,
+            to_db_time(NOW - timedelta(hours=2)),
+        )
+        favorites = FavoriteRepository(conn)
+        stories = (twice, first, second, newest)
+        await favorites.save_pairs([(u, a) for u in (1, 2) for a in stories], now=NOW)
+        await favorites.save_pairs([(3, newest)], now=NOW)
+        await favorites.toggle_pairs([(3, newest)], now=NOW)  # removed again: not counted
+    popular = await InsightRepository(db.store).popular(NOW - timedelta(days=1), limit=5)
+    # Two saves each: the latest published first (not the latest stored: `twice`), the
+    # higher id first among the same time.
+    assert [(a.id, saves) for a, saves in popular] == [
+        (newest, 2),
+        (second, 2),
+        (first, 2),
+        (twice, 2),
+    ]
 
 
 async def test_the_weeks_figures(db: Database) -> None:
