@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.control.audit import AuditTrail
 from bot.control.editors import Actor, Reply, article_number, esc, post_link
 from bot.control.pausing import channel_named
-from bot.domain import DeliveryState
+from bot.domain import DeliveryState, UpsertOutcome
 from bot.domain.errors import ExtractTimeoutError, IngestError, InvalidURLError
 from bot.ingest.pageworker import PageReader
 from bot.publishing.immediate import Pushed
@@ -129,7 +129,16 @@ class Posting:
             self._fetcher, self._pages, url, tz=self._settings.site.tz, now=self._clock()
         )
         async with self._db.write() as conn:
-            return (await ArticleRepository(conn).upsert(draft, now=self._clock())).article.id
+            stored = await ArticleRepository(conn).upsert(draft, now=self._clock())
+            article = stored.article
+            if stored.outcome is UpsertOutcome.NEW:
+                # Held for this push in the same transaction: a routine pass (here or in another
+                # process) must not take the new article first and leave the editor no link.
+                channels = tuple(edition.name for edition in self._publisher.targets(article))
+                await BreakingPostRepository(conn).hold_for_push(
+                    article.id, channels=channels, now=self._clock()
+                )
+            return article.id
 
     async def _ready_to_post(
         self, article_id: int, language: str, channels: list[str]
