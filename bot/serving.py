@@ -75,7 +75,11 @@ class Intake:
         if self._poller is not None:
             await self._poller.start()
         if self.webhook is not None:
-            await self.webhook.start()
+            try:
+                await self.webhook.start()  # binding the port may fail (`WebhookBindError`)
+            except BaseException:
+                await self.lane.close()
+                raise
 
     def not_receiving(self) -> str | None:
         """Why no updates come in (for /readyz), or None while polling runs / the hook is set."""

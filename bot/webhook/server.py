@@ -133,7 +133,8 @@ class WebhookServer:
 
     async def _judge(self, request: web.Request) -> web.Response | tuple[RawUpdate, float]:
         """The refusal of a request (401, 413, 400), or its update and when it arrived."""
-        given = request.headers.get(SECRET_HEADER, "").encode()
+        # "replace": odd bytes in the header must be a mismatch (401), never an exception.
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
         if not hmac.compare_digest(given, self._secret):
             return web.Response(status=401, text="wrong or missing secret token\n")
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:

@@ -6,9 +6,12 @@ What a reader sees (answers, toasts, saved stories) and what the store holds, on
 from __future__ import annotations
 
 import asyncio
+import socket
+
+import pytest
 
 from bot.serving import ALLOWED_UPDATES
-from bot.webhook.server import MAX_BODY_BYTES
+from bot.webhook.server import MAX_BODY_BYTES, WebhookBindError
 from sandbox.fakeapi import FakeTelegram, FakeUser
 from storage.sql import Sql
 from tests.support import CHANNEL_ID, StartBot, wait_until
@@ -150,3 +153,16 @@ async def test_an_update_delivered_twice_is_processed_once(
         assert await again.bot_data.services.subscribers.favorites.saved_ids(reader.id) == [
             article
         ]
+
+
+async def test_a_port_in_use_stops_the_start_naming_it(
+    start_bot: StartBot, fake: FakeTelegram
+) -> None:
+    with socket.socket() as taken_port:
+        taken_port.bind(("127.0.0.1", 0))
+        taken_port.listen()
+        port = int(taken_port.getsockname()[1])
+        with pytest.raises(WebhookBindError, match=rf"127\.0\.0\.1:{port} .*\[webhook\] listen"):
+            async with start_bot(webhook=webhook_section(port)):
+                pass
+    assert fake.calls_of("setWebhook") == []
