@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands.add_parser(
         "run",
-        help="run the bot: long polling plus the publishing jobs",
+        help="run the bot: long polling (or a webhook server) plus the publishing jobs",
         description="Run the bot.",
     )
     commands.add_parser(

@@ -41,6 +41,7 @@ from bot.metrics_settings import MetricsSettings
 from bot.redaction import redact
 from bot.storage_settings import StorageSettings, with_password
 from bot.urls import check_url
+from bot.webhook_settings import WEBHOOK_SECRET_ENV, WebhookSettings
 
 TOKEN_ENV = "NEWSDESK_TOKEN"  # noqa: S105 - the variable's name, not a secret
 DATABASE_PASSWORD_ENV = "NEWSDESK_DATABASE_PASSWORD"  # noqa: S105 - the name, not a secret
@@ -277,6 +278,8 @@ class Settings(_Section):
     alerts: AlertSettings = AlertSettings()
     insight: InsightSettings = InsightSettings()
     metrics: MetricsSettings = MetricsSettings()
+    # Absent: long polling (one process per token); present: updates come as HTTP POSTs.
+    webhook: WebhookSettings | None = None
     # Last, so its defaults can be read from the sections above (validated first).
     channels: Annotated[
         tuple[ChannelSettings, ...], Field(strict=False, validate_default=True)
@@ -343,6 +346,12 @@ class Settings(_Section):
         return value
 
 
+# A database password (or webhook secret) shorter than this is not replaced wherever its letters
+# appear (it would mangle every line); in a URL, where newsdesk itself could print a password,
+# `redact` masks any length.
+_MIN_PASSWORD_REDACTED = 4
+
+
 def config_path(cli_path: str | None) -> Path:
     """`--config`, else `$NEWSDESK_CONFIG`, else ./config.toml."""
     if cli_path:
@@ -360,6 +369,13 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
         telegram["token"] = env_token
     token = telegram.get("token") if isinstance(telegram, dict) else None
     secrets = [token] if isinstance(token, str) else []
+    webhook = data.get("webhook")
+    env_secret = os.environ.get(WEBHOOK_SECRET_ENV)
+    if env_secret and isinstance(webhook, dict):  # only with [webhook]: polling ignores it
+        webhook["secret_token"] = env_secret
+    hook_secret = webhook.get("secret_token") if isinstance(webhook, dict) else None
+    if isinstance(hook_secret, str) and len(hook_secret) >= _MIN_PASSWORD_REDACTED:
+        secrets.append(hook_secret)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
@@ -378,14 +394,14 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     return settings.model_copy(update={"storage": storage})
 
 
-# A database password shorter than this is not replaced wherever its letters appear (it would
-# mangle every line); in a URL, where newsdesk itself could print it, `redact` masks any length.
-_MIN_PASSWORD_REDACTED = 4
-
-
 def secrets(settings: Settings) -> list[str]:
-    """What must never be printed: the bot token and the database password."""
+    """What must never be printed: the bot token, the webhook secret, the database password."""
     found = [settings.telegram.token.get_secret_value()]
+    hook = settings.webhook
+    if hook is not None and hook.secret_token is not None:
+        secret = hook.secret_token.get_secret_value()
+        if len(secret) >= _MIN_PASSWORD_REDACTED:  # shorter: nothing of ours prints it anyway
+            found.append(secret)
     password = settings.storage.password
     if password and len(password) >= _MIN_PASSWORD_REDACTED:
         found += sorted({password, quote(password, safe="")})  # as given, and in a URL
@@ -431,6 +447,8 @@ def summary(settings: Settings) -> str:
         f"alerts                  {_alerts_line(settings.alerts)}",
         f"weekly report           {_weekly_line(settings)}",
         f"metrics                 {_metrics_line(settings.metrics)}",
+        "webhook                 "
+        + ("off (long polling)" if settings.webhook is None else settings.webhook.describe()),
     ]
     lines += [channel_line(channel) for channel in settings.channels]
     return "\n".join([lines[0], *(redact(line, secrets(settings)) for line in lines[1:])])

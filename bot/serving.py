@@ -1,11 +1,12 @@
 """Updates in and answers out around one Application: the intake and the process's run loop.
 
-Updates come from our own getUpdates loop (`bot.intake.poller`), not python-telegram-bot's
-`Updater`: each batch is sorted here. ⭐ presses go to the lean press path (`handlers.presses`,
-answered through the deadline-aware `AnswerLane`); everything else becomes an `Update` for
-python-telegram-bot's handlers, editors' updates first. When the handlers fall behind, polling
-waits (Telegram keeps undelivered updates for a day), so the queue in front of them stays bounded
-and nothing is lost.
+Updates come from our own getUpdates loop (`bot.intake.poller`) or, with `[webhook]`, from the
+webhook server (`bot.webhook`), never python-telegram-bot's `Updater`: each batch (a webhook
+request is a batch of one) is sorted here. ⭐ presses go to the lean press path
+(`handlers.presses`, answered through the deadline-aware `AnswerLane`); everything else becomes
+an `Update` for python-telegram-bot's handlers, editors' updates first. When the handlers fall
+behind, polling waits, or the webhook's answer does (Telegram keeps undelivered updates for a
+day), so the queue in front of them stays bounded and nothing is lost.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.health import BotProbe
 from bot.intake.poller import RawUpdate, UpdatePoller
 from bot.metrics.web import MetricsServer, health_routes
 from bot.transport.answers import AnswerLane
+from bot.webhook.receiver import WebhookReceiver
 from handlers.presses import Press, PressDesk, read_press
 
 logger = logging.getLogger(__name__)
@@ -39,31 +41,59 @@ MAX_PENDING_UPDATES = 1_000
 
 
 class Intake:
-    """The poller, the press path and the answer lane of one running bot."""
+    """The poller or webhook server, the press path and the answer lane of one running bot."""
 
     def __init__(self, app: NewsdeskApp, *, poll_timeout: int) -> None:
+        """Made after `post_init`: `[webhook]` (or its absence) picks how updates arrive."""
         self._app = app
         self._is_editor: Callable[[int], bool] = lambda _user: False
         api_url = app.bot.base_url
         self.lane = AnswerLane(api_url, timeout=app.bot.request.read_timeout or 10.0)
         self._presses = PressDesk(lambda: app.bot_data.services, self.lane, app.bot.username)
-        self._poller = UpdatePoller(
-            api_url, self.deliver, allowed_updates=ALLOWED_UPDATES, poll_timeout=poll_timeout
-        )
+        services = app.bot_data.services
+        hook = services.settings.webhook
+        self._poller: UpdatePoller | None = None
+        self.webhook: WebhookReceiver | None = None
+        if hook is None:
+            self._poller = UpdatePoller(
+                api_url, self.deliver, allowed_updates=ALLOWED_UPDATES, poll_timeout=poll_timeout
+            )
+        else:
+            self.webhook = WebhookReceiver(
+                hook,
+                bot=app.bot,
+                db=services.db,
+                deliver=self.deliver,
+                allowed_updates=ALLOWED_UPDATES,
+                clock=services.clock,
+            )
 
     async def start(self) -> None:
         """Start after `post_init`: the services (and the editors' ids) are there then."""
         self._is_editor = self._app.bot_data.services.admin.editors.is_editor
         await self.lane.start()
-        await self._poller.start()
+        if self._poller is not None:
+            await self._poller.start()
+        if self.webhook is not None:
+            try:
+                await self.webhook.start()  # binding the port may fail (`WebhookBindError`)
+            except BaseException:
+                await self.lane.close()
+                raise
 
     def not_receiving(self) -> str | None:
-        """Why no updates come in (for /readyz), or None while polling runs."""
-        return None if self._poller.running else "polling for updates is not running"
+        """Why no updates come in (for /readyz), or None while polling runs / the hook is set."""
+        if self.webhook is not None:
+            return self.webhook.not_receiving()
+        running = self._poller is not None and self._poller.running
+        return None if running else "polling for updates is not running"
 
     async def stop_polling(self) -> None:
-        """No new updates; the presses in hand reach the store's writer."""
-        await self._poller.stop()
+        """No new updates (requests in flight finish); the presses in hand reach the writer."""
+        if self._poller is not None:
+            await self._poller.stop()
+        if self.webhook is not None:
+            await self.webhook.stop()
         await self._presses.drain()
 
     async def close(self) -> None:
@@ -155,18 +185,23 @@ def _on_signals(loop: asyncio.AbstractEventLoop, handler: Callable[[], None]) ->
 
 
 async def start_health(app: NewsdeskApp, intake: Intake) -> None:
-    """Serve /healthz, /readyz and /metrics on `[metrics]`'s address, if a port is set.
+    """Serve /healthz, /readyz and /metrics on the webhook server and/or `[metrics]`'s address.
 
-    Started before polling, so a probe sees "not ready" rather than nothing while the bot
-    starts; a port that cannot be bound stops the start (`MetricsBindError`, exit 2).
+    Started before updates are taken in, so a probe sees "not ready" rather than nothing while
+    the bot starts; a port that cannot be bound stops the start (`MetricsBindError`, exit 2).
+    On the webhook server the routes are mounted here and served once it starts.
     """
     metrics = app.bot_data.metrics
     settings = app.bot_data.services.settings.metrics
-    if metrics is None or settings.port is None:
+    if metrics is None or (settings.port is None and intake.webhook is None):
         return
     metrics.watch_answers(intake.lane.counts)
-    probe = BotProbe(app, metrics, intake.not_receiving)
-    server = MetricsServer(health_routes(probe), host=settings.listen, port=settings.port)
+    routes = health_routes(BotProbe(app, metrics, intake.not_receiving))
+    if intake.webhook is not None:
+        intake.webhook.mount(routes)
+    if settings.port is None:
+        return
+    server = MetricsServer(routes, host=settings.listen, port=settings.port)
     await server.start()
     app.bot_data.metrics_server = server
 

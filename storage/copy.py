@@ -4,7 +4,8 @@ The SQL side of the move: which tables, in which order, which columns, and how o
 copied, counted and resumed. `bot/store_copy.py` is the command around it.
 
 - Tables go in foreign-key order (articles first). `instance_lease` is not copied (it names the
-  SQLite desk's own process) nor is the schema version (each store has its own).
+  SQLite desk's own process), nor `webhook_updates` (ids of updates already taken in, kept a
+  day), nor the schema version (each store has its own).
 - Columns are the target's own, less what PostgreSQL computes itself: the generated
   `articles.search_vector` and the `seq` identity that stands for SQLite's rowid; deliveries and
   breaking_posts are therefore read in rowid order, so `seq` numbers them in the same order.

@@ -70,6 +70,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSDESK_TOKEN", raising=False)
     monkeypatch.delenv("NEWSDESK_CONFIG", raising=False)
     monkeypatch.delenv("NEWSDESK_DATABASE_PASSWORD", raising=False)
+    monkeypatch.delenv("NEWSDESK_WEBHOOK_SECRET", raising=False)
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
 
 

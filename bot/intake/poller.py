@@ -4,8 +4,12 @@ The `Updater` turns every update of a batch into `Update` objects before anyone 
 a ⭐ storm nearly every update is a press that the lean path answers from four fields of the
 JSON, so building objects for them is most of the cost (~10 % of the bot's CPU in the storm
 profile). This loop hands the raw batch to a `deliver` callback instead; the wiring builds
-`Update` objects only for what goes to python-telegram-bot's handlers. Webhooks (later) will
-hand their requests' bodies to the same callback.
+`Update` objects only for what goes to python-telegram-bot's handlers. The webhook server
+(`bot.webhook`) hands its requests' bodies to the same callback.
+
+Polling begins with deleteWebhook (keeping the updates Telegram holds): while a webhook is set,
+getUpdates is refused, so a desk moved back from webhook mode would otherwise wait for ever.
+python-telegram-bot's `Updater` does the same, but this loop replaces it.
 
 Failures are waited out with back-off, never hammered: a network error or a 5xx waits 1, 2, 4 …
 up to 30 s; a 429 waits its `retry_after`; a 409 (another process polls with this token, or a
@@ -47,7 +51,7 @@ class UpdatePoller:
         poll_timeout: int = 10,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._url = f"{api_url}/getUpdates"
+        self._api_url = api_url
         self._proxy = proxy_for(api_url)
         self._deliver = deliver
         self._allowed = list(allowed_updates)
@@ -82,6 +86,7 @@ class UpdatePoller:
         self._session = None
 
     async def _loop(self) -> None:
+        await self._delete_webhook()
         failures = 0
         conflict_logged = False
         while True:
@@ -124,8 +129,28 @@ class UpdatePoller:
                 )
             await asyncio.sleep(delay)
 
+    async def _delete_webhook(self) -> None:
+        """deleteWebhook until Telegram accepts it (with back-off, as failed polls wait)."""
+        failures = 0
+        while True:
+            try:
+                status, answer = await self._call(
+                    "deleteWebhook", {"drop_pending_updates": False}, wait=0
+                )
+            except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+                status, answer = 0, {"description": type(error).__name__}
+            if status == 200 and answer.get("ok"):
+                return
+            failures += 1
+            delay = _delay_for(status, answer, failures)
+            logger.warning(
+                "deleteWebhook failed (%s); polling starts once it works, trying again in %.0f s",
+                str(answer.get("description", status))[:200],
+                delay,
+            )
+            await asyncio.sleep(delay)
+
     async def _fetch(self, *, wait: int, limit: int = 100) -> tuple[int, dict[str, Any]]:
-        assert self._session is not None
         body: dict[str, Any] = {
             "timeout": wait,
             "limit": limit,
@@ -133,9 +158,15 @@ class UpdatePoller:
         }
         if self._offset is not None:
             body["offset"] = self._offset
+        return await self._call("getUpdates", body, wait=wait)
+
+    async def _call(
+        self, method: str, body: dict[str, Any], *, wait: int
+    ) -> tuple[int, dict[str, Any]]:
+        assert self._session is not None
         limit_s = aiohttp.ClientTimeout(total=wait + 10)
         async with self._session.post(
-            self._url,
+            f"{self._api_url}/{method}",
             data=json.dumps(body).encode(),
             headers=_JSON,
             timeout=limit_s,

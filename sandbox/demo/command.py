@@ -40,6 +40,12 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
         help="use this config's sources and a copy of its store instead of the samples "
         "(its token is never used)",
     )
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="run the bot in webhook mode: the Telegram double POSTs updates to it "
+        "(default: long polling)",
+    )
 
 
 def _say(line: str, *, error: bool = False) -> None:
@@ -68,7 +74,12 @@ def demo_main(args: argparse.Namespace) -> int:
     config = getattr(args, "config", None)
     try:
         asyncio.run(
-            run_demo(port=args.port, config=Path(config) if config else None, ready=_print_address)
+            run_demo(
+                port=args.port,
+                config=Path(config) if config else None,
+                ready=_print_address,
+                webhook=args.webhook,
+            )
         )
     except ConfigError as exc:
         _say(f"newsdesk: configuration problems in {config}:", error=True)

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import shutil
 import signal
+import socket
 import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.app import ErrorCallback, build_application, running
 from bot.config import Settings
@@ -75,16 +78,19 @@ async def open_sandbox(
     config: Path | None = None,
     host: str = HOST,
     error_handlers: Sequence[ErrorCallback] = (report_error,),
+    webhook: bool = False,
 ) -> AsyncIterator[Sandbox]:
     """Start everything; on exit stop it all and delete the temporary directory.
 
     `error_handlers` is `build_application`'s own hook: tests pass one that records, so a
-    handler that crashes fails the test instead of only being logged.
+    handler that crashes fails the test instead of only being logged. `webhook`: the bot
+    serves a webhook on a free loopback port and the double POSTs updates to it.
     """
     workdir = Path(tempfile.mkdtemp(prefix="newsdesk-demo-"))
     fake = FakeTelegram(bot_username=BOT_USERNAME, token=DEMO_TOKEN, host=host).start()
     try:
-        settings = demo_settings(fake.base_url, workdir, config)
+        hook = _webhook_section(host) if webhook else None
+        settings = demo_settings(fake.base_url, workdir, config, hook)
         editions = _add_channels(fake, settings)
         personas = [
             Persona("subscriber", "Subscriber", fake.user(DEMO_SUBSCRIBER_ID, "Sam", "en")),
@@ -115,8 +121,25 @@ async def open_sandbox(
         logger.info("demo stopped; removed %s", workdir)
 
 
+def _webhook_section(host: str) -> dict[str, Any]:
+    """`[webhook]` on a free port of `host` (loopback: the double delivers only there)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        port = int(sock.getsockname()[1])
+    return {
+        "url": f"http://{host}:{port}/telegram",
+        "listen": host,
+        "port": port,
+        "secret_token": secrets.token_urlsafe(32),
+    }
+
+
 async def run_demo(
-    *, port: int = 0, config: Path | None = None, ready: Callable[[str], None] | None = None
+    *,
+    port: int = 0,
+    config: Path | None = None,
+    ready: Callable[[str], None] | None = None,
+    webhook: bool = False,
 ) -> None:
     """Run the sandbox until SIGINT or SIGTERM; `ready` gets the page's address."""
     stop = asyncio.Event()
@@ -125,7 +148,7 @@ async def run_demo(
     for sig in signals:
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with open_sandbox(port=port, config=config) as sandbox:
+        async with open_sandbox(port=port, config=config, webhook=webhook) as sandbox:
             logger.info("demo page at %s (bot @%s)", sandbox.url, BOT_USERNAME)
             if ready is not None:
                 ready(sandbox.url)

@@ -53,8 +53,17 @@ SAMPLE_SPACING = timedelta(minutes=37)
 STORE_NAME = "newsdesk-demo.sqlite3"
 
 
-def demo_settings(api_base_url: str, workdir: Path, config: Path | None) -> Settings:
-    """Sandbox settings: the fake API, a placeholder token, the demo admin, a temp store."""
+def demo_settings(
+    api_base_url: str,
+    workdir: Path,
+    config: Path | None,
+    webhook: dict[str, Any] | None = None,
+) -> Settings:
+    """Sandbox settings: the fake API, a placeholder token, the demo admin, a temp store.
+
+    `webhook`: the `[webhook]` table to run in webhook mode; None polls. A config's own
+    `[webhook]` (a real public URL) is never used.
+    """
     store = workdir / STORE_NAME
     publishing: dict[str, Any] = {
         "enabled": True,
@@ -78,7 +87,9 @@ def demo_settings(api_base_url: str, workdir: Path, config: Path | None) -> Sett
     # Re-validate the whole model so an override can never produce an invalid combination;
     # not through `parse_settings`, which would let $NEWSDESK_TOKEN put a real token back.
     merged = base.model_dump()
-    merged.update(telegram=telegram, storage={"path": store}, publishing=publishing)
+    merged.update(
+        telegram=telegram, storage={"path": store}, publishing=publishing, webhook=webhook
+    )
     if base.telegram.channel is not None:
         # The shorthand's resolved channel is derived again (with the demo's pace), not kept.
         merged.pop("channels")
