@@ -1,8 +1,10 @@
-"""The instance lease: at most one process runs the bot on a database.
+"""The instance lease: at most one process runs the newsroom on a database.
 
-Two bots on one store would both post every article. The lease is a row naming its holder; the
-holder refreshes it on a heartbeat and deletes it on exit. A holder that died is detected either
-by its process being gone (same host) or by a heartbeat older than the time-to-live.
+Two newsrooms on one store would both post every article. On PostgreSQL the other workers follow
+and try `acquire` on each heartbeat (bot.leadership); on SQLite a second bot is refused. The
+lease is a row naming its holder; the holder refreshes it on a heartbeat and deletes it on exit.
+A holder that died is detected either by its process being gone (same host) or by a heartbeat
+older than the time-to-live.
 
 Taking the lease reads the holder, then writes: two processes starting at once must not both
 read "free". On SQLite `BEGIN IMMEDIATE` serialises them. On PostgreSQL (READ COMMITTED, no
