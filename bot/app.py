@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, JobQueue
 from telegram.request import BaseRequest
 
 from bot.breaking.pins import UNPIN_JOB_SECONDS
@@ -27,6 +27,7 @@ from bot.metrics.updates import MeteredUpdates, time_handlers
 from bot.services import heartbeat_seconds, open_services
 from bot.serving import Intake, start_health, stop_serving
 from bot.transport.ptb_request import AiohttpRequest
+from bot.transport.shared_limiter import SharedRateLimiter
 from handlers.admin import admin_handlers
 from handlers.breaking import breaking_handlers, unpin_tick
 from handlers.errors import report_error
@@ -35,6 +36,7 @@ from handlers.insight import insight_handlers
 from handlers.menus import set_command_menus, subscriber_handlers
 from handlers.publishing import publish_tick, publishing_handlers
 from handlers.start import start_handlers
+from storage.database import newsroom_writes
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,8 @@ CONNECTION_POOL = 16
 SOURCE_POLL_SECONDS = 15.0
 # How often the digest job looks for a channel whose digest_at has come (at most this late).
 DIGEST_POLL_SECONDS = 30.0
+# How often the leader looks for alerts queued on any worker (at most this added to a push).
+ALERT_POLL_SECONDS = 1.0
 
 
 def _file_url(api_base_url: str) -> str:
@@ -81,7 +85,8 @@ def build_application(
             )
         )
         .rate_limiter(
-            AIORateLimiter(
+            # Telegram's ~30/s is the bot's, not each worker's: each takes its share (README).
+            SharedRateLimiter(
                 overall_max_rate=settings.telegram.max_requests_per_second,
                 # Each channel's own pacer spaces its posts; this is the ceiling over them all.
                 group_max_rate=max(c.max_posts_per_minute for c in settings.channels),
@@ -131,54 +136,25 @@ def _post_init(
 ) -> Callable[[NewsdeskApp], Coroutine[Any, Any, None]]:
     async def post_init(app: NewsdeskApp) -> None:
         services = await open_services(settings, app.bot, clock=clock, take_lease=True)
-        services.on_lease_lost = lambda error: _stop_newsroom(app, error)
+        leadership = services.leadership
+        assert leadership is not None  # `take_lease` always builds one
+        leadership.on_lost = lambda error: _stop_newsroom(app, error)
+        leadership.on_lead = services.start_newsroom  # each takeover recovers, then resumes
+        if isinstance(app.bot.rate_limiter, SharedRateLimiter):
+            leadership.on_share = app.bot.rate_limiter.share
         app.bot_data.attach(services)
         if app.bot_data.metrics is not None:
             services.publisher.observe_posts(app.bot_data.metrics.posted)
         await set_command_menus(app.bot, settings.telegram.admins)
-        await services.publisher.start()
-        await services.admin.start()
-        await services.digests.start()  # half-done digests become uncertain, editors told
+        if services.leading:
+            # Half-done posts, alerts and digests of a dead process become uncertain, editors
+            # told; then the queues resume.
+            await services.start_newsroom()
+        else:
+            await services.admin.control.load()  # a follower shows the stored pauses
+            logger.info("newsdesk is a follower: another worker leads the newsroom")
         if app.job_queue is not None:
-            app.job_queue.run_repeating(
-                _heartbeat, interval=heartbeat_seconds(settings), name="lease-heartbeat"
-            )
-            if any(source.enabled for source in settings.sources):
-                app.job_queue.run_repeating(
-                    _newsroom(_poll_sources),
-                    interval=SOURCE_POLL_SECONDS,
-                    first=1.0,
-                    name="sources",
-                    job_kwargs={"max_instances": 1, "coalesce": True},
-                )
-            if settings.publishing.enabled:
-                app.job_queue.run_repeating(
-                    # skips the tick while an editor has paused publishing
-                    _newsroom(publish_tick),
-                    interval=settings.publishing.interval_seconds,
-                    first=0.5,
-                    name="publisher",
-                )
-            app.job_queue.run_repeating(
-                _newsroom(unpin_tick), interval=UNPIN_JOB_SECONDS, first=5.0, name="unpin"
-            )
-            if any(channel.digest_at for channel in settings.channels):
-                app.job_queue.run_repeating(
-                    _newsroom(_make_digests),
-                    interval=DIGEST_POLL_SECONDS,
-                    first=1.0,  # a bot back after digest_at sends today's late, at once
-                    name="digest",
-                    job_kwargs={"max_instances": 1, "coalesce": True},
-                )
-            if settings.insight.weekly is not None:
-                app.job_queue.run_repeating(
-                    # A minute after start at the earliest: a restart settles first.
-                    _newsroom(_send_weekly_reports),
-                    interval=WEEKLY_CHECK_SECONDS,
-                    first=WEEKLY_CHECK_SECONDS,
-                    name="weekly-report",
-                    job_kwargs={"max_instances": 1, "coalesce": True},
-                )
+            _schedule_jobs(app.job_queue, settings)
         if not settings.telegram.admins:
             logger.warning("telegram.admins is empty: nobody can use the admin commands")
         logger.info(
@@ -189,6 +165,50 @@ def _post_init(
         )
 
     return post_init
+
+
+def _schedule_jobs(jobs: JobQueue[Context], settings: Settings) -> None:
+    """The heartbeat on every worker; the newsroom's jobs, each run only while leading."""
+    jobs.run_repeating(_heartbeat, interval=heartbeat_seconds(settings), name="lease-heartbeat")
+    if settings.alerts.enabled:
+        # Alerts queued on any worker (an editor's breaking push) go out from the leader.
+        jobs.run_repeating(
+            _newsroom(_send_alerts), interval=ALERT_POLL_SECONDS, first=1.0, name="alerts"
+        )
+    if any(source.enabled for source in settings.sources):
+        jobs.run_repeating(
+            _newsroom(_poll_sources),
+            interval=SOURCE_POLL_SECONDS,
+            first=1.0,
+            name="sources",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )
+    if settings.publishing.enabled:
+        jobs.run_repeating(
+            # skips the tick while an editor has paused publishing
+            _newsroom(publish_tick),
+            interval=settings.publishing.interval_seconds,
+            first=0.5,
+            name="publisher",
+        )
+    jobs.run_repeating(_newsroom(unpin_tick), interval=UNPIN_JOB_SECONDS, first=5.0, name="unpin")
+    if any(channel.digest_at for channel in settings.channels):
+        jobs.run_repeating(
+            _newsroom(_make_digests),
+            interval=DIGEST_POLL_SECONDS,
+            first=1.0,  # a bot back after digest_at sends today's late, at once
+            name="digest",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )
+    if settings.insight.weekly is not None:
+        jobs.run_repeating(
+            # A minute after start at the earliest: a restart settles first.
+            _newsroom(_send_weekly_reports),
+            interval=WEEKLY_CHECK_SECONDS,
+            first=WEEKLY_CHECK_SECONDS,
+            name="weekly-report",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )
 
 
 async def _post_stop(app: NewsdeskApp) -> None:
@@ -216,22 +236,31 @@ async def _heartbeat(context: Context) -> None:
 
 
 def _newsroom(job: JobCallback) -> JobCallback:
-    """`job`, run only while this process still holds the lease (it may have been paused)."""
+    """`job`, run only while this process leads the newsroom (it may have been paused), its
+    writes (and those of the tasks it starts) behind the lease's fence."""
 
     async def guarded(context: Context) -> None:
-        if await context.bot_data.services.holds_lease():
-            await job(context)
+        services = context.bot_data.services
+        if services.leading and await services.holds_lease():
+            with newsroom_writes():
+                await job(context)
 
     guarded.__name__ = job.__name__
     return guarded
 
 
 def _stop_newsroom(app: NewsdeskApp, error: LeaseLostError) -> None:
-    """Another process is the bot now: run no job again, stop polling, let `run` exit."""
+    """(SQLite) Another process is the bot now: run no job again, stop polling, let `run`
+    exit 3. On PostgreSQL a worker that lost the lease follows instead (bot.leadership)."""
     app.bot_data.lease_lost = error
     if app.job_queue is not None and app.job_queue.scheduler.running:
         app.job_queue.scheduler.pause()
     app.stop_running()
+
+
+async def _send_alerts(context: Context) -> None:
+    """Make sure the fan-out runs while alerts are queued (whichever worker queued them)."""
+    context.bot_data.services.admin.alerts.kick()
 
 
 async def _poll_sources(context: Context) -> None:

@@ -89,7 +89,7 @@ async def _store_figures(services: Services) -> StoreFigures:
     if lease is not None:
         holder = await lease.current()
         figures.leader = (
-            services.lease_lost is None and holder is not None and holder.holder == lease.holder_id
+            services.leading and holder is not None and holder.holder == lease.holder_id
         )
         if holder is not None:
             figures.lease_age_seconds = (services.clock() - holder.heartbeat_at).total_seconds()

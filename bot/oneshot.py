@@ -19,7 +19,10 @@ async def one_shot_services(settings: Settings, *, take_lease: bool) -> AsyncIte
     """The services with an initialised bot, closed on the way out."""
     app = build_application(settings)
     async with app.bot:
-        services = await open_services(settings, app.bot, take_lease=take_lease)
+        # Registered as a worker: the leader's recovery leaves this command's sends in flight.
+        services = await open_services(settings, app.bot, take_lease=take_lease, register=True)
+        if services.leadership is not None:
+            services.leadership.beat_in_background()
         try:
             yield services
         finally:

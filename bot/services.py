@@ -1,13 +1,13 @@
 """The services one newsdesk process uses, opened and closed in one place.
 
 `open_services` is shared by the bot's `post_init` and by one-shot CLI commands, so `import`,
-`publish` and `run` see the same store through the same code. Only `run` takes the instance lease.
+`publish` and `run` see the same store through the same code. Only `run` takes the instance lease
+(or follows its holder, bot.leadership).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +22,7 @@ from bot.ingest.pageworker import PageReader
 from bot.insight.digest import DigestService
 from bot.insight.reactions import ReactionIntake
 from bot.insight.weekly import WeeklyReports
+from bot.leadership import Leadership
 from bot.notify import AdminNotifier
 from bot.outage import StoreOutageNotices
 from bot.publishing.service import PublishingService
@@ -29,11 +30,8 @@ from bot.sources.fetcher import Fetcher
 from bot.sources.service import SourceService
 from bot.store_copy import refuse_unfinished_copy
 from bot.subscribers import SubscriberServices, open_subscriber_services
-from storage.database import Database
+from storage.database import Database, newsroom_writes
 from storage.lease import LeaseRepository
-from storage.sql import StoreConn
-
-logger = logging.getLogger(__name__)
 
 # The lease is refreshed this many times per time-to-live, so one late heartbeat never loses it.
 HEARTBEATS_PER_TTL = 4
@@ -63,62 +61,44 @@ class Services:
     digests: DigestService  # each channel's daily digest (the newsroom job, `newsdesk digest`)
     started_at: datetime
     weekly: WeeklyReports
-    lease: LeaseRepository | None = field(default=None)
+    leadership: Leadership | None = field(default=None)
     # The running bot tells its editors when the store goes away and comes back.
     outage: StoreOutageNotices | None = field(default=None)
-    # Set once another process took the lease over; `on_lease_lost` (the app's) stops the bot.
-    lease_lost: LeaseLostError | None = field(default=None)
-    on_lease_lost: Callable[[LeaseLostError], None] | None = field(default=None)
+
+    @property
+    def lease(self) -> LeaseRepository | None:
+        """The instance lease this process competes for (`run` only)."""
+        return self.leadership.lease if self.leadership is not None else None
+
+    @property
+    def lease_lost(self) -> LeaseLostError | None:
+        """Set (SQLite) once another process took the lease over: the bot stops, exit 3."""
+        return self.leadership.lost if self.leadership is not None else None
+
+    @property
+    def leading(self) -> bool:
+        """Whether this process runs the newsroom now (a one-shot command runs its own)."""
+        return self.leadership is None or self.leadership.leading
 
     async def heartbeat(self) -> None:
-        """Keep our instance lease fresh (a job calls this); notice when it was taken over."""
-        if self.lease is None or self.lease_lost is not None:
-            return
-        try:
-            async with self.db.write() as conn:  # the fence notices a takeover first
-                still_ours = await self.lease.on(conn).heartbeat(self.clock())
-        except LeaseLostError:
-            return  # `fence_writes` already reported it
-        if not still_ours:
-            await self.holds_lease()  # reports the loss, naming who took over
+        """Keep our worker row and lease fresh (a job calls this); a follower tries to lead."""
+        if self.leadership is not None:
+            await self.leadership.heartbeat()
 
     async def holds_lease(self) -> bool:
-        """Whether this process is still the bot; each newsroom job asks before it acts."""
-        if self.lease is None:
-            return True
-        if self.lease_lost is not None:
-            return False
-        try:
-            await self.lease.check_held()
-        except LeaseLostError as exc:
-            self._lose_lease(exc)
-            return False
-        return True
+        """Whether this process runs the newsroom now; each newsroom job asks before it acts."""
+        return self.leadership is None or await self.leadership.holds()
 
-    async def fence_writes(self, conn: StoreConn) -> None:
-        """Refuse every write transaction once the lease is someone else's."""
-        if self.lease is None:
-            return
-        if self.lease_lost is not None:
-            raise self.lease_lost
-        try:
-            # In the transaction's own connection: on PostgreSQL the check holds off a takeover
-            # until this transaction ends.
-            await self.lease.on(conn).check_held()
-        except LeaseLostError as exc:
-            self._lose_lease(exc)
-            raise
-
-    def _lose_lease(self, error: LeaseLostError) -> None:
-        if self.lease_lost is not None:
-            return
-        self.lease_lost = error
-        logger.error("%s", error)
-        if self.on_lease_lost is not None:
-            self.on_lease_lost(error)
+    async def start_newsroom(self) -> None:
+        """Recover what dead workers left `sending` (uncertain, editors told), then resume the
+        newsroom's queues: at start as the leader, and at each takeover."""
+        with newsroom_writes():
+            await self.publisher.start()
+            await self.admin.start()
+            await self.digests.start()
 
     async def close(self) -> None:
-        """Stop fetching, release the lease and close the store."""
+        """Stop fetching, leave the workers (releasing the lease) and close the store."""
         # Readers' last ⭐ presses are theirs, not the newsroom's: they are written even after
         # the lease was lost (the release below only ever deletes our own lease).
         self.db.fence = None
@@ -129,34 +109,42 @@ class Services:
             await self.pages.aclose()
             if self.outage is not None:
                 await self.outage.close()
-            if self.lease is not None:
-                async with self.db.write() as conn:
-                    await self.lease.on(conn).release()
+            if self.leadership is not None:
+                await self.leadership.leave(self.db)
         finally:
             await self.db.close()
 
 
 async def open_services(
-    settings: Settings, bot: Bot, *, clock: Clock = utc_now, take_lease: bool
+    settings: Settings,
+    bot: Bot,
+    *,
+    clock: Clock = utc_now,
+    take_lease: bool,
+    register: bool = False,
 ) -> Services:
-    """Open the store (migrating it) and, for the bot, take the instance lease.
+    """Open the store (migrating it), register this process as a worker and, for the bot, take
+    the instance lease or (PostgreSQL) follow its live holder.
 
+    `register` (implied by `take_lease`): a command that claims sends names itself on them.
     Building the services starts nothing: jobs and background work begin in the app's
     `post_init`, so one-shot CLI commands can use the same services.
     """
     db = await Database.open(settings.storage)
     try:
         await refuse_unfinished_copy(db)
-        lease: LeaseRepository | None = None
-        if take_lease:
-            lease = LeaseRepository(
-                db.store, ttl=timedelta(seconds=settings.storage.lease_ttl_seconds)
-            )
-            async with db.write() as conn:
-                await lease.on(conn).acquire(clock())
+        leadership: Leadership | None = None
+        if take_lease or register:
+            ttl = timedelta(seconds=settings.storage.lease_ttl_seconds)
+            lease = LeaseRepository(db.store, ttl=ttl) if take_lease else None
+            command = "run" if take_lease else "one-shot"
+            leadership = Leadership(db, clock, ttl=ttl, command=command, lease=lease)
+            db.worker_id = leadership.worker_id
+            await leadership.register()
+            await leadership.start()
         subscribers = await open_subscriber_services(db, settings, clock)
     except BaseException:
-        await db.close()  # a lease we took dies with this process: it is taken over at once
+        await db.close()  # a lease or worker row left here is judged dead at once (pid gone)
         raise
     started_at = clock()
     users = subscribers.users
@@ -209,9 +197,12 @@ async def open_services(
         digests=DigestService(settings, db, publisher, notifier, clock),
         started_at=started_at,
         weekly=WeeklyReports(settings, db, bot, clock, languages=editor_language),
-        lease=lease,
+        leadership=leadership,
         outage=StoreOutageNotices(db.health, notifier) if take_lease else None,
     )
-    if lease is not None:
-        db.fence = services.fence_writes
+    if leadership is not None and leadership.lease is not None:
+        db.fence = leadership.fence
+        # Only the leader starts a publishing pass or the alert fan-out (an editor's /resume or
+        # a breaking push on a follower leaves them to the leader's next round).
+        publisher.may_run = admin.alerts.may_run = lambda: leadership.leading
     return services

@@ -52,6 +52,8 @@ async def decide_uncertain(update: Update, context: Context) -> None:
 async def publish_tick(context: Context) -> None:
     """The publisher job: start a pass unless an editor paused automatic publishing."""
     services = context.bot_data.services
+    if services.db.engine == "postgres":
+        await services.admin.control.load()  # an editor may have paused on another worker
     if services.admin.control.editor_pause:
         return
     services.publisher.kick()

@@ -15,6 +15,7 @@ from datetime import datetime
 from bot.domain import RECIPIENT_STATES, Alert, Outcome, Recipient
 from storage.articles import from_db_time, to_db_time
 from storage.sql import Row, Sql, StoreConn
+from storage.workers import GONE_CLAIMER
 
 _ALERT_COLUMNS = "id, article_id, post_url, created_at, finished_at"
 
@@ -27,14 +28,14 @@ _ALERT_COLUMNS = "id, article_id, post_url, created_at, finished_at"
 # row updated, and each rescan skips the rows this statement already locked and picks the
 # next ones, so the LIMIT would not hold (measured: LIMIT 2 claimed all 5 pending).
 _CLAIM = Sql(
-    sqlite="UPDATE alert_recipients SET state = 'sending', updated_at = $1 "
+    sqlite="UPDATE alert_recipients SET state = 'sending', updated_at = $1, claimed_by = $4 "
     "WHERE alert_id = $2 AND user_id IN (SELECT user_id FROM alert_recipients "
     "WHERE alert_id = $2 AND state = 'pending' ORDER BY user_id LIMIT $3) "
     "RETURNING user_id, language",
     postgres="WITH c AS MATERIALIZED (SELECT user_id FROM alert_recipients "
     "WHERE alert_id = $2 AND state = 'pending' ORDER BY user_id LIMIT $3 "
     "FOR UPDATE SKIP LOCKED) "
-    "UPDATE alert_recipients r SET state = 'sending', updated_at = $1 FROM c "
+    "UPDATE alert_recipients r SET state = 'sending', updated_at = $1, claimed_by = $4 FROM c "
     "WHERE r.alert_id = $2 AND r.user_id = c.user_id AND r.state = 'pending' "
     "RETURNING r.user_id, r.language",
 )
@@ -97,19 +98,24 @@ class AlertRepository:
         return _alert(row) if row is not None else None
 
     async def interrupted_to_uncertain(self, *, now: datetime) -> int:
-        """At start-up: `sending` rows belong to a process that died mid-send."""
+        """`sending` rows of a process that is gone died mid-send (the caller swept the dead
+        workers first): now `uncertain`, never sent again."""
         return await self._conn.execute(
             "UPDATE alert_recipients SET state = 'uncertain', updated_at = $1, "
-            "error = 'interrupted while sending (the bot stopped)' WHERE state = 'sending'",
+            "error = 'interrupted while sending (the bot stopped)' "
+            f"WHERE state = 'sending' AND {GONE_CLAIMER}",
             to_db_time(now),
         )
 
-    async def claim(self, alert_id: int, limit: int, *, now: datetime) -> list[Recipient]:
+    async def claim(
+        self, alert_id: int, limit: int, *, now: datetime, claimed_by: str | None = None
+    ) -> list[Recipient]:
         """Move up to `limit` pending recipients to `sending` and return them.
 
         Exclusive across processes: a recipient another worker is claiming is left to it.
+        `claimed_by` names the worker (storage.workers) for recovery.
         """
-        rows = await self._conn.fetch(_CLAIM, to_db_time(now), alert_id, limit)
+        rows = await self._conn.fetch(_CLAIM, to_db_time(now), alert_id, limit, claimed_by)
         return sorted((Recipient(int(r[0]), r[1]) for r in rows), key=lambda r: r.user_id)
 
     async def record(self, alert_id: int, outcomes: Iterable[Outcome], *, now: datetime) -> None:

@@ -5,13 +5,16 @@
 `db.store`, write transactions through `async with db.write() as conn:`; both hand repositories a
 `StoreConn` (storage/sql.py). On SQLite one connection serves the process and `write()` takes
 the asyncio lock and `BEGIN IMMEDIATE`; on PostgreSQL a pool serves it and nothing is locked in
-Python. `fence`, if set, runs first inside every write transaction.
+Python. `fence`, if set, runs first inside every write transaction of the newsroom's work
+(`newsroom_writes()`): readers' and editors' writes are never fenced, so a follower keeps
+answering while only the lease holder publishes.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -21,6 +24,22 @@ from storage.sql import Engine, Fence, StoreConn
 
 if TYPE_CHECKING:
     from storage.engines.postgres import PgStore
+
+
+# Set while the newsroom works (its jobs and the tasks they start inherit it): only those write
+# transactions pass the lease's fence. A context variable, so an editor's handler running beside
+# a publishing pass in the same process is not fenced.
+_NEWSROOM: ContextVar[bool] = ContextVar("newsdesk_newsroom_writes", default=False)
+
+
+@contextmanager
+def newsroom_writes() -> Iterator[None]:
+    """The code (and the tasks it starts) inside writes as the newsroom: fenced by the lease."""
+    token = _NEWSROOM.set(True)
+    try:
+        yield
+    finally:
+        _NEWSROOM.reset(token)
 
 
 class StoreSettings(Protocol):
@@ -59,9 +78,11 @@ class Database:
 
     def __init__(self, engine: SqliteStore | PgStore) -> None:
         self._engine = engine
-        # Checked at the start of every write transaction, inside it: the bot's instance lease
-        # sets one so that a process that lost the lease cannot write (or claim a post) again.
+        # Checked at the start of every newsroom write transaction, inside it: the bot's
+        # instance lease sets one so that a process that lost the lease cannot publish again.
         self.fence: Fence | None = None
+        # This process's id in `workers` (storage.workers), written on the rows it claims.
+        self.worker_id: str | None = None
         # A SQLite file never becomes unreachable: its health never changes.
         self.health = (
             engine.health if not isinstance(engine, SqliteStore) else StoreHealth(str(engine.path))
@@ -107,15 +128,16 @@ class Database:
         """A short write transaction, committed on success, rolled back on error.
 
         On SQLite: `BEGIN IMMEDIATE` under the process's write lock; a full disk or a read-only
-        store becomes `StoreNotWritableError`. The fence, if set, may refuse the transaction
-        before anything is written.
+        store becomes `StoreNotWritableError`. Inside `newsroom_writes()`, the fence, if set,
+        may refuse the transaction before anything is written.
         """
         engine = self._engine
+        fence = self.fence if _NEWSROOM.get() else None
         if isinstance(engine, SqliteStore):
-            async with engine.transaction(self.fence):
+            async with engine.transaction(fence):
                 yield engine.store
         else:
-            async with engine.transaction(self.fence) as conn:
+            async with engine.transaction(fence) as conn:
                 yield conn
 
     async def close(self) -> None:

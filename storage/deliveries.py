@@ -16,6 +16,7 @@ from bot.domain import Delivery, DeliveryState
 from storage.articles import to_db_time
 from storage.delivery_queries import HELD_UNTIL, UNROUTED, DeliveryQueries
 from storage.sql import Sql
+from storage.workers import GONE_CLAIMER
 
 # The record and its states are defined beside the queries; callers import them from here.
 __all__ = ["UNROUTED", "Delivery", "DeliveryRepository", "DeliveryState"]
@@ -107,8 +108,12 @@ class DeliveryRepository(DeliveryQueries):
         now: datetime,
         repost: bool = False,
         due: bool = False,
+        claimed_by: str | None = None,
     ) -> bool:
         """Move an article to `sending` before the Bot API call; False if someone else has it.
+
+        `claimed_by` (the worker's id, storage.workers) lets recovery tell a live worker's send
+        in flight from a dead one's.
 
         Committed before the call, so a crash leaves evidence. Only pending or failed rows can be
         claimed (and posted ones with `repost`, for an editor's explicit push), which is what
@@ -127,11 +132,12 @@ class DeliveryRepository(DeliveryQueries):
         # One conditional UPDATE: on PostgreSQL a second claimer waits for the first one's row
         # lock, re-checks the whole condition on the committed row and finds nothing to claim.
         changed = await self._conn.execute(
-            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = $1 "
-            f"WHERE article_id = $2 AND channel = $3 AND {guard}",
+            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = $1, "
+            f"claimed_by = $4 WHERE article_id = $2 AND channel = $3 AND {guard}",
             to_db_time(now),
             article_id,
             channel,
+            claimed_by,
         )
         return changed == 1
 
@@ -330,11 +336,13 @@ class DeliveryRepository(DeliveryQueries):
         )
 
     async def interrupted_to_uncertain(self, *, now: datetime) -> list[int]:
-        """At start-up: `sending` rows are from a process that died mid-call."""
+        """`sending` rows whose claimer is gone died mid-call: now `uncertain` (the caller
+        swept the dead workers first; a live worker's send in flight is left alone)."""
         rows = [
             (int(row[0]), str(row[1]))
             for row in await self._conn.fetch(
-                "SELECT article_id, channel FROM deliveries WHERE state = 'sending'"
+                "SELECT article_id, channel FROM deliveries "
+                f"WHERE state = 'sending' AND {GONE_CLAIMER}"
             )
         ]
         for article_id, channel in rows:

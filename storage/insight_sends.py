@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.domain.insight import InsightSend, SendState
 from storage.articles import from_db_time, to_db_time
 from storage.sql import Row, StoreConn
+from storage.workers import GONE_CLAIMER
 
 _COLUMNS = "kind, target, period, state, message_id, detail, updated_at"
 
@@ -23,15 +24,21 @@ class InsightSendRepository:
     def __init__(self, conn: StoreConn) -> None:
         self._conn = conn
 
-    async def claim(self, kind: str, target: str, period: str, *, now: datetime) -> bool:
-        """Take the period's send for `target`; False if it was taken before (by anyone)."""
+    async def claim(
+        self, kind: str, target: str, period: str, *, now: datetime, claimed_by: str | None = None
+    ) -> bool:
+        """Take the period's send for `target`; False if it was taken before (by anyone).
+
+        `claimed_by` names the worker (storage.workers), so recovery leaves a live one's send."""
         inserted = await self._conn.execute(
-            "INSERT INTO insight_sends (kind, target, period, state, updated_at) "
-            "VALUES ($1, $2, $3, 'sending', $4) ON CONFLICT (kind, target, period) DO NOTHING",
+            "INSERT INTO insight_sends (kind, target, period, state, updated_at, claimed_by) "
+            "VALUES ($1, $2, $3, 'sending', $4, $5) "
+            "ON CONFLICT (kind, target, period) DO NOTHING",
             kind,
             target,
             period,
             to_db_time(now),
+            claimed_by,
         )
         return inserted == 1
 
@@ -71,10 +78,11 @@ class InsightSendRepository:
         return _send(row) if row is not None else None
 
     async def interrupted_to_uncertain(self, *, now: datetime) -> list[InsightSend]:
-        """Sends a crash left `sending` (at start, before any new claim): now `uncertain`."""
+        """Sends a dead process left `sending` (the caller swept the dead workers first): now
+        `uncertain`; a live worker's send in flight is left alone."""
         rows = await self._conn.fetch(
             "UPDATE insight_sends SET state = 'uncertain', updated_at = $1 "
-            f"WHERE state = 'sending' RETURNING {_COLUMNS}",
+            f"WHERE state = 'sending' AND {GONE_CLAIMER} RETURNING {_COLUMNS}",
             to_db_time(now),
         )
         return [_send(row) for row in rows]

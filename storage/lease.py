@@ -1,8 +1,10 @@
-"""The instance lease: at most one process runs the bot on a database.
+"""The instance lease: at most one process runs the newsroom on a database.
 
-Two bots on one store would both post every article. The lease is a row naming its holder; the
-holder refreshes it on a heartbeat and deletes it on exit. A holder that died is detected either
-by its process being gone (same host) or by a heartbeat older than the time-to-live.
+Two newsrooms on one store would both post every article. On PostgreSQL the other workers follow
+and try `acquire` on each heartbeat (bot.leadership); on SQLite a second bot is refused. The
+lease is a row naming its holder; the holder refreshes it on a heartbeat and deletes it on exit.
+A holder that died is detected either by its process being gone (same host) or by a heartbeat
+older than the time-to-live.
 
 Taking the lease reads the holder, then writes: two processes starting at once must not both
 read "free". On SQLite `BEGIN IMMEDIATE` serialises them. On PostgreSQL (READ COMMITTED, no
@@ -28,29 +30,21 @@ from bot.domain import LeaseHolder
 from bot.domain.errors import InstanceRunningError, LeaseLostError
 from storage.articles import from_db_time, to_db_time
 from storage.sql import StoreConn
+from storage.workers import is_dead
 
 LEASE_NAME = "bot"
 # The advisory lock key of the lease on PostgreSQL (per database; the migrations use another).
 LEASE_LOCK = int.from_bytes(b"nd-lease", "big", signed=True)
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
-
-
 class LeaseRepository:
     """SQL on `instance_lease`. Callers own the transaction."""
 
-    def __init__(self, conn: StoreConn, *, ttl: timedelta) -> None:
+    def __init__(self, conn: StoreConn, *, ttl: timedelta, holder_id: str | None = None) -> None:
         self._conn = conn
         self._ttl = ttl
-        self.holder_id = uuid.uuid4().hex
+        # The process's worker id (storage.workers), so its claims and its lease name one holder.
+        self.holder_id = holder_id or uuid.uuid4().hex
         self.hostname = socket.gethostname()
         self.pid = os.getpid()
 
@@ -83,15 +77,22 @@ class LeaseRepository:
         return None if holder is None or self._is_dead(holder, now) else holder
 
     def _is_dead(self, holder: LeaseHolder, now: datetime) -> bool:
-        if holder.hostname == self.hostname and not _process_alive(holder.pid):
-            return True
-        return now - holder.heartbeat_at > self._ttl
+        return is_dead(
+            hostname=holder.hostname,
+            pid=holder.pid,
+            heartbeat_at=holder.heartbeat_at,
+            here=self.hostname,
+            now=now,
+            ttl=self._ttl,
+        )
 
-    async def acquire(self, now: datetime) -> None:
+    async def acquire(self, now: datetime) -> str | None:
         """Take the lease, or raise `InstanceRunningError` naming the live holder.
 
-        Run it in a write transaction (`on(conn)`): on PostgreSQL the lock it takes first makes
-        a second starter wait for this one's commit, then read its holder.
+        Returns the id of the dead holder taken over from, if any (its sends in flight are
+        the recovery's to judge). Run it in a write transaction (`on(conn)`): on PostgreSQL the
+        lock it takes first makes a second starter wait for this one's commit, then read its
+        holder.
         """
         await self._lock(shared=False)
         holder = await self.current()
@@ -114,6 +115,7 @@ class LeaseRepository:
             self.pid,
             stamp,
         )
+        return holder.holder if holder is not None and taken else None
 
     async def heartbeat(self, now: datetime) -> bool:
         """Refresh our lease; False if somebody else took it over meanwhile."""

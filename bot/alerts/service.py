@@ -32,12 +32,12 @@ from bot.alerts.progress import AlertProgress, AlertReach
 from bot.alerts.sender import AlertSender, RatePacer, concurrency_for, open_sender, pace_of
 from bot.config import AlertSettings
 from bot.domain import Alert, Outcome, Recipient
-from bot.domain.errors import AlertRetryLaterError, AlertTryAgainError
+from bot.domain.errors import AlertRetryLaterError, AlertTryAgainError, LeaseLostError
 from bot.notify import AdminNotifier
 from bot.rendering.text import escape_html
 from storage.alerts import AlertRepository
 from storage.articles import ArticleRepository
-from storage.database import Database
+from storage.database import Database, newsroom_writes
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,8 @@ class AlertService:
         self._stopping = asyncio.Event()
         self._wake = False
         self._task: asyncio.Task[None] | None = None
+        # Whether this process runs the newsroom (bot.leadership sets it for `run`).
+        self.may_run: Callable[[], bool] = lambda: True
 
     @property
     def enabled(self) -> bool:
@@ -92,12 +94,13 @@ class AlertService:
 
     def kick(self) -> None:
         """Make sure the sending task runs (it ends by itself when the queue is empty)."""
-        if self._stopping.is_set():
-            return
+        if self._stopping.is_set() or not self.may_run():
+            return  # a follower's alert waits for the leader's next round (its `alerts` job)
         if self._task is not None and not self._task.done():
             self._wake = True
             return
-        self._task = asyncio.create_task(self._run(), name="alerts")
+        with newsroom_writes():  # the fan-out writes as the newsroom, behind the lease's fence
+            self._task = asyncio.create_task(self._run(), name="alerts")
         self._task.add_done_callback(_log_crash)
 
     async def stop(self) -> None:
@@ -200,7 +203,12 @@ class AlertService:
                     async with self._db.write() as conn:
                         repo = AlertRepository(conn)
                         await repo.record(alert.id, finished, now=self._clock())
-                        batch = await repo.claim(alert.id, self._window, now=self._clock())
+                        batch = await repo.claim(
+                            alert.id,
+                            self._window,
+                            now=self._clock(),
+                            claimed_by=self._db.worker_id,
+                        )
                     queue.extend(batch)
                     exhausted = not batch
                     continue
@@ -281,5 +289,7 @@ class AlertService:
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        logger.error("the alert task crashed", exc_info=task.exception())
+    error = None if task.cancelled() else task.exception()
+    if error is None or isinstance(error, LeaseLostError):
+        return  # another worker leads the newsroom now; the leadership said so
+    logger.error("the alert task crashed", exc_info=error)

@@ -88,7 +88,11 @@ class PhotoPoster:
             deliveries = DeliveryRepository(conn)
             await deliveries.ensure(article.id, channel=channel, now=self._clock())
             if not await deliveries.claim(
-                article.id, channel=channel, now=self._clock(), repost=True
+                article.id,
+                channel=channel,
+                now=self._clock(),
+                repost=True,
+                claimed_by=self._db.worker_id,
             ):
                 raise LookupError(f"article {article.id} is being sent already")
         post = render_with_photo(self._publisher, article, file_id, channel)

@@ -128,7 +128,9 @@ class DigestService:
         detail = f"only {len(stories)} stories posted today" if few else None
         async with self._db.write() as conn:
             sends = InsightSendRepository(conn)
-            if not await sends.claim(KIND, name, period, now=self._clock()):
+            if not await sends.claim(
+                KIND, name, period, now=self._clock(), claimed_by=self._db.worker_id
+            ):
                 earlier = await sends.get(KIND, name, period)
                 state = earlier.state if earlier else None
                 mid = earlier.message_id if earlier else None

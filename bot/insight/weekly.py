@@ -112,7 +112,7 @@ class WeeklyReports:
         for admin in waiting:
             async with self._db.write() as conn:  # committed before Telegram hears of it
                 claimed = await InsightSendRepository(conn).claim(
-                    KIND, str(admin), week.period, now=self._clock()
+                    KIND, str(admin), week.period, now=self._clock(), claimed_by=self._db.worker_id
                 )
             if not claimed:
                 continue  # another process (a restart racing the old leader) took it

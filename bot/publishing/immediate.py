@@ -97,7 +97,11 @@ class ImmediatePublisher:
             deliveries = DeliveryRepository(conn)
             await deliveries.ensure(article_id, channel=name, now=self._clock())
             if not await deliveries.claim(
-                article_id, channel=name, now=self._clock(), repost=breaking
+                article_id,
+                channel=name,
+                now=self._clock(),
+                repost=breaking,
+                claimed_by=self._db.worker_id,
             ):
                 raise LookupError(f"article {article_id} is being sent or was handled already")
         silent = None if breaking else edition.routine_silent(self._clock())

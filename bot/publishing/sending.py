@@ -203,7 +203,7 @@ class ArticleSender:
             raise SendInterruptedError
         async with self._db.write() as conn:
             if not await DeliveryRepository(conn).claim(
-                article_id, channel=name, now=self._clock()
+                article_id, channel=name, now=self._clock(), claimed_by=self._db.worker_id
             ):
                 raise ClaimLostError
 

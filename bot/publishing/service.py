@@ -47,7 +47,7 @@ from bot.publishing.routing import channels_for, unrouted_reason
 from bot.publishing.sending import adopt_unnamed_state
 from bot.publishing.uncertain import UncertainPosts
 from bot.rendering import RenderedPost
-from storage.database import Database
+from storage.database import Database, newsroom_writes
 from storage.deliveries import DeliveryRepository
 from storage.state import StateRepository
 
@@ -84,6 +84,8 @@ class PublishingService:
         self._task: asyncio.Task[PassReport] | None = None
         self._failures = RoutineFailures(settings, db, notifier, clock, self._uncertain)
         self._immediate = ImmediatePublisher(db, clock, self._uncertain, self.targets)
+        # Whether this process runs the newsroom (bot.leadership sets it for `run`).
+        self.may_run: Callable[[], bool] = lambda: True
 
     def observe_posts(self, on_posted: Callable[[str, float], None]) -> None:
         """Tell `on_posted(channel, lag seconds)` of every post recorded, in every channel."""
@@ -103,10 +105,17 @@ class PublishingService:
         await self._uncertain.report_unreported("uncertain_stopped")
 
     def kick(self) -> None:
-        """Start a pass in the background unless one is running (the JobQueue calls this)."""
+        """Start a pass in the background unless one is running (the JobQueue calls this).
+
+        Only where the newsroom runs (`may_run`): on a follower an editor's /resume is left to
+        the leader's next tick. The pass writes as the newsroom, behind the lease's fence.
+        """
         if self._stopping.is_set() or (self._task is not None and not self._task.done()):
             return
-        self._task = asyncio.create_task(self.run_pass(), name="publishing-pass")
+        if not self.may_run():
+            return
+        with newsroom_writes():  # the task inherits it
+            self._task = asyncio.create_task(self.run_pass(), name="publishing-pass")
         self._task.add_done_callback(self._log_crash)
 
     async def stop(self) -> None:
@@ -225,7 +234,11 @@ class PublishingService:
         was_paused = await edition.articles.paused_reason()
         async with self._db.write() as conn:
             if not await DeliveryRepository(conn).claim(
-                article.id, channel=edition.name, now=self._clock(), due=True
+                article.id,
+                channel=edition.name,
+                now=self._clock(),
+                due=True,
+                claimed_by=self._db.worker_id,
             ):
                 return True  # another pass or an editor's push took (or held) it meanwhile
         silent = edition.routine_silent(self._clock())

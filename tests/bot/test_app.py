@@ -9,6 +9,7 @@ import pytest
 from bot.app import build_application, running
 from bot.domain.errors import InstanceRunningError
 from sandbox.fakeapi import FakeTelegram
+from tests.pgstore import TestStore
 
 StartBot = Any  # the `start_bot` fixture of tests/conftest.py
 
@@ -32,7 +33,12 @@ async def test_arabic_user_gets_arabic_right_to_left(
         assert all(line.startswith("\u200f") for line in text.splitlines() if line)
 
 
-async def test_second_instance_is_refused(fake: FakeTelegram, start_bot: StartBot) -> None:
+async def test_second_instance_is_refused_on_sqlite(
+    fake: FakeTelegram, start_bot: StartBot, store: TestStore
+) -> None:
+    """A SQLite file serves one bot; on PostgreSQL a second one follows (test_workers.py)."""
+    if store.engine != "sqlite":
+        pytest.skip("PostgreSQL workers follow the leader instead")
     async with start_bot(publishing={"enabled": False}) as first:
         settings = first.bot_data.services.settings
         second = build_application(settings)

@@ -15,7 +15,7 @@ import pytest
 from bot.config import Settings
 from bot.domain.errors import LeaseLostError, StoreUnavailableError
 from bot.storage_settings import StorageSettings
-from storage.database import Database
+from storage.database import Database, newsroom_writes
 from storage.sql import Sql, StoreConn
 from tests.pgstore import TestStore
 
@@ -93,14 +93,18 @@ async def test_the_fence_refuses_before_anything_is_written(store: TestStore) ->
 
     async with opened(store) as db:
         db.fence = fence
-        with pytest.raises(LeaseLostError, match="took the lease over"):
+        with pytest.raises(LeaseLostError, match="took the lease over"), newsroom_writes():
             async with db.write() as conn:
                 await conn.execute(_PUT, "written", "1", WHEN)
-        db.fence = None
+        # A reader's or an editor's write is not the newsroom's: the fence lets it through.
         async with db.write() as conn:
-            await conn.execute(_PUT, "after", "1", WHEN)
+            await conn.execute(_PUT, "unfenced", "1", WHEN)
+        db.fence = None
+        with newsroom_writes():
+            async with db.write() as conn:
+                await conn.execute(_PUT, "after", "1", WHEN)
     assert seen == [store.engine]
-    assert await stored(store) == [("after", "1")]
+    assert await stored(store) == [("after", "1"), ("unfenced", "1")]
 
 
 async def test_iterate_streams_every_row_and_stops_early(store: TestStore) -> None:

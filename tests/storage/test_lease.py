@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.errors import InstanceRunningError, LeaseLostError
-from storage.database import Database
+from storage.database import Database, newsroom_writes
 from storage.lease import LeaseRepository
 from storage.state import StateRepository
 from tests.pgstore import TestStore
@@ -143,16 +143,18 @@ async def test_a_takeover_waits_for_the_old_holders_write_in_flight(pg: TestStor
         await _acquire(old_db, old, NOW)
         old_db.fence = lambda conn: old.on(conn).check_held()
 
-        async with old_db.write() as conn:  # passed the fence before the takeover began
-            takeover = asyncio.create_task(_acquire(new_db, new, NOW + timedelta(seconds=61)))
-            await until_waiting(old_db, "the takeover waiting for the write in flight")
-            await StateRepository(conn).put("last.word", "the old holder's", now=NOW)
+        # The newsroom's write, which passed the fence before the takeover began.
+        with newsroom_writes():
+            async with old_db.write() as conn:
+                takeover = asyncio.create_task(_acquire(new_db, new, NOW + timedelta(seconds=61)))
+                await until_waiting(old_db, "the takeover waiting for the write in flight")
+                await StateRepository(conn).put("last.word", "the old holder's", now=NOW)
         await takeover
 
         holder = await new.current()
         assert holder is not None and holder.holder == new.holder_id
         assert await StateRepository(old_db.store).get("last.word") == "the old holder's"
-        with pytest.raises(LeaseLostError, match="took over"):
+        with pytest.raises(LeaseLostError, match="took over"), newsroom_writes():
             async with old_db.write() as conn:
                 await StateRepository(conn).put("last.word", "too late", now=NOW)
         assert await StateRepository(old_db.store).get("last.word") == "the old holder's"
