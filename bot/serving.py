@@ -56,7 +56,11 @@ class Intake:
         self.webhook: WebhookReceiver | None = None
         if hook is None:
             self._poller = UpdatePoller(
-                api_url, self.deliver, allowed_updates=ALLOWED_UPDATES, poll_timeout=poll_timeout
+                api_url,
+                self.deliver,
+                allowed_updates=ALLOWED_UPDATES,
+                poll_timeout=poll_timeout,
+                may_poll=lambda: services.leading,
             )
         else:
             self.webhook = WebhookReceiver(

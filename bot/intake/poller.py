@@ -14,6 +14,9 @@ python-telegram-bot's `Updater` does the same, but this loop replaces it.
 Failures are waited out with back-off, never hammered: a network error or a 5xx waits 1, 2, 4 …
 up to 30 s; a 429 waits its `retry_after`; a 409 (another process polls with this token, or a
 webhook is set) is logged once per streak and waited out the same way.
+
+With several workers on PostgreSQL, only the leader polls (`may_poll`): the others are standbys
+in polling mode. Every worker answers updates only in webhook mode.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ RawUpdate = dict[str, Any]
 Deliver = Callable[[list[RawUpdate], float], Awaitable[None]]
 
 MAX_BACKOFF_SECONDS = 30.0
+# How often a standby (a follower in polling mode) looks whether it leads now.
+STANDBY_CHECK_SECONDS = 1.0
 _JSON = {"Content-Type": "application/json"}
 
 
@@ -50,8 +55,12 @@ class UpdatePoller:
         allowed_updates: Sequence[str],
         poll_timeout: int = 10,
         clock: Callable[[], float] = time.monotonic,
+        may_poll: Callable[[], bool] = lambda: True,
     ) -> None:
         self._api_url = api_url
+        # A follower on PostgreSQL waits here: Telegram serves one getUpdates consumer per token
+        # (two would steal batches from each other and see unconfirmed ones twice).
+        self._may_poll = may_poll
         self._proxy = proxy_for(api_url)
         self._deliver = deliver
         self._allowed = list(allowed_updates)
@@ -90,6 +99,9 @@ class UpdatePoller:
         failures = 0
         conflict_logged = False
         while True:
+            if not self._may_poll():
+                await asyncio.sleep(STANDBY_CHECK_SECONDS)
+                continue
             try:
                 status, answer = await self._fetch(wait=self._poll_timeout)
             except (aiohttp.ClientError, TimeoutError, ValueError) as error:
