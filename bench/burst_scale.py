@@ -130,16 +130,17 @@ class RoundRobin:
 
     async def _forward(self, request: web.Request) -> web.Response:
         assert self._session is not None
-        body = await request.read()
         headers = {h: request.headers[h] for h in FORWARDED if h in request.headers}
         try:
+            body = await request.read()
             async with self._session.post(next(self._targets), data=body, headers=headers) as got:
                 return web.Response(
                     status=got.status,
                     body=await got.read(),
                     content_type=got.content_type if got.content_length else None,
                 )
-        except aiohttp.ClientError:  # a worker gone: Telegram sees an error and retries
+        except (aiohttp.ClientError, ConnectionResetError):  # a worker gone, or the fake
+            # cut the request (its read timeout, its shutdown): Telegram retries on an error
             return web.Response(status=502)
 
     async def stop(self) -> None:
