@@ -105,6 +105,8 @@ class Step:
     latest_p99_ms: str = "n/a"
     editor_p99_ms: str = "n/a"
     fake_cpu_pct: float = 0.0
+    fake_cpu_ms_per_press: float = 0.0
+    duplicates: int = 0  # presses answered more than once (a redelivery handled twice)
     step_seconds: float = 0.0
     rows: list[PressRow] = field(default_factory=list, repr=False)
 
@@ -117,7 +119,8 @@ class Step:
             f"unanswered={self.unanswered} dropped={self.dropped} "
             f"favorites_rows={self.favorites_rows} cpu_ms_per_press={self.cpu_ms_per_press:.2f} "
             f"latest_p99_ms={self.latest_p99_ms} editor_p99_ms={self.editor_p99_ms} "
-            f"fake_cpu_pct={self.fake_cpu_pct:.0f} step_seconds={self.step_seconds:.1f}"
+            f"fake_cpu_pct={self.fake_cpu_pct:.0f} duplicates={self.duplicates} "
+            f"step_seconds={self.step_seconds:.1f}"
         )
 
 
@@ -132,6 +135,10 @@ class Bench:
         self.fake = fake
         self.workdir = workdir
         self.db_path = workdir / "newsdesk.sqlite3"
+        # What the bench opens to count saves: the SQLite file, or (bench/burst_scale.py) the
+        # PostgreSQL store's settings; `storage_toml` is the same store in the bot's config.
+        self.storage: Any = self.db_path
+        self.storage_toml = f'path = "{self.db_path}"'
         self.log_path = workdir / "newsdesk.log"
         self.next_user = FIRST_PRESSER
         self.probe_turn = 0
@@ -159,9 +166,9 @@ class Bench:
 
     # -- newsdesk ------------------------------------------------------------------------------
 
-    def write_config(self) -> Path:
+    def write_config(self, name: str = "config.toml", extra: str = "") -> Path:
         """The bot as deployed, pointed at the fake; publishing fast enough for a bench."""
-        path = self.workdir / "config.toml"
+        path = self.workdir / name
         path.write_text(
             f"""\
 [telegram]
@@ -172,7 +179,7 @@ admins = {json.dumps(list(self.admins))}
 request_timeout_seconds = 10.0
 
 [storage]
-path = "{self.db_path}"
+{self.storage_toml}
 
 [site]
 name = "Bench News"
@@ -183,7 +190,8 @@ language = "en"
 enabled = true
 interval_seconds = 1
 
-{self.alerts_toml}""",
+{self.alerts_toml}
+{extra}""",
             encoding="utf-8",
         )
         return path
@@ -214,7 +222,7 @@ interval_seconds = 1
 
     async def savers(self) -> set[int]:
         """Who has the story saved now, read from the store the way the product reads it."""
-        db = await Database.open(self.db_path, run_migrations=False)
+        db = await Database.open(self.storage, run_migrations=False)
         try:
             return set(await FavoriteRepository(db.store).savers(self.article_id))
         finally:
@@ -259,13 +267,23 @@ interval_seconds = 1
     # -- one step ------------------------------------------------------------------------------
 
     async def step(
-        self, who: str, pid: int, rate: int, seconds: float, drain: float, *, store: bool
+        self,
+        who: str,
+        pid: int | list[int],
+        rate: int,
+        seconds: float,
+        drain: float,
+        *,
+        store: bool,
     ) -> Step:
-        """Offer `rate` presses/s for `seconds`; wait up to `drain` s for the answers due."""
+        """Offer `rate` presses/s for `seconds`; wait up to `drain` s for the answers due.
+
+        `pid`: the process under test, or every worker (their CPU is summed)."""
+        pids = pid if isinstance(pid, list) else [pid]
         figures = Step(who, rate, seconds)
         first = self.next_user
         dropped_before = self.dropped_total() if store else None
-        cpu0, fake0, t0 = cpu_seconds(pid), cpu_seconds(self.fake.pid), time.monotonic()
+        cpu0, fake0, t0 = sum(map(cpu_seconds, pids)), cpu_seconds(self.fake.pid), time.monotonic()
         number = await self.ask("storm", self.post[0], self.post[1], rate, seconds, first)
         stop_probes = asyncio.Event()
         latest: list[float] = []
@@ -282,7 +300,7 @@ interval_seconds = 1
                 break
             await asyncio.sleep(0.1)
         ended = time.monotonic()
-        cpu1, fake1 = cpu_seconds(pid), cpu_seconds(self.fake.pid)
+        cpu1, fake1 = sum(map(cpu_seconds, pids)), cpu_seconds(self.fake.pid)
         stop_probes.set()
         if probing is not None:
             await probing
@@ -297,6 +315,8 @@ interval_seconds = 1
         figures.toast_p99_ms = percentile(waits, 99) * 1000
         figures.cpu_ms_per_press = (cpu1 - cpu0) * 1000 / max(1, len(rows))
         figures.fake_cpu_pct = (fake1 - fake0) / (ended - t0) * 100
+        figures.fake_cpu_ms_per_press = (fake1 - fake0) * 1000 / max(1, len(rows))
+        figures.duplicates = await self.ask("duplicates", number)
         figures.step_seconds = ended - t0
         if store:
             figures.favorites_rows = str(len(await self.savers_between(first, presses)))
@@ -335,7 +355,7 @@ async def stop_process(proc: asyncio.subprocess.Process, grace: float) -> None:
 
 
 async def sweep(
-    bench: Bench, who: str, pid: int, args: argparse.Namespace, *, store: bool
+    bench: Bench, who: str, pid: int | list[int], args: argparse.Namespace, *, store: bool
 ) -> list[Step]:
     """Every offered rate in turn against one running process."""
     steps = []
@@ -455,16 +475,32 @@ async def main(args: argparse.Namespace) -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Flags; --quick is a short sweep for the test that runs this end to end."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rates", default="200,400,800,1600", help="offered presses/s, a list")
-    parser.add_argument("--seconds", type=float, default=10.0, help="storm length per rate")
+    parser.add_argument("--rates", help="offered presses/s, a list (default 200,400,800,1600)")
+    parser.add_argument("--seconds", type=float, help="storm length per rate (default 10)")
     parser.add_argument("--drain", type=float, default=8.0, help="max wait for answers after")
     parser.add_argument(
         "--callback-age", type=float, default=15.0, help="the fake refuses answers older than this"
     )
     parser.add_argument("--quick", action="store_true", help="rates 100,200 for 1.5 s each")
+    # Issue 16's setups (bench/burst_scale.py); without these flags, newsdesk against the peer.
+    parser.add_argument(
+        "--scale", action="store_true", help="SQLite polling, 1 and 2 PostgreSQL webhook workers"
+    )
+    parser.add_argument("--webhook", action="store_true", help="updates by webhook, not polling")
+    parser.add_argument("--workers", type=int, default=1, help="newsdesk run processes (webhook)")
+    parser.add_argument("--store", help="a PostgreSQL server URL; the bench makes a database")
     args = parser.parse_args(argv)
+    args.scaled = args.scale or args.webhook or args.store is not None or args.workers != 1
+    if args.scaled:
+        from bench.burst_scale import check  # here: it imports this module
+
+        check(parser, args)
+        if args.rates is None:  # a short default sweep: three setups in a few minutes
+            args.rates, args.seconds = "200,400,800", args.seconds or 5.0
     if args.quick:
         args.rates, args.seconds, args.drain = "100,200", 1.5, 3.0
+    args.rates = args.rates or "200,400,800,1600"
+    args.seconds = args.seconds or 10.0
     try:
         args.rates = [int(r) for r in str(args.rates).split(",")]
     except ValueError:
@@ -474,5 +510,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def entry(args: argparse.Namespace) -> None:
+    """The issue-16 setups when asked for, else newsdesk against the aiogram peer."""
+    if args.scaled:
+        from bench import burst_scale  # here: it imports this module
+
+        asyncio.run(burst_scale.main(args))
+    else:
+        asyncio.run(main(args))
+
+
 if __name__ == "__main__":
-    asyncio.run(main(parse_args()))
+    entry(parse_args())

@@ -97,6 +97,17 @@ class _Commands:
             (r.user_id, r.created, r.answered, r.refused, r.confirmed) for r in records.values()
         ]
 
+    def duplicates(self, number: int) -> int:
+        """Extra answers to a storm's presses: answerCallbackQuery calls (sent or carried in a
+        webhook reply) beyond one per press — a press whose update was handled twice."""
+        wanted = set(self.storms[number].query_ids)
+        answers = [
+            c.params.get("callback_query_id")
+            for c in self.fake.calls_of("answerCallbackQuery")
+            if c.params.get("callback_query_id") in wanted
+        ]
+        return len(answers) - len(set(answers))
+
     def unresolved(self, number: int) -> int:
         """Presses of a storm with no answer yet."""
         records = self.fake.press_records(self.storms[number].query_ids)

@@ -14,11 +14,11 @@ def figures(line: str) -> dict[str, str]:
     return dict(part.split("=", 1) for part in line.split() if "=" in part)
 
 
-def run_quick(script: str) -> tuple[list[str], str]:
-    """`python bench/<script> --quick`: its stdout lines, and everything it printed (for
+def run_quick(script: str, *flags: str) -> tuple[list[str], str]:
+    """`python bench/<script> --quick [flags]`: its stdout lines, and everything it printed (for
     failure messages). Fails the test on a non-zero exit or a traceback."""
     done = subprocess.run(
-        [sys.executable, f"bench/{script}", "--quick"],
+        [sys.executable, f"bench/{script}", "--quick", *flags],
         cwd=ROOT,
         capture_output=True,
         text=True,

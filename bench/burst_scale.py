@@ -1,0 +1,307 @@
+"""bench/burst.py's scale-out setups (issue 16): SQLite polling, N webhook workers on PostgreSQL.
+
+    .venv/bin/python bench/burst.py --scale [--store postgresql://…] [--rates …] [--seconds …]
+    .venv/bin/python bench/burst.py --webhook --workers 2 --store postgresql://…
+
+`--scale` runs three setups in turn, each on a fresh fake (its own process) and a fresh store:
+`sqlite_polling` (one `newsdesk run`, its SQLite file, long polling), `pg_webhook1` and
+`pg_webhook2` (one or two `newsdesk run` on a PostgreSQL database created for the run on the
+server `--store` names, and dropped after; `[webhook]` set). The other flags run one setup.
+
+Two workers, one URL: Telegram calls one webhook URL, so in production a reverse proxy spreads
+the requests over the workers. The bench does the same with the simplest honest stand-in: an
+aiohttp round-robin proxy in the driver's own process (its CPU is in driver_cpu_pct), forwarding
+body, secret header and the reply (a reply may carry a Bot API call) unchanged. Every worker
+calls setWebhook with the proxy's URL. One worker is called directly, without the proxy.
+
+Per setup, after its steps: capacity_per_s (best in-time answered rate), toast_p99_ms and
+cpu_ms_per_press (the workers' CPU summed, ÷ presses) at that step, fake_cpu_ms_per_press,
+duplicates (presses answered more than once, over every step), lost (presses the bot confirmed
+or answered but did not store, over every step and a SIGTERM of every worker 2 s into a storm at
+the highest rate), and workers_for_830_per_s = ceil(830 × cpu_ms_per_press / 1000): the workers,
+one core each at 100 %, that the issue's 830 presses/s needs — the fake's (Telegram's) CPU not
+included, and no headroom.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import math
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import aiohttp
+import asyncpg
+from aiohttp import web
+
+from bench.burst import (
+    CHANNEL,
+    CHANNEL_ID,
+    FIRST_PRESSER,
+    ROOT,
+    STOP_DEADLINE,
+    TOKEN,
+    Bench,
+    Step,
+    capacity,
+    stop_process,
+    sweep,
+)
+from bench.burst_fake import PressRow, RemoteFake
+from bot.storage_settings import StorageSettings
+
+SECRET = "burst_Bench-secret"
+HOOK_PATH = "/telegram"
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"  # --scale without --store
+TARGET_PER_S = 830  # the issue's peak ⭐ rate to plan for
+FORWARDED = ("Content-Type", "X-Telegram-Bot-Api-Secret-Token")
+
+
+@dataclass(frozen=True)
+class Setup:
+    """One way of running the bot: its store, how updates arrive, how many workers."""
+
+    name: str
+    workers: int
+    webhook: bool
+    store_url: str | None  # a PostgreSQL server; None: a SQLite file
+
+
+@dataclass
+class Outcome:
+    """A setup's figures."""
+
+    setup: Setup
+    steps: list[Step]
+    lost: int
+    stop_seconds: float
+
+    def summary(self) -> str:
+        """The setup's `key=value` pairs, each key prefixed with the setup's name."""
+        best = max(self.steps, key=lambda s: s.answered_per_s)
+        figures = {
+            "capacity_per_s": f"{capacity(self.steps):.1f}",
+            "toast_p99_ms": f"{best.toast_p99_ms:.0f}",
+            "cpu_ms_per_press": f"{best.cpu_ms_per_press:.2f}",
+            "fake_cpu_ms_per_press": f"{best.fake_cpu_ms_per_press:.2f}",
+            "lost": str(self.lost),
+            "duplicates": str(sum(s.duplicates for s in self.steps)),
+            "workers_for_830_per_s": str(math.ceil(TARGET_PER_S * best.cpu_ms_per_press / 1000)),
+        }
+        return " ".join(f"{self.setup.name}_{key}={value}" for key, value in figures.items())
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RoundRobin:
+    """The reverse proxy in front of the workers: each webhook POST to the next worker."""
+
+    def __init__(self, targets: list[str]) -> None:
+        self.port = free_port()
+        self._targets = itertools.cycle(targets)
+        self._session: aiohttp.ClientSession | None = None
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{HOOK_PATH}"
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200))
+        app = web.Application()
+        app.router.add_post(HOOK_PATH, self._forward)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def _forward(self, request: web.Request) -> web.Response:
+        assert self._session is not None
+        headers = {h: request.headers[h] for h in FORWARDED if h in request.headers}
+        try:
+            body = await request.read()
+            async with self._session.post(next(self._targets), data=body, headers=headers) as got:
+                return web.Response(
+                    status=got.status,
+                    body=await got.read(),
+                    content_type=got.content_type if got.content_length else None,
+                )
+        except (aiohttp.ClientError, ConnectionResetError):  # a worker gone, or the fake
+            # cut the request (its read timeout, its shutdown): Telegram retries on an error
+            return web.Response(status=502)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._session is not None:
+            await self._session.close()
+
+
+async def fresh_database(server: str, name: str) -> str:
+    """Create database `name` on `server` (a postgresql:// URL); its URL."""
+    conn = await asyncpg.connect(server)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return urlsplit(server)._replace(path=f"/{name}").geturl()
+
+
+async def drop_database(server: str, name: str) -> None:
+    conn = await asyncpg.connect(server)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def webhook_toml(url: str, port: int) -> str:
+    return (
+        f'[webhook]\nurl = "{url}"\nport = {port}\npath = "{HOOK_PATH}"\n'
+        f'secret_token = "{SECRET}"\n'
+    )
+
+
+async def start_workers(
+    bench: Bench, setup: Setup, logs: list[Path]
+) -> tuple[list[asyncio.subprocess.Process], RoundRobin | None]:
+    """Write each worker's config, seed the store, start the workers (and the proxy)."""
+    ports = [free_port() for _ in range(setup.workers)]
+    proxy = None
+    if setup.webhook and setup.workers > 1:
+        proxy = RoundRobin([f"http://127.0.0.1:{port}{HOOK_PATH}" for port in ports])
+        await proxy.start()
+    configs = []
+    for number, port in enumerate(ports):
+        extra = ""
+        if setup.webhook:
+            url = proxy.url if proxy else f"http://127.0.0.1:{port}{HOOK_PATH}"
+            extra = webhook_toml(url, port)
+        configs.append(bench.write_config(f"worker{number}.toml", extra))
+    bench.seed(configs[0])
+    procs = []
+    for config, log_path in zip(configs, logs, strict=True):
+        with log_path.open("wb") as log:
+            procs.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "bot", "--config", str(config), "run",
+                    cwd=ROOT,
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                )
+            )  # fmt: skip
+    return procs, proxy
+
+
+async def run_setup(setup: Setup, args: argparse.Namespace) -> Outcome:
+    """One setup on its own fake and store: start, sweep, SIGTERM in a storm, count lost."""
+    fake = RemoteFake(TOKEN, CHANNEL_ID, CHANNEL, args.callback_age)
+    database = f"burst_{os.getpid()}_{setup.name}"
+    procs: list[asyncio.subprocess.Process] = []
+    proxy: RoundRobin | None = None
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"burst-{setup.name}-") as tmp:
+            bench = Bench(fake, Path(tmp))
+            if setup.store_url is not None:
+                url = await fresh_database(setup.store_url, database)
+                bench.storage = StorageSettings.model_validate({"url": url})
+                bench.storage_toml = f'url = "{url}"'
+            bench.log_path = Path(tmp) / "worker0.log"  # the leader's, for `press answers:`
+            logs = [Path(tmp) / f"worker{n}.log" for n in range(setup.workers)]
+            started = time.monotonic()
+            procs, proxy = await start_workers(bench, setup, logs)
+            bench.post = await bench.until(
+                lambda: bench.ask("post_with_button"), "channel post with ⭐", 60, procs[0]
+            )
+            bench.article_id = int(bench.post[1].split(":")[1])
+            if setup.webhook:  # every worker has set the webhook (the last one wins; one URL)
+                await asyncio.sleep(1.0)
+            print(f"{setup.name}: up and posted in {time.monotonic() - started:.1f} s", flush=True)
+            steps = await sweep(bench, setup.name, [p.pid for p in procs], args, store=True)
+            stop_seconds = await sigterm_all(bench, procs, max(args.rates))
+            lost = await count_lost(bench, len(args.rates) + 1)
+            for n, proc in enumerate(procs):
+                print(f"{setup.name} worker{n} exit={proc.returncode}", flush=True)
+            print(f"{setup.name} stop_seconds={stop_seconds:.1f} lost={lost}", flush=True)
+            return Outcome(setup, steps, lost, stop_seconds)
+    finally:
+        for proc in procs:
+            await stop_process(proc, 0)
+        if proxy is not None:
+            await proxy.stop()
+        fake.close()
+        if setup.store_url is not None:
+            await drop_database(setup.store_url, database)
+
+
+async def sigterm_all(bench: Bench, procs: list[asyncio.subprocess.Process], rate: int) -> float:
+    """SIGTERM every worker 2 s into a storm; seconds until the last one exited."""
+    first = bench.next_user
+    number = await bench.ask("storm", bench.post[0], bench.post[1], rate, 30.0, first)
+    await asyncio.sleep(2.0)
+    started = time.monotonic()
+    await asyncio.gather(*(stop_process(proc, STOP_DEADLINE) for proc in procs))
+    stopped = time.monotonic() - started
+    bench.next_user = first + await bench.ask("storm_stop", number)
+    return stopped
+
+
+async def count_lost(bench: Bench, storms: int) -> int:
+    """Presses the bot confirmed or answered in time but did not store, over every storm."""
+    rows: list[PressRow] = []
+    for number in range(storms):
+        rows.extend(await bench.ask("presses", number))
+    saved = {u for u in await bench.savers() if u >= FIRST_PRESSER}
+    owed = {r[0] for r in rows if r[4] or (r[2] is not None and not r[3])}
+    return len(owed - saved)
+
+
+def setups(args: argparse.Namespace) -> list[Setup]:
+    """`--scale`: the three setups; otherwise the one the flags describe."""
+    if args.scale:
+        return [
+            Setup("sqlite_polling", 1, False, None),
+            Setup("pg_webhook1", 1, True, args.store),
+            Setup("pg_webhook2", 2, True, args.store),
+        ]
+    engine = "pg" if args.store else "sqlite"
+    mode = f"webhook{args.workers}" if args.webhook else "polling"
+    return [Setup(f"{engine}_{mode}", args.workers, args.webhook, args.store)]
+
+
+async def main(args: argparse.Namespace) -> None:
+    """Each setup in turn; a line per step, then every setup's figures on the last line."""
+    driver0, wall0 = time.process_time(), time.monotonic()
+    outcomes = [await run_setup(setup, args) for setup in setups(args)]
+    driver_pct = (time.process_time() - driver0) / (time.monotonic() - wall0) * 100
+    print(
+        f"driver_cpu_pct={driver_pct:.0f} (the bench's own process and its proxy, % of one core) "
+        f"cores={os.cpu_count()}"
+    )
+    print(" ".join(outcome.summary() for outcome in outcomes))
+
+
+def check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse combinations that mean nothing: two pollers, two workers on one SQLite file."""
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.workers > 1 and not args.webhook:
+        parser.error("--workers N > 1 needs --webhook (in polling mode only the leader polls)")
+    if args.scale and not args.store:
+        args.store = DEFAULT_SERVER
+    if args.workers > 1 and not args.store:
+        parser.error("--workers N > 1 needs --store postgresql://… (SQLite serves one)")
+    if args.store and not args.store.startswith(("postgresql://", "postgres://")):
+        parser.error("--store takes a postgresql:// URL (a server; the bench makes a database)")
