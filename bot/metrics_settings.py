@@ -6,10 +6,11 @@ unless the operator opens them wider (`listen = "0.0.0.0"` for a scraper on anot
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.http_listen import ListenAddress
 
 
 class MetricsSettings(BaseModel):
@@ -17,21 +18,9 @@ class MetricsSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    listen: str = "127.0.0.1"
+    listen: ListenAddress = "127.0.0.1"
     # None: no server. 0 picks a free port (tests); the log line names it.
     port: Annotated[int, Field(ge=0, le=65_535)] | None = None
-
-    @field_validator("listen")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError(
-                f"{value!r} is not an IP address: expected one such as 127.0.0.1 (this host "
-                "only), 0.0.0.0 (every IPv4 interface) or :: (every interface)"
-            ) from None
-        return value
 
     @property
     def enabled(self) -> bool:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from bot.domain.errors import InvalidURLError
+from bot.http_listen import ListenAddress
 from bot.urls import check_url
 
 WEBHOOK_SECRET_ENV = "NEWSDESK_WEBHOOK_SECRET"  # noqa: S105 - the variable's name, not a secret
@@ -43,7 +44,7 @@ class WebhookSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     url: str
-    listen: str = "127.0.0.1"
+    listen: ListenAddress = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65_535)] = 8443
     path: str = "/telegram"
     # Optional here only because $NEWSDESK_WEBHOOK_SECRET may give it; `parse_settings` refuses
@@ -68,18 +69,6 @@ class WebhookSettings(BaseModel):
             "Telegram calls webhooks over https only (http:// is accepted for a loopback "
             "host, for the sandbox and tests)"
         )
-
-    @field_validator("listen")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError(
-                f"{value!r} is not an IP address: expected one such as 127.0.0.1 (this host "
-                "only, behind a reverse proxy) or 0.0.0.0 (every IPv4 interface)"
-            ) from None
-        return value
 
     @field_validator("path")
     @classmethod

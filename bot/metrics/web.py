@@ -15,13 +15,13 @@ prefix, and Prometheus and orchestrators expect these at the root). In polling m
 from __future__ import annotations
 
 import logging
-import os
 from typing import Protocol
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.domain.errors import NewsdeskError
+from bot.http_listen import serve
 from bot.metrics.instruments import Metrics
 
 logger = logging.getLogger(__name__)
@@ -87,22 +87,15 @@ class MetricsServer:
         """Listen, or raise `MetricsBindError` saying where and why not."""
         app = web.Application()
         app.add_routes(self._routes)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, self._host, self._port)
-        try:
-            await site.start()
-        except OSError as exc:
-            await runner.cleanup()
-            # asyncio's own strerror repeats the address: the plain one reads better here.
-            why = os.strerror(exc.errno) if exc.errno else str(exc)
-            raise MetricsBindError(
+        self._runner, self.port = await serve(
+            app,
+            self._host,
+            self._port,
+            refused=lambda why: MetricsBindError(
                 f"cannot listen for metrics on {self._host}:{self._port} ({why}) — change "
                 "[metrics] listen or port, or stop what holds the port"
-            ) from None
-        self._runner = runner
-        addresses = runner.addresses  # (host, port, …) per socket: the port actually bound
-        self.port = int(addresses[0][1]) if addresses else self._port
+            ),
+        )
         logger.info("health and metrics on http://%s:%d/", self._host, self.port)
 
     async def stop(self) -> None:

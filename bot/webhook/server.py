@@ -23,13 +23,13 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from bot.domain.errors import NewsdeskError
+from bot.http_listen import serve
 from bot.intake.poller import Deliver, RawUpdate
 
 logger = logging.getLogger(__name__)
@@ -86,23 +86,16 @@ class WebhookServer:
         """Listen, or raise `WebhookBindError` saying where and why not."""
         app = web.Application(client_max_size=MAX_BODY_BYTES)
         app.add_routes([web.post(self._path, self._receive), *self._routes])
-        runner = web.AppRunner(
-            app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
-        )
-        await runner.setup()
-        site = web.TCPSite(runner, self._host, self._port)
-        try:
-            await site.start()
-        except OSError as exc:
-            await runner.cleanup()
-            why = os.strerror(exc.errno) if exc.errno else str(exc)
-            raise WebhookBindError(
+        self._runner, self.port = await serve(
+            app,
+            self._host,
+            self._port,
+            refused=lambda why: WebhookBindError(
                 f"cannot listen for the webhook on {self._host}:{self._port} ({why}) — change "
                 "[webhook] listen or port, or stop what holds the port"
-            ) from None
-        self._runner = runner
-        addresses = runner.addresses
-        self.port = int(addresses[0][1]) if addresses else self._port
+            ),
+            shutdown_timeout=SHUTDOWN_SECONDS,
+        )
         logger.info("webhook server on http://%s:%d%s", self._host, self.port, self._path)
 
     async def stop(self) -> None:
