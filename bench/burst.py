@@ -489,7 +489,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--webhook", action="store_true", help="updates by webhook, not polling")
     parser.add_argument("--workers", type=int, default=1, help="newsdesk run processes (webhook)")
     parser.add_argument("--store", help="a PostgreSQL server URL; the bench makes a database")
+    parser.add_argument(
+        "--profile", type=Path, help="a folder: run each worker under cProfile, stats there"
+    )
     args = parser.parse_args(argv)
+    if args.profile is not None and not args.profile.is_dir():
+        parser.error(f"--profile {args.profile}: not a folder")
     args.scaled = args.scale or args.webhook or args.store is not None or args.workers != 1
     if args.scaled:
         from bench.burst_scale import check  # here: it imports this module

@@ -176,7 +176,7 @@ def webhook_toml(url: str, port: int) -> str:
 
 
 async def start_workers(
-    bench: Bench, setup: Setup, logs: list[Path]
+    bench: Bench, setup: Setup, logs: list[Path], profile_dir: Path | None = None
 ) -> tuple[list[asyncio.subprocess.Process], RoundRobin | None]:
     """Write each worker's config, seed the store, start the workers (and the proxy)."""
     ports = [free_port() for _ in range(setup.workers)]
@@ -193,11 +193,16 @@ async def start_workers(
         configs.append(bench.write_config(f"worker{number}.toml", extra))
     bench.seed(configs[0])
     procs = []
-    for config, log_path in zip(configs, logs, strict=True):
+    for number, (config, log_path) in enumerate(zip(configs, logs, strict=True)):
+        # --profile: each worker under cProfile (its stats written when it exits on SIGTERM);
+        # the profiler's own cost inflates cpu_ms_per_press, so profile and measure apart.
+        profile = []
+        if profile_dir is not None:
+            profile = ["-m", "cProfile", "-o", str(profile_dir / f"{setup.name}_w{number}.prof")]
         with log_path.open("wb") as log:
             procs.append(
                 await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "bot", "--config", str(config), "run",
+                    sys.executable, *profile, "-m", "bot", "--config", str(config), "run",
                     cwd=ROOT,
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 )
@@ -221,7 +226,7 @@ async def run_setup(setup: Setup, args: argparse.Namespace) -> Outcome:
             bench.log_path = Path(tmp) / "worker0.log"  # the leader's, for `press answers:`
             logs = [Path(tmp) / f"worker{n}.log" for n in range(setup.workers)]
             started = time.monotonic()
-            procs, proxy = await start_workers(bench, setup, logs)
+            procs, proxy = await start_workers(bench, setup, logs, args.profile)
             bench.post = await bench.until(
                 lambda: bench.ask("post_with_button"), "channel post with ⭐", 60, procs[0]
             )
