@@ -17,7 +17,8 @@ ran would let both run. What it costs: a worker killed between the record and th
 a few statements' time — loses that update, as a polling bot killed after confirming a batch
 does. A worker killed after answering loses its in-flight handlers either way, since Telegram
 redelivers only what was not answered 2xx. Ids are kept `KEEP_IDS` and pruned by every worker
-(each prune is one idempotent DELETE).
+(each prune is one idempotent DELETE). Ids of requests arriving together are recorded in one
+write (bot/webhook/takes.py): a request still waits for its own id's commit.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 
 from aiohttp import web
@@ -35,6 +36,7 @@ from telegram.error import TelegramError
 from bot.clock import Clock
 from bot.intake.poller import Deliver
 from bot.webhook.server import WebhookServer
+from bot.webhook.takes import BatchedTake
 from bot.webhook_settings import WebhookSettings
 from storage.database import Database
 from storage.webhook_updates import WebhookUpdateRepository
@@ -65,13 +67,14 @@ class WebhookReceiver:
         self._db = db
         self._clock = clock
         self._allowed = list(allowed_updates)
+        self._takes = BatchedTake(self._record)
         self.server = WebhookServer(
             host=settings.listen,
             port=settings.port,
             path=settings.path,
             secret=settings.secret(),
             deliver=deliver,
-            take=self._take,
+            take=self._takes.take,
             forget=self._forget,
         )
         self._set = False
@@ -138,9 +141,9 @@ class WebhookReceiver:
             )
             return
 
-    async def _take(self, update_id: int) -> bool:
+    async def _record(self, update_ids: Collection[int]) -> set[int]:
         async with self._db.write() as conn:
-            return await WebhookUpdateRepository(conn).take(update_id, now=self._clock())
+            return await WebhookUpdateRepository(conn).take_many(update_ids, now=self._clock())
 
     async def _forget(self, update_id: int) -> None:
         async with self._db.write() as conn:

@@ -50,3 +50,28 @@ async def test_ids_older_than_the_cutoff_are_pruned_and_can_be_taken_again(
         assert await take(db, 2)
     finally:
         await db.close()
+
+
+async def test_a_batch_returns_only_its_new_ids_and_racing_batches_share_them_out(
+    store: TestStore,
+) -> None:
+    first = await Database.open(store.settings())
+    second = await Database.open(store.settings())
+
+    async def take_many(db: Database, ids: list[int]) -> set[int]:
+        async with db.write() as conn:
+            return await WebhookUpdateRepository(conn).take_many(ids, now=NOW)
+
+    try:
+        assert await take(first, 5)
+        assert await take_many(first, [7, 5, 6]) == {6, 7}
+        assert await take_many(first, []) == set()
+        # Two workers' overlapping batches at once (redeliveries racing): each id won once.
+        ids = list(range(100, 160))
+        won = await asyncio.gather(take_many(first, ids[:40]), take_many(second, ids[20:]))
+        assert won[0] | won[1] == set(ids)
+        assert not won[0] & won[1]
+        assert await take_many(second, [5, 100, 159, 160]) == {160}
+    finally:
+        await first.close()
+        await second.close()
