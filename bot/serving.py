@@ -70,6 +70,7 @@ class Intake:
                 deliver=self.deliver,
                 allowed_updates=ALLOWED_UPDATES,
                 clock=services.clock,
+                carry=self._carry,
             )
 
     async def start(self) -> None:
@@ -103,6 +104,11 @@ class Intake:
     async def close(self) -> None:
         """Answer what can still be answered in a moment; drop the rest (saves are stored)."""
         await self.lane.close()
+
+    def _carry(self, raw: RawUpdate) -> asyncio.Future[dict[str, object]] | None:
+        """A ⭐ press's answer may ride in its webhook reply (bot/webhook/server.py)."""
+        press = read_press(raw)
+        return None if press is None else self.lane.carry(press.query_id)
 
     async def deliver(self, batch: list[RawUpdate], received_at: float) -> None:
         """Sort one batch: presses to the lean path, the rest to the handlers, editors first."""

@@ -16,6 +16,13 @@ requests do not pass through python-telegram-bot's `Bot`, which would build and 
 nobody reads (~1 ms of CPU per answer at storm rates). Only `in_flight` requests are ever inside
 aiohttp's pool, so nothing queues there either.
 
+In webhook mode a press's answer may instead ride in the HTTP reply to the webhook request that
+brought the press (Telegram runs one Bot API call given there): the webhook server `carry`s a
+slot for the query before handing the press on, and an answer made while the slot is open fills
+it instead of the queue; a slot closed unfilled (the handler was slower than the reply may wait)
+leaves the answer to the queue. Telegram says nothing back about a call carried in a reply, so
+those answers are counted apart (`carried`), not as `answered`.
+
 Callback answers are not messages: they do not count against the ~30 messages/s broadcast limit,
 so the lane does not pass through the bot's rate limiter; a 429 still holds the whole lane for its
 `retry_after`.
@@ -55,11 +62,12 @@ class AnswerCounts:
     late: int = 0  # sent, and refused by Telegram as too old
     dropped: int = 0  # past the deadline (or the queue full): never sent on purpose
     failed: int = 0  # refused for another reason, or the network failed
+    carried: int = 0  # given in a webhook reply: Telegram confirms nothing
 
     def line(self) -> str:
         return (
             f"press answers: answered={self.answered} late={self.late} "
-            f"dropped={self.dropped} failed={self.failed}"
+            f"dropped={self.dropped} failed={self.failed} carried={self.carried}"
         )
 
 
@@ -96,6 +104,7 @@ class AnswerLane:
         self._resume_at = 0.0  # a 429 holds the lane until then
         self._session: aiohttp.ClientSession | None = None
         self._workers: list[asyncio.Task[None]] = []
+        self._slots: dict[str, asyncio.Future[dict[str, object]]] = {}
         self._reporter: asyncio.Task[None] | None = None
         self.counts = AnswerCounts()
         self._reported = ""
@@ -116,18 +125,41 @@ class AnswerLane:
         *,
         received_at: float,
     ) -> None:
-        """Queue an answer due `ANSWER_DEADLINE_SECONDS` after the press reached the bot."""
-        if self._session is None or len(self._queue) >= self._max_queued:
-            self.counts.dropped += 1
-            return
+        """Queue an answer due `ANSWER_DEADLINE_SECONDS` after the press reached the bot.
+
+        If a webhook reply waits for it (`carry`), it goes there instead.
+        """
         payload: dict[str, object] = {"callback_query_id": query_id}
         if text:
             payload["text"] = text
+        slot = self._slots.pop(query_id, None)
+        if slot is not None and not slot.done():
+            slot.set_result(payload)
+            self.counts.carried += 1
+            return
+        if self._session is None or len(self._queue) >= self._max_queued:
+            self.counts.dropped += 1
+            return
         body = json.dumps(payload, ensure_ascii=False).encode()
         deadline = received_at + ANSWER_DEADLINE_SECONDS
         self._queue.append(_Answer(deadline, body))
         self._idle.clear()
         self._ready.set()
+
+    def carry(self, query_id: str) -> asyncio.Future[dict[str, object]]:
+        """A slot the answer to `query_id` fills (its parameters) if it comes while open.
+
+        The caller cancels it to close it; an answer made after that is queued as usual.
+        """
+        slot: asyncio.Future[dict[str, object]] = asyncio.get_running_loop().create_future()
+        self._slots[query_id] = slot
+
+        def closed(_: asyncio.Future[dict[str, object]]) -> None:
+            if self._slots.get(query_id) is slot:
+                del self._slots[query_id]
+
+        slot.add_done_callback(closed)
+        return slot
 
     @property
     def queued(self) -> int:

@@ -35,7 +35,7 @@ from telegram.error import TelegramError
 
 from bot.clock import Clock
 from bot.intake.poller import Deliver
-from bot.webhook.server import WebhookServer
+from bot.webhook.server import Carry, WebhookServer
 from bot.webhook.takes import BatchedTake
 from bot.webhook_settings import WebhookSettings
 from storage.database import Database
@@ -61,6 +61,7 @@ class WebhookReceiver:
         deliver: Deliver,
         allowed_updates: Sequence[str],
         clock: Clock,
+        carry: Carry | None = None,
     ) -> None:
         self._settings = settings
         self._bot = bot
@@ -76,6 +77,7 @@ class WebhookReceiver:
             deliver=deliver,
             take=self._takes.take,
             forget=self._forget,
+            carry=carry,
         )
         self._set = False
         self._last_error: str | None = None
