@@ -165,7 +165,7 @@ async def editors_start(bot: Running, clock: Clock) -> None:
         records = [await users.get(ADMIN_ID), await users.get(ARABIC_EDITOR)]
         return all(record is not None and record.language_code for record in records)
 
-    await wait_until(seen)
+    await wait_until(seen, 15.0, "both editors stored as seen (sightings are written in batches)")
 
 
 async def report_of(bot: Running, editor: int, since: int = 0) -> tuple[bytes | None, str]:
