@@ -15,6 +15,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
+from datetime import timedelta
 
 from telegram import Update
 
@@ -63,6 +64,9 @@ class Intake:
                 may_poll=lambda: services.leading,
             )
         else:
+            worker = services.db.worker_id
+            if worker is None:  # `run` registers before serving; anything else is a bug
+                raise RuntimeError("webhook mode needs this worker registered in the store")
             self.webhook = WebhookReceiver(
                 hook,
                 bot=app.bot,
@@ -70,6 +74,8 @@ class Intake:
                 deliver=self.deliver,
                 allowed_updates=ALLOWED_UPDATES,
                 clock=services.clock,
+                worker=worker,
+                ttl=timedelta(seconds=services.settings.storage.lease_ttl_seconds),
                 carry=self._carry,
             )
 

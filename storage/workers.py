@@ -21,6 +21,16 @@ from storage.sql import StoreConn
 GONE_CLAIMER = "(claimed_by IS NULL OR claimed_by NOT IN (SELECT id FROM workers))"
 
 
+def live_worker(column: str, since: str) -> str:
+    """SQL true when the worker named by `column` is registered and beat at or after `since`
+    (a parameter): the heartbeat half of `is_dead`, negated, for statements that must judge
+    owners in the same write (storage/webhook_updates.py)."""
+    return (
+        f"EXISTS (SELECT 1 FROM workers WHERE workers.id = {column} "
+        f"AND workers.heartbeat_at >= {since})"
+    )
+
+
 def process_alive(pid: int) -> bool:
     """Whether a process with this pid exists on this host."""
     try:

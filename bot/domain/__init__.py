@@ -20,6 +20,7 @@ from bot.domain.deliveries import Delivery, DeliveryState
 from bot.domain.lease import LeaseHolder
 from bot.domain.sources import SourceState
 from bot.domain.subscribers import Sighting, UserRecord
+from bot.domain.webhook import Taken
 
 __all__ = [
     "RECIPIENT_STATES",
@@ -40,6 +41,7 @@ __all__ = [
     "RepairOutcome",
     "Sighting",
     "SourceState",
+    "Taken",
     "UpsertOutcome",
     "UpsertResult",
     "UserRecord",

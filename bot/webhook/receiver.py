@@ -10,12 +10,17 @@ Started after the services are open (the dedupe needs the store), stopped before
   the other workers still serve the URL, and a restarting worker is back within seconds
   (Telegram keeps the updates it could not deliver and retries).
 
-The dedupe: an update id is recorded when the request arrives, before it is handed on, and the
-answer (200) follows the hand-over. Recording first means a redelivery racing the first delivery
-(Telegram timed out on a slow worker and tried another) is skipped; recording after the handlers
-ran would let both run. What it costs: a worker killed between the record and the hand-over —
-a few statements' time — loses that update, as a polling bot killed after confirming a batch
-does. A worker killed after answering loses its in-flight handlers either way, since Telegram
+The dedupe: an update id is recorded when the request arrives, naming this worker (its
+`workers` id), before it is handed on, and the answer (200) follows the hand-over. Recording
+first means a redelivery racing the first delivery (Telegram timed out on a slow worker and
+tried another) is not handed on twice: while the taker is alive it is answered 503 until the
+taker has heart-beat past the hand-over, then 200 and skipped. A worker killed between the
+record and the hand-over loses nothing: Telegram got no 2xx and redelivers, and once the dead
+worker's heartbeat is older than `storage.lease_ttl_seconds` (or its row was swept, as a
+restarted SQLite bot's takeover does at once) the redelivery re-takes the id and hands it on
+(storage/webhook_updates.py has the rules). What remains: a worker killed after the hand-over
+and before answering has its update handled again (at least once, not at most once); one
+killed after answering loses its in-flight handlers, as a polling bot does, since Telegram
 redelivers only what was not answered 2xx. Ids are kept `KEEP_IDS` and pruned by every worker
 (each prune is one idempotent DELETE). Ids of requests arriving together are recorded in one
 write (bot/webhook/takes.py): a request still waits for its own id's commit.
@@ -34,6 +39,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.clock import Clock
+from bot.domain.webhook import Taken
 from bot.intake.poller import Deliver
 from bot.webhook.server import Carry, WebhookServer
 from bot.webhook.takes import BatchedTake
@@ -61,9 +67,15 @@ class WebhookReceiver:
         deliver: Deliver,
         allowed_updates: Sequence[str],
         clock: Clock,
+        worker: str,
+        ttl: timedelta,
         carry: Carry | None = None,
     ) -> None:
+        """`worker`: this process's id in `workers` (it must heart-beat there, or its takes
+        look abandoned); `ttl`: how long a silent worker counts as alive."""
         self._settings = settings
+        self._worker = worker
+        self._ttl = ttl
         self._bot = bot
         self._db = db
         self._clock = clock
@@ -143,13 +155,15 @@ class WebhookReceiver:
             )
             return
 
-    async def _record(self, update_ids: Collection[int]) -> set[int]:
+    async def _record(self, update_ids: Collection[int]) -> dict[int, Taken]:
         async with self._db.write() as conn:
-            return await WebhookUpdateRepository(conn).take_many(update_ids, now=self._clock())
+            return await WebhookUpdateRepository(conn).take_many(
+                update_ids, worker=self._worker, now=self._clock(), ttl=self._ttl
+            )
 
     async def _forget(self, update_id: int) -> None:
         async with self._db.write() as conn:
-            await WebhookUpdateRepository(conn).forget(update_id)
+            await WebhookUpdateRepository(conn).forget(update_id, worker=self._worker)
 
     async def _prune_loop(self) -> None:
         while True:

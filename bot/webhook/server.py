@@ -8,9 +8,11 @@ Each request is judged before anything of it is processed, in this order:
   401, and the body is not even read;
 - the body must fit in `MAX_BODY_BYTES`: else 413;
 - it must be a JSON object with an integer `update_id`: else 400;
-- `take(update_id)` must say the update is new (the store's dedupe, shared by every worker);
-  if it is not, 200 and nothing more — Telegram delivered it again (after a timeout or an
-  error), and the first delivery was handed on already.
+- `take(update_id)` must say the update is new (the store's dedupe, shared by every worker:
+  recorded now, or re-taken from a worker that died holding it). Seen: 200 and nothing more —
+  Telegram delivered it again (after a timeout or an error) and the first delivery was handed
+  on already. Busy: 503 — a live worker took it moments ago and may still be handing it on, or
+  may have just died; Telegram retries, and the store can tell which by then.
 
 Then the update goes to `deliver`, the same callback the getUpdates loop feeds, and the answer is
 200 as soon as it is handed over: handlers run after the answer, so a slow one never makes
@@ -37,6 +39,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.domain.errors import NewsdeskError
+from bot.domain.webhook import Taken
 from bot.http_listen import serve
 from bot.intake.poller import Deliver, RawUpdate
 
@@ -50,7 +53,7 @@ MAX_BODY_BYTES = 1024 * 1024
 # Requests in flight when the worker stops get this long to finish (they only hand updates on).
 SHUTDOWN_SECONDS = 10.0
 
-Take = Callable[[int], Awaitable[bool]]
+Take = Callable[[int], Awaitable[Taken]]
 Forget = Callable[[int], Awaitable[None]]
 # A slot for the Bot API call an update's handling may answer with (its parameters), or None.
 Carry = Callable[[RawUpdate], "asyncio.Future[dict[str, object]] | None"]
@@ -123,13 +126,9 @@ class WebhookServer:
             return judged
         update, received_at = judged
         update_id = int(update["update_id"])
-        try:
-            fresh = await self._take(update_id)
-        except Exception as exc:  # the store is down: Telegram keeps the update and retries
-            logger.warning("webhook: update %d not taken, the store failed: %s", update_id, exc)
-            return web.Response(status=503, text="the store is unavailable\n")
-        if not fresh:
-            return web.Response(status=200)
+        refused = await self._take_in(update_id)
+        if refused is not None:
+            return refused
         slot = self._carry(update) if self._carry is not None else None
         try:
             await self._deliver([update], received_at)
@@ -142,6 +141,20 @@ class WebhookServer:
         if slot is None:
             return web.Response(status=200)
         return await _carried(slot)
+
+    async def _take_in(self, update_id: int) -> web.Response | None:
+        """None if the update is ours to hand on, else the answer Telegram gets instead."""
+        try:
+            taken = await self._take(update_id)
+        except Exception as exc:  # the store is down: Telegram keeps the update and retries
+            logger.warning("webhook: update %d not taken, the store failed: %s", update_id, exc)
+            return web.Response(status=503, text="the store is unavailable\n")
+        if taken is Taken.SEEN:
+            return web.Response(status=200)
+        if taken is Taken.BUSY:
+            logger.info("webhook: update %d is being taken in by a worker; retry later", update_id)
+            return web.Response(status=503, text="another worker is taking this update in\n")
+        return None
 
     async def _judge(self, request: web.Request) -> web.Response | tuple[RawUpdate, float]:
         """The refusal of a request (401, 413, 400), or its update and when it arrived."""

@@ -137,6 +137,12 @@ class RecordingMixin:
             return len(self._state.updates)
 
     @property
+    def next_update_id(self) -> int:
+        """The update_id the next update made here gets (ids count up, as Telegram's do)."""
+        with self._state.cond:
+            return self._state.next_update_id
+
+    @property
     def long_polls_waiting(self) -> int:
         """getUpdates requests currently parked waiting for an update."""
         with self._state.cond:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from bot.domain.webhook import Taken
 from bot.webhook.takes import BatchedTake
 from storage.database import Database
-from storage.webhook_updates import WebhookUpdateRepository
+from storage.webhook_updates import HAND_OVER_GRACE, WebhookUpdateRepository
+from storage.workers import WorkerRepository
 from tests.pgstore import TestStore
 
 NOW = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
+WORKER = "worker-a"
 
 
 class Recorder:
@@ -21,10 +24,19 @@ class Recorder:
         self.db = db
         self.batches: list[int] = []
 
-    async def __call__(self, update_ids: Collection[int]) -> set[int]:
+    async def __call__(self, update_ids: Collection[int]) -> dict[int, Taken]:
         self.batches.append(len(update_ids))
         async with self.db.write() as conn:
-            return await WebhookUpdateRepository(conn).take_many(update_ids, now=NOW)
+            return await WebhookUpdateRepository(conn).take_many(
+                update_ids, worker=WORKER, now=NOW, ttl=timedelta(seconds=60)
+            )
+
+    async def beat(self, at: datetime) -> None:
+        """The worker's heartbeat at `at`: past a take plus the grace, the take counts as done."""
+        async with self.db.write() as conn:
+            await WorkerRepository(conn).beat(
+                WORKER, hostname="elsewhere", pid=4242, command="run", now=at
+            )
 
 
 async def test_concurrent_takes_are_written_together_and_each_id_is_new_once(
@@ -34,19 +46,22 @@ async def test_concurrent_takes_are_written_together_and_each_id_is_new_once(
     try:
         recorder = Recorder(db)
         takes = BatchedTake(recorder)
-        assert await takes.take(1)  # alone: written at once, without waiting for company
+        await recorder.beat(NOW)
+        assert await takes.take(1) is Taken.NEW  # alone: written at once, no waiting
         assert recorder.batches == [1]
+        await recorder.beat(NOW + HAND_OVER_GRACE)  # 1 is handed on by now
         # 200 requests at once, with 1 (seen) and each of 2..21 twice (redelivered).
         ids = [1, *range(2, 200), *range(2, 22)]
-        fresh = await asyncio.gather(*(takes.take(i) for i in ids))
-        assert dict(zip(ids[:199], fresh[:199], strict=True)) == {
-            1: False,
-            **{i: True for i in range(2, 200)},
+        got = await asyncio.gather(*(takes.take(i) for i in ids))
+        assert dict(zip(ids[:199], got[:199], strict=True)) == {
+            1: Taken.SEEN,
+            **{i: Taken.NEW for i in range(2, 200)},
         }
-        assert fresh[199:] == [False] * 20  # the second request with an id is not new
+        # The second request with an id is answered busy (503): the first is being handed on.
+        assert got[199:] == [Taken.BUSY] * 20
         assert len(recorder.batches) <= 3  # the first write, then the rest together
         assert sum(recorder.batches) == 1 + 199  # 1..199 once each, duplicates not written twice
-        assert not await takes.take(150)
+        assert await takes.take(150) is Taken.SEEN  # taken at NOW; the worker beat past it
     finally:
         await db.close()
 
@@ -62,7 +77,7 @@ async def test_a_failed_write_fails_every_request_in_it_and_the_next_write_works
     assert all(isinstance(o, Exception) for o in outcomes)
     recorder.db = await Database.open(store.settings())  # back: the retries are new
     try:
-        assert await asyncio.gather(*(takes.take(i) for i in range(10))) == [True] * 10
-        assert not await takes.take(3)
+        assert await asyncio.gather(*(takes.take(i) for i in range(10))) == [Taken.NEW] * 10
+        assert await takes.take(3) is Taken.BUSY
     finally:
         await recorder.db.close()

@@ -125,8 +125,11 @@ async def test_an_update_delivered_twice_is_processed_once(
         reader = fake.user(805, "Nour", "en")
         await introduce(fake, reader)
         start = message_update(900_020, reader, "/start")
-        assert [s for s, _ in await asyncio.gather(bot.post(start), bot.post(start))] == [200, 200]
-        assert (await bot.post(start))[0] == 200  # a late retry too
+        # The one that took it answers 200; the other 503: this live worker took it moments
+        # ago and may still be handing it on, so Telegram is to ask again later.
+        statuses = await asyncio.gather(bot.post(start), bot.post(start))
+        assert sorted(s for s, _ in statuses) == [200, 503]
+        assert (await bot.post(start))[0] == 503  # a prompt retry too (no heartbeat since)
 
         # A ⭐ press toggles: handled twice, it would save and then remove again.
         article = await bot.article("Budget passes")
@@ -140,7 +143,7 @@ async def test_an_update_delivered_twice_is_processed_once(
             },
         }
         statuses = await asyncio.gather(*(bot.post(press) for _ in range(3)))
-        assert [s for s, _ in statuses] == [200, 200, 200]
+        assert sorted(s for s, _ in statuses) == [200, 503, 503]
         await wait_until(lambda: len(replies_to(fake, reader.id)) == 2, what="the answer")
     # Stopped: every update handed on has been handled (the queue is joined, presses drained).
     assert len(replies_to(fake, reader.id)) == 2  # "hello", then /start once
@@ -151,7 +154,7 @@ async def test_an_update_delivered_twice_is_processed_once(
         for c in fake.calls_of("answerCallbackQuery")
         if c.params.get("callback_query_id") == "hand-made-query-1"
     ]
-    carried = [json.loads(body) for _, body in statuses if body]
+    carried = [json.loads(body) for status, body in statuses if status == 200 and body]
     assert all(
         c["method"] == "answerCallbackQuery" and c["callback_query_id"] == "hand-made-query-1"
         for c in carried
