@@ -8,8 +8,10 @@ comes out one of three ways (`Taken`):
   (no `workers` row, or a heartbeat older than the time-to-live: storage.workers' notion), so
   this worker re-takes it. That is the redelivery of an update whose worker was killed between
   recording the id and handing the update on: Telegram got no 2xx and sent it again.
-- **seen**: its worker is alive and has heart-beat at least `HAND_OVER_GRACE` after taking it
-  (or the row predates `taken_by`): the hand-over, which takes milliseconds, is long done.
+- **seen**: this worker took it itself in an earlier batch (its hand-over runs in this process,
+  right after the take, so it is done or under way); or its worker is alive and has heart-beat
+  at least `HAND_OVER_GRACE` after taking it (or the row predates `taken_by`): the hand-over,
+  which takes milliseconds, is long done.
 - **busy**: its worker looks alive but has not beat since the take plus the grace: it may be
   handing the update on now, or it may have died a moment ago with its heartbeat still fresh.
   The caller answers 503; Telegram retries later, and by then the owner has either beat again
@@ -106,7 +108,11 @@ class WebhookUpdateRepository:
         for update_id, owner, received_at, heartbeat_at in await self._conn.fetch(
             _OWNERS_OF, self._ids(rest)
         ):
-            outcome[int(update_id)] = _settled(owner, received_at, heartbeat_at, grace)
+            outcome[int(update_id)] = (
+                Taken.SEEN  # ours: this process handed it on (or is, in this very loop)
+                if owner == worker
+                else _settled(owner, received_at, heartbeat_at, grace)
+            )
         return outcome
 
     def _ids(self, ids: list[int]) -> object:

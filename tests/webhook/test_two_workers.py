@@ -113,8 +113,10 @@ async def test_redeliveries_to_either_worker_are_handed_on_once(
     statuses = await asyncio.gather(*(post_update(p, {"update_id": u}) for p, u in requests))
     handed = workers[0].handed + workers[1].handed
     assert sorted(handed) == ids
-    # The rest were answered 503: taken moments ago by a live worker, maybe still in hand-over.
-    assert sorted(s for s, _ in statuses) == [200] * len(ids) + [503] * (len(requests) - len(ids))
+    # The rest were answered 503 (taken moments ago by the other live worker, maybe still in
+    # hand-over, or a twin in the same batch) or 200 (a later batch of the worker that took it).
+    assert {s for s, _ in statuses} <= {200, 503}
+    assert [s for s, _ in statuses].count(200) >= len(ids)
 
     # Both live on and beat past the hand-over: Telegram's retries are now answered 200, unsent.
     clock.now += HAND_OVER_GRACE

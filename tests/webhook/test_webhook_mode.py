@@ -125,11 +125,11 @@ async def test_an_update_delivered_twice_is_processed_once(
         reader = fake.user(805, "Nour", "en")
         await introduce(fake, reader)
         start = message_update(900_020, reader, "/start")
-        # The one that took it answers 200; the other 503: this live worker took it moments
-        # ago and may still be handing it on, so Telegram is to ask again later.
+        # The one that took it answers 200; the other 200 too if a later batch found the id
+        # taken by this worker, or 503 if both came in one batch (Telegram asks again later).
         statuses = await asyncio.gather(bot.post(start), bot.post(start))
-        assert sorted(s for s, _ in statuses) == [200, 503]
-        assert (await bot.post(start))[0] == 503  # a prompt retry too (no heartbeat since)
+        assert 200 in {s for s, _ in statuses} <= {200, 503}
+        assert (await bot.post(start))[0] == 200  # a retry: this worker handed it on already
 
         # A ⭐ press toggles: handled twice, it would save and then remove again.
         article = await bot.article("Budget passes")
@@ -143,7 +143,7 @@ async def test_an_update_delivered_twice_is_processed_once(
             },
         }
         statuses = await asyncio.gather(*(bot.post(press) for _ in range(3)))
-        assert sorted(s for s, _ in statuses) == [200, 503, 503]
+        assert 200 in {s for s, _ in statuses} <= {200, 503}
         await wait_until(lambda: len(replies_to(fake, reader.id)) == 2, what="the answer")
     # Stopped: every update handed on has been handled (the queue is joined, presses drained).
     assert len(replies_to(fake, reader.id)) == 2  # "hello", then /start once
