@@ -1,7 +1,7 @@
 """What every test shares: the example desk's identities, the one wait, the one error recorder.
 
-Also the one way a test records a story as posted (`record_posted`) and puts a ⭐ post in the
-fake channel (`star_post`), as the publisher would.
+Also the one way a test stores a site's story (`site_article`), records it as posted
+(`record_posted`) and puts a ⭐ post in the fake channel (`star_post`), as the publisher would.
 
 One definition of each, so a test module never restates the channel id or writes its own
 polling loop. Fixtures built on these live in `tests/conftest.py`.
@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, overload
 
 import pytest
@@ -23,6 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import Context, NewsdeskApp
 from bot.desk import AdminServices
+from bot.domain import ArticleDraft
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram, FakeUser, RecordedCall
 from storage.deliveries import DeliveryRepository
@@ -86,6 +87,20 @@ async def wait_until(
             described = what() if callable(what) else what
             pytest.fail(f"not within {deadline:g}s: {described}")
         await asyncio.sleep(0.01)
+
+
+async def site_article(
+    services: Services, n: int, *, title: str | None = None, age_minutes: float = 5
+) -> int:
+    """Story `n` as the site stores it (`site-n`, published `age_minutes` ago): its id."""
+    draft = ArticleDraft(
+        guid=f"site-{n}",
+        url=f"https://news.example/{n}",
+        title=title or f"Story {n}",
+        published_at=datetime.now(UTC) - timedelta(minutes=age_minutes),
+    )
+    (result,) = await services.articles.store([draft])
+    return result.article.id
 
 
 async def record_posted(
