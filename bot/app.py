@@ -1,7 +1,9 @@
 """The composition root: `build_application` wires settings, store, services and handlers.
 
 Nothing is built at import time. What a test or the demo must replace is a parameter: the Bot
-API base URL comes from settings, the clock and the request objects are arguments.
+API base URL comes from settings, the clock and the request objects are arguments. The services
+reach the handlers through `bot_data`, attached here in `post_init` and nowhere else; the
+periodic jobs it schedules there are `bot.jobs`.
 """
 
 from __future__ import annotations
@@ -13,46 +15,37 @@ from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, JobQueue
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot.breaking.pins import UNPIN_JOB_SECONDS
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.context import BotData, Context, NewsdeskApp
 from bot.domain.errors import LeaseLostError
-from bot.insight.weekly import CHECK_SECONDS as WEEKLY_CHECK_SECONDS
+from bot.jobs import schedule_jobs
 from bot.metrics.instruments import Metrics
 from bot.metrics.updates import MeteredUpdates, time_handlers
-from bot.services import heartbeat_seconds, open_services
+from bot.services import open_services
 from bot.serving import Intake, start_health, stop_serving
 from bot.transport.ptb_request import AiohttpRequest
 from bot.transport.shared_limiter import SharedRateLimiter
 from handlers.admin import admin_handlers
-from handlers.breaking import breaking_handlers, unpin_tick
+from handlers.breaking import breaking_handlers
 from handlers.errors import report_error
 from handlers.fallback import GATE_GROUP, fallback_handlers, gate_handlers
 from handlers.insight import insight_handlers
 from handlers.menus import set_command_menus, subscriber_handlers
-from handlers.publishing import publish_tick, publishing_handlers
+from handlers.publishing import publishing_handlers
 from handlers.start import start_handlers
-from storage.database import newsroom_writes
 
 logger = logging.getLogger(__name__)
 
 ErrorCallback = Callable[[object, Context], Coroutine[Any, Any, None]]
-JobCallback = Callable[[Context], Coroutine[Any, Any, None]]
 
 # A few concurrent updates keep one slow answer from holding up everyone else; docs/facts.md
 # ("python-telegram-bot 22.x") measured that a small pool beats the default 256 on a real-HTTP bot.
 CONCURRENT_UPDATES = 16
 CONNECTION_POOL = 16
-# How often the fetch job looks for due sources; each source keeps its own interval.
-SOURCE_POLL_SECONDS = 15.0
-# How often the digest job looks for a channel whose digest_at has come (at most this late).
-DIGEST_POLL_SECONDS = 30.0
-# How often the leader looks for alerts queued on any worker (at most this added to a push).
-ALERT_POLL_SECONDS = 1.0
 
 
 def _file_url(api_base_url: str) -> str:
@@ -154,7 +147,7 @@ def _post_init(
             await services.admin.control.load()  # a follower shows the stored pauses
             logger.info("newsdesk is a follower: another worker leads the newsroom")
         if app.job_queue is not None:
-            _schedule_jobs(app.job_queue, settings)
+            schedule_jobs(app.job_queue, settings)
         if not settings.telegram.admins:
             logger.warning("telegram.admins is empty: nobody can use the admin commands")
         logger.info(
@@ -165,50 +158,6 @@ def _post_init(
         )
 
     return post_init
-
-
-def _schedule_jobs(jobs: JobQueue[Context], settings: Settings) -> None:
-    """The heartbeat on every worker; the newsroom's jobs, each run only while leading."""
-    jobs.run_repeating(_heartbeat, interval=heartbeat_seconds(settings), name="lease-heartbeat")
-    if settings.alerts.enabled:
-        # Alerts queued on any worker (an editor's breaking push) go out from the leader.
-        jobs.run_repeating(
-            _newsroom(_send_alerts), interval=ALERT_POLL_SECONDS, first=1.0, name="alerts"
-        )
-    if any(source.enabled for source in settings.sources):
-        jobs.run_repeating(
-            _newsroom(_poll_sources),
-            interval=SOURCE_POLL_SECONDS,
-            first=1.0,
-            name="sources",
-            job_kwargs={"max_instances": 1, "coalesce": True},
-        )
-    if settings.publishing.enabled:
-        jobs.run_repeating(
-            # skips the tick while an editor has paused publishing
-            _newsroom(publish_tick),
-            interval=settings.publishing.interval_seconds,
-            first=0.5,
-            name="publisher",
-        )
-    jobs.run_repeating(_newsroom(unpin_tick), interval=UNPIN_JOB_SECONDS, first=5.0, name="unpin")
-    if any(channel.digest_at for channel in settings.channels):
-        jobs.run_repeating(
-            _newsroom(_make_digests),
-            interval=DIGEST_POLL_SECONDS,
-            first=1.0,  # a bot back after digest_at sends today's late, at once
-            name="digest",
-            job_kwargs={"max_instances": 1, "coalesce": True},
-        )
-    if settings.insight.weekly is not None:
-        jobs.run_repeating(
-            # A minute after start at the earliest: a restart settles first.
-            _newsroom(_send_weekly_reports),
-            interval=WEEKLY_CHECK_SECONDS,
-            first=WEEKLY_CHECK_SECONDS,
-            name="weekly-report",
-            job_kwargs={"max_instances": 1, "coalesce": True},
-        )
 
 
 async def _post_stop(app: NewsdeskApp) -> None:
@@ -231,24 +180,6 @@ async def _post_shutdown(app: NewsdeskApp) -> None:
     logger.info("newsdesk stopped")
 
 
-async def _heartbeat(context: Context) -> None:
-    await context.bot_data.services.heartbeat()
-
-
-def _newsroom(job: JobCallback) -> JobCallback:
-    """`job`, run only while this process leads the newsroom (it may have been paused), its
-    writes (and those of the tasks it starts) behind the lease's fence."""
-
-    async def guarded(context: Context) -> None:
-        services = context.bot_data.services
-        if services.leading and await services.holds_lease():
-            with newsroom_writes():
-                await job(context)
-
-    guarded.__name__ = job.__name__
-    return guarded
-
-
 def _stop_newsroom(app: NewsdeskApp, error: LeaseLostError) -> None:
     """(SQLite) Another process is the bot now: run no job again, stop polling, let `run`
     exit 3. On PostgreSQL a worker that lost the lease follows instead (bot.leadership)."""
@@ -256,26 +187,6 @@ def _stop_newsroom(app: NewsdeskApp, error: LeaseLostError) -> None:
     if app.job_queue is not None and app.job_queue.scheduler.running:
         app.job_queue.scheduler.pause()
     app.stop_running()
-
-
-async def _send_alerts(context: Context) -> None:
-    """Make sure the fan-out runs while alerts are queued (whichever worker queued them)."""
-    context.bot_data.services.admin.alerts.kick()
-
-
-async def _poll_sources(context: Context) -> None:
-    """Start fetching the sources that are due; returns at once, slow sources run on."""
-    await context.bot_data.services.sources.poll_due()
-
-
-async def _make_digests(context: Context) -> None:
-    """Post each channel's daily digest once its digest_at has come (once a local day)."""
-    await context.bot_data.services.digests.run_due()
-
-
-async def _send_weekly_reports(context: Context) -> None:
-    """Send the week's report to each editor who has not had it, once it is due."""
-    await context.bot_data.services.weekly.send_due()
 
 
 @asynccontextmanager

@@ -25,8 +25,9 @@ from bot import __version__
 from bot.app import build_application
 from bot.cli_insight import digest_command, insight_parsers, report_command
 from bot.clock import utc_now
-from bot.config import Settings, config_path, load_settings, summary
+from bot.config import Settings, config_path, load_settings
 from bot.config import secrets as settings_secrets
+from bot.config_summary import summary
 from bot.domain.errors import ConfigError
 from bot.exits import EXIT_BUG, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, classify
 from bot.ingest.importer import import_files

@@ -18,7 +18,7 @@ from telegram import Bot
 from bot.alerts.service import AlertService
 from bot.breaking.pins import PinService
 from bot.breaking.service import BreakingService
-from bot.config import AlertSettings, BreakingSettings, Settings
+from bot.config import Settings
 from bot.control.audit import AuditTrail
 from bot.control.commands import ADMIN_COMMANDS, AdminCommands, Command
 from bot.control.editors import Actor, Editors, Reply
@@ -29,6 +29,7 @@ from bot.ingest.pageworker import PageReader
 from bot.insight.editors import InsightDesk
 from bot.notify import AdminNotifier
 from bot.publishing.service import PublishingService
+from bot.publishing_settings import AlertSettings, BreakingSettings
 from bot.sources.fetcher import Fetcher
 from bot.sources.service import SourceService
 from storage.database import Database

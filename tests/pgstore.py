@@ -12,6 +12,9 @@ is reused while the migrations are unchanged (copying: ~45 ms; migrating afresh:
     async def test_something(store: TestStore) -> None:
         db = await Database.open(store.settings())
         ...
+
+or, where the test needs the store open and nothing else, `db`: it is opened on each engine in
+turn and closed after the test.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import asyncio
 import hashlib
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,6 +35,7 @@ import pytest
 
 from bot.redaction import redact
 from bot.storage_settings import StorageSettings
+from storage.database import Database
 from storage.sql import Engine
 
 URL_ENV = "NEWSDESK_TEST_DATABASE_URL"
@@ -189,3 +193,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> TestStore:
         return TestStore("sqlite", {"path": str(tmp_path / "newsdesk.sqlite3")})
     url = request.getfixturevalue("pg_database")
     return TestStore("postgres", {"url": url})
+
+
+@pytest.fixture
+async def db(store: TestStore) -> AsyncIterator[Database]:
+    """The test's store (`store`, each engine in turn), open; closed after the test."""
+    opened = await Database.open(store.settings())
+    try:
+        yield opened
+    finally:
+        await opened.close()

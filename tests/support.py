@@ -1,5 +1,8 @@
 """What every test shares: the example desk's identities, the one wait, the one error recorder.
 
+Also the one way a test stores a site's story (`site_article`), records it as posted
+(`record_posted`) and puts a ⭐ post in the fake channel (`star_post`), as the publisher would.
+
 One definition of each, so a test module never restates the channel id or writes its own
 polling loop. Fixtures built on these live in `tests/conftest.py`.
 """
@@ -9,16 +12,21 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, overload
 
 import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import Context, NewsdeskApp
 from bot.desk import AdminServices
+from bot.domain import ArticleDraft
+from bot.services import Services
 from sandbox.fakeapi import FakeTelegram, FakeUser, RecordedCall
+from storage.deliveries import DeliveryRepository
 
 TOKEN = "123456:TEST-token-not-real"
 
@@ -79,6 +87,54 @@ async def wait_until(
             described = what() if callable(what) else what
             pytest.fail(f"not within {deadline:g}s: {described}")
         await asyncio.sleep(0.01)
+
+
+async def site_article(
+    services: Services, n: int, *, title: str | None = None, age_minutes: float = 5
+) -> int:
+    """Story `n` as the site stores it (`site-n`, published `age_minutes` ago): its id."""
+    draft = ArticleDraft(
+        guid=f"site-{n}",
+        url=f"https://news.example/{n}",
+        title=title or f"Story {n}",
+        published_at=datetime.now(UTC) - timedelta(minutes=age_minutes),
+    )
+    (result,) = await services.articles.store([draft])
+    return result.article.id
+
+
+async def record_posted(
+    services: Services, article_id: int, chats: Mapping[str, int] | None = None
+) -> None:
+    """Record a stored article as posted, as the publisher does once the channel post exists.
+
+    `chats` maps each channel's name in the store to its chat id; by default the example desk's
+    one channel. The post's message id is the article's id, so a test can find it again.
+    """
+    now = datetime.now(UTC)
+    async with services.db.write() as conn:
+        deliveries = DeliveryRepository(conn)
+        for channel, chat_id in (chats or {CHANNEL.removeprefix("@"): CHANNEL_ID}).items():
+            await deliveries.ensure(article_id, channel=channel, now=now)
+            assert await deliveries.claim(article_id, channel=channel, now=now)
+            await deliveries.mark_posted(
+                article_id,
+                channel=channel,
+                chat_id=str(chat_id),
+                message_id=article_id,
+                has_photo=False,
+                content_hash="test",
+                now=now,
+            )
+
+
+async def star_post(app: NewsdeskApp, article_id: int) -> int:
+    """A real post in the fake channel with the publisher's ⭐ button; its message id."""
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("⭐ Save", callback_data=f"fav:{article_id}")]]
+    )
+    sent = await app.bot.send_message(CHANNEL, f"Story {article_id}", reply_markup=keyboard)
+    return sent.message_id
 
 
 class HandlerErrors:

@@ -1,8 +1,9 @@
 """The house's arrows, read from the source: who may import whom.
 
-entry (`bot.cli` with `bot.cli_insight` and `bot.oneshot`, `bot.__main__`) → wiring (`bot.app`)
-→ handlers (`handlers.*`) → services (`bot.services`, `bot.context`, `bot.desk`: the features'
-container) → features (the rest of `bot.*`) → storage (`storage.*`) → domain (`bot.domain.*`).
+entry (`bot.cli` with `bot.cli_insight` and `bot.oneshot`, `bot.__main__`) → wiring (`bot.app`,
+`bot.jobs`) → handlers (`handlers.*`) → services (`bot.services`, `bot.context`, `bot.desk`: the
+features' container) → features (the rest of `bot.*`) → storage (`storage.*`) → domain
+(`bot.domain.*`).
 A module imports its own layer or lower ones; handlers never reach storage; the sandbox may
 import the product, never the reverse (the CLI alone imports `sandbox.demo`, lazily, inside the
 `demo` command).
@@ -31,6 +32,7 @@ _NAMED = {
     "bot.oneshot": "entry",  # the services for one-shot commands, built as `newsdesk run` does
     "bot.__main__": "entry",
     "bot.app": "wiring",
+    "bot.jobs": "wiring",  # the JobQueue's schedule: runs the handlers' own ticks
     "bot.serving": "wiring",
     "bot.health": "wiring",  # what "ready" means for the running bot: reads its services
     "bot.services": "services",

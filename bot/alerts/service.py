@@ -30,10 +30,10 @@ from bot import catalogue
 from bot.alerts.message import AlertMessage
 from bot.alerts.progress import AlertProgress, AlertReach
 from bot.alerts.sender import AlertSender, RatePacer, concurrency_for, open_sender, pace_of
-from bot.config import AlertSettings
 from bot.domain import Alert, Outcome, Recipient
 from bot.domain.errors import AlertRetryLaterError, AlertTryAgainError, LeaseLostError
 from bot.notify import AdminNotifier
+from bot.publishing_settings import AlertSettings
 from bot.rendering.text import escape_html
 from storage.alerts import AlertRepository
 from storage.articles import ArticleRepository

@@ -15,8 +15,8 @@ from telegram.error import TelegramError
 from bot import catalogue
 from bot.channel_settings import chat_ref
 from bot.clock import Clock
-from bot.config import BreakingSettings
 from bot.control.editors import esc, when
+from bot.publishing_settings import BreakingSettings
 from storage.breaking import BreakingPostRepository
 from storage.database import Database
 

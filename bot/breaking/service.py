@@ -23,11 +23,12 @@ from bot.breaking.push import BreakingPusher, Pushed
 from bot.breaking.toggles import ChannelToggles, decided_answer
 from bot.callbacks import BreakingAction, BreakingDecision
 from bot.clock import Clock
-from bot.config import BreakingSettings, Settings
+from bot.config import Settings
 from bot.control.audit import AuditTrail
 from bot.control.editors import Actor, Editors, Reply, buttons, estimate, when
 from bot.domain import Article, ArticleDraft, Preview
 from bot.publishing.service import PublishingService
+from bot.publishing_settings import BreakingSettings
 from storage.articles import ArticleRepository
 from storage.breaking import BreakingPostRepository, PreviewRepository
 from storage.database import Database

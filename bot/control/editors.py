@@ -14,9 +14,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import catalogue
 from bot.callbacks import Callback
-from bot.config import NEVER_ADMINS
 from bot.domain.errors import NotAnEditorError
 from bot.rendering.text import escape_html
+from bot.telegram_settings import NEVER_ADMINS
 
 
 @dataclass(frozen=True)

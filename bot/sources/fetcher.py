@@ -27,7 +27,6 @@ import httpcore
 import httpx
 
 from bot import __version__
-from bot.config import FetchingSettings
 from bot.domain.errors import (
     FetchError,
     InvalidURLError,
@@ -38,6 +37,7 @@ from bot.domain.errors import (
 from bot.ingest.inflate import Inflater, codings
 from bot.sources.addresses import Resolver, resolve_checked, system_resolver
 from bot.sources.pinning import PIN, PinnedTransport
+from bot.sources_settings import FetchingSettings
 from bot.urls import check_url
 
 logger = logging.getLogger(__name__)

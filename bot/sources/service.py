@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.catalogue import DEFAULT_LANGUAGE, Compose
-from bot.config import Settings, SourceSettings
+from bot.config import Settings
 from bot.domain import SourceState, UpsertOutcome
 from bot.domain.errors import IngestError
 from bot.ingest.entries import ParsedFeed
@@ -37,6 +37,7 @@ from bot.sources.health import (
     failure_alert,
     recovery_notice,
 )
+from bot.sources_settings import SourceSettings
 from storage.articles import ArticleRepository
 from storage.database import Database
 from storage.deliveries import DeliveryRepository

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain import ArticleDraft, DeliveryState
+from bot.domain import DeliveryState
 from sandbox.fakeapi import FakeTelegram
 from storage.breaking import PreviewRepository
 from storage.deliveries import DeliveryRepository
-from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin
+from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin, site_article
 
 BREAKING_TEXT = "Earthquake hits the capital\nBuildings evacuated. https://news.example/quake"
 
@@ -144,19 +144,7 @@ async def test_breaking_by_article_id_pushes_a_stored_article(
     editor = fake.user(ADMIN_ID, "Editor")
     async with admin_bot() as bot:
         services = bot.app.bot_data.services
-        from bot.domain import ArticleDraft
-
-        (stored,) = await services.articles.store(
-            [
-                ArticleDraft(
-                    guid="site-1",
-                    title="Minister resigns",
-                    url="https://news.example/1",
-                    published_at=datetime.now(UTC) - timedelta(minutes=5),
-                )
-            ]
-        )
-        article_id = stored.article.id
+        article_id = await site_article(services, 1, title="Minister resigns")
         preview = await bot.command(editor, f"/breaking {article_id}")
         assert "Minister resigns" in bot.shown(preview)
         # Held for the push: a routine pass meanwhile leaves it alone.
@@ -191,17 +179,7 @@ async def test_abandoned_preview_of_a_stored_article_releases_it(
     editor = fake.user(ADMIN_ID, "Editor")
     async with admin_bot() as bot:
         services = bot.app.bot_data.services
-        (stored,) = await services.articles.store(
-            [
-                ArticleDraft(
-                    guid="site-2",
-                    title="Held, then forgotten",
-                    url="https://news.example/2",
-                    published_at=datetime.now(UTC) - timedelta(minutes=5),
-                )
-            ]
-        )
-        article_id = stored.article.id
+        article_id = await site_article(services, 2, title="Held, then forgotten")
         preview = await bot.command(editor, f"/breaking {article_id}")
         publish = preview.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
         preview_id = int(publish.rsplit(":", 1)[1])

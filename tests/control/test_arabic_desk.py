@@ -8,12 +8,10 @@ site's for an editor the bot has never seen.
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime, timedelta
 
-from bot.domain import ArticleDraft
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram, RecordedCall
-from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin, wait_until
+from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin, site_article, wait_until
 
 RLM = "\u200f"
 ENGLISH_EDITOR = 5151
@@ -116,7 +114,7 @@ async def test_notice_reaches_each_editor_in_their_own_language(
         for editor in (arabic, english):
             await bot.command(editor, "/status")
         await wait_until(lambda: _seen(services, ADMIN_ID, ENGLISH_EDITOR))
-        await _store(services)
+        await site_article(services, 1)
         fake.kick_from_channel(CHANNEL_ID)
         since = len(fake.calls)
         await services.publisher.run_pass()
@@ -139,7 +137,7 @@ async def test_uncertain_post_notice_and_its_buttons_in_arabic(
         services = bot.app.bot_data.services
         await bot.command(editor, "/status")
         await wait_until(lambda: _seen(services, ADMIN_ID))
-        article_id = await _store(services)
+        article_id = await site_article(services, 1)
         since = len(fake.calls)
         await services.publisher.report_uncertain(article_id, "uncertain_timeout")
         notice = await bot.answer(ADMIN_ID, since)
@@ -163,17 +161,3 @@ async def _seen(services: Services, *user_ids: int) -> bool:
     """Whether the users' sightings (with their Telegram language) are stored."""
     records = [await services.subscribers.users.get(user_id) for user_id in user_ids]
     return all(record is not None and record.language_code for record in records)
-
-
-async def _store(services: Services) -> int:
-    (result,) = await services.articles.store(
-        [
-            ArticleDraft(
-                guid="site-1",
-                url="https://news.example/1",
-                title="Story 1",
-                published_at=datetime.now(UTC) - timedelta(minutes=5),
-            )
-        ]
-    )
-    return result.article.id

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import ArticleDraft, DeliveryState
+from bot.domain import DeliveryState
 from bot.publishing.service import channel_pause_key
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram
 from storage.deliveries import DeliveryRepository
 from storage.state import StateRepository
-from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin, wait_until
+from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin, site_article, wait_until
 
 AR_ID = -1001234567891
 # The job is off: each test runs the publisher's passes itself, so nothing races them.
@@ -28,20 +27,6 @@ def editions(fake: FakeTelegram) -> Iterator[FakeTelegram]:
     """The fake with the Arabic edition's channel beside the site's English one."""
     fake.add_channel(username="example_news_ar", chat_id=AR_ID, title="Example News عربي")
     yield fake
-
-
-async def stored(services: Services, n: int) -> int:
-    (result,) = await services.articles.store(
-        [
-            ArticleDraft(
-                guid=f"site-{n}",
-                url=f"https://news.example/{n}",
-                title=f"Story {n}",
-                published_at=datetime.now(UTC) - timedelta(minutes=5),
-            )
-        ]
-    )
-    return result.article.id
 
 
 async def posted_in(services: Services, article_id: int, channel: str) -> bool:
@@ -65,7 +50,7 @@ async def test_pause_and_resume_one_channel_or_all(
         assert "publishing to ar paused" in answer and "/resume ar" in answer
         assert await state.get(channel_pause_key("ar")) is not None
         assert "Already paused" in bot.shown(await bot.command(editor, "/pause AR"))
-        first = await stored(services, 1)
+        first = await site_article(services, 1)
         await services.publisher.run_pass()
         assert len(posts(fake, CHANNEL_ID)) == 1 and posts(fake, AR_ID) == []
 
@@ -81,7 +66,7 @@ async def test_pause_and_resume_one_channel_or_all(
 
         # Everything paused, then one channel resumed: the other stays paused, on its own key.
         assert "Automatic publishing paused" in bot.shown(await bot.command(editor, "/pause"))
-        await stored(services, 2)
+        await site_article(services, 2)
         assert "to en resumed" in bot.shown(await bot.command(editor, "/resume en"))
         assert bot.admin.control.editor_pause is None
         assert await state.get(channel_pause_key("ar")) is not None
@@ -114,7 +99,7 @@ async def test_post_to_one_channel_then_to_the_rest(
     editor = fake.user(ADMIN_ID, "Editor")
     async with admin_bot(publishing=MANUAL, channels=[EN, AR]) as bot:
         services = bot.app.bot_data.services
-        article = await stored(services, 1)
+        article = await site_article(services, 1)
         answer = bot.shown(await bot.command(editor, f"/post {article} ar"))
         assert f"Posted article {article}: https://t.me/example_news_ar/" in answer
         assert posts(fake, CHANNEL_ID) == [] and len(posts(fake, AR_ID)) == 1
@@ -137,7 +122,7 @@ async def test_post_tells_the_editor_which_channel_refused(
     editor = fake.user(ADMIN_ID, "Editor")
     async with admin_bot(publishing=MANUAL, channels=[EN, AR]) as bot:
         services = bot.app.bot_data.services
-        article = await stored(services, 1)
+        article = await site_article(services, 1)
         fake.kick_from_channel(AR_ID)
         answer = bot.shown(await bot.command(editor, f"/post {article}"))
         assert f"Posted article {article}: https://t.me/example_news/" in answer

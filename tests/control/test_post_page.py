@@ -4,10 +4,8 @@ limit, nothing is posted, the worker is replaced and the bot leaves no process b
 from __future__ import annotations
 
 import multiprocessing
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,38 +13,25 @@ import pytest
 from sandbox.fakeapi import FakeTelegram
 from storage.audit import AuditRepository
 from tests.hostile import hostile_page
+from tests.sources.conftest import LocalServer
+from tests.sources.conftest import server as local_server  # noqa: F401 - a fixture
 from tests.support import ADMIN_ID, CHANNEL_ID, StartAdmin
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 LIMIT = 1.0
+HTML = "text/html; charset=utf-8"
 
 
 @pytest.fixture
-def site() -> Iterator[str]:
-    """A local web server: a hostile page at /hostile, a real news page at /article."""
+def site(local_server: LocalServer) -> Iterator[str]:  # noqa: F811 - the fixture
+    """The local web server: a hostile page at /hostile, a real news page at /article."""
     pages = {
         "/hostile": hostile_page(60_000),  # 3.8 MB: under fetching.max_bytes
         "/article": (CORPUS / "pages" / "reuters_2020.html").read_bytes(),
     }
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = pages[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    for path, page in pages.items():
+        local_server.routes[path] = lambda h, page=page: h.reply(200, page, content_type=HTML)
+    yield local_server.url
 
 
 async def test_post_of_a_hostile_page_answers_in_time_and_posts_nothing(

@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from bot.domain import ArticleDraft, DeliveryState
+from bot.domain import DeliveryState
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram, Fault
 from storage.deliveries import DeliveryRepository
-from tests.support import ADMIN_ID, CHANNEL, CHANNEL_ID, Running, StartAdmin, wait_until
-
-
-async def stored(services: Services, n: int, *, age_minutes: float = 5) -> int:
-    (result,) = await services.articles.store(
-        [
-            ArticleDraft(
-                guid=f"site-{n}",
-                url=f"https://news.example/{n}",
-                title=f"Story {n}",
-                published_at=datetime.now(UTC) - timedelta(minutes=age_minutes),
-            )
-        ]
-    )
-    return result.article.id
+from tests.sources.conftest import LocalServer
+from tests.sources.conftest import server as local_server  # noqa: F401 - a fixture
+from tests.support import (
+    ADMIN_ID,
+    CHANNEL,
+    CHANNEL_ID,
+    Running,
+    StartAdmin,
+    site_article,
+    wait_until,
+)
 
 
 async def state(services: Services, article_id: int) -> DeliveryState | None:
@@ -103,7 +97,7 @@ async def test_status_pause_resume(fake: FakeTelegram, admin_bot: StartAdmin) ->
         assert "posted today 0" in status and "Up " in status and "newsdesk" in status
 
         assert "paused" in bot.shown(await bot.command(editor, "/pause"))
-        article_id = await stored(services, 1)
+        article_id = await site_article(services, 1)
         # Two publisher ticks (1 s apart) go by while paused: nothing is posted.
         job = bot.app.job_queue.get_jobs_by_name("publisher")[0]  # type: ignore[union-attr]
         first = job.next_t
@@ -128,7 +122,7 @@ async def test_post_retry_skip_and_audit(fake: FakeTelegram, admin_bot: StartAdm
     editor = fake.user(ADMIN_ID, "Editor")
     async with admin_bot(publishing={"max_posts_per_minute": 600}) as bot:
         services = bot.app.bot_data.services
-        first, second, third = [await stored(services, n) for n in (1, 2, 3)]
+        first, second, third = [await site_article(services, n) for n in (1, 2, 3)]
         assert "will not be posted" in bot.shown(await bot.command(editor, f"/skip {third}"))
         assert await state(services, third) is DeliveryState.SKIPPED
 
@@ -191,7 +185,7 @@ async def test_retracting_a_story_pushed_again_as_breaking_deletes_both_posts(
     editor = fake.user(ADMIN_ID, "Editor")
     async with admin_bot() as bot:
         services = bot.app.bot_data.services
-        article_id = await stored(services, 7)
+        article_id = await site_article(services, 7)
         assert (await services.publisher.run_pass()).posted == [article_id]  # the routine post
         preview = await bot.command(editor, f"/breaking {article_id}")
         publish = preview.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
@@ -228,27 +222,13 @@ async def test_audit_stays_within_telegrams_limit_whatever_people_typed(
 
 
 @pytest.fixture
-def article_site() -> Iterator[str]:
-    """A local web server with one real news page (from the corpus) at /article."""
+def article_site(local_server: LocalServer) -> Iterator[str]:  # noqa: F811 - the fixture
+    """The local web server with one real news page (from the corpus) at /article."""
     page = (Path(__file__).parents[1] / "corpus" / "pages" / "reuters_2020.html").read_bytes()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/article"
-    server.shutdown()
-    server.server_close()
+    local_server.routes["/article"] = lambda h: h.reply(
+        200, page, content_type="text/html; charset=utf-8"
+    )
+    yield f"{local_server.url}/article"
 
 
 async def test_post_url_fetches_stores_and_posts_the_page(

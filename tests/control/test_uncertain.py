@@ -3,17 +3,15 @@ the service, the audit trail for every decision, and one anchoring for every edi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from bot.control.editors import Actor
-from bot.domain import ArticleDraft, DeliveryState
+from bot.domain import DeliveryState
 from bot.domain.errors import NotAnEditorError
 from sandbox.fakeapi import FakeTelegram, FakeUser, Fault, RecordedCall
 from storage.audit import AuditRepository
 from storage.deliveries import DeliveryRepository
-from tests.support import ADMIN_ID, CHANNEL_ID, Running, StartAdmin, wait_until
+from tests.support import ADMIN_ID, CHANNEL_ID, Running, StartAdmin, site_article, wait_until
 
 STALE = "Sorry, this button no longer works."
 
@@ -21,20 +19,14 @@ STALE = "Sorry, this button no longer works."
 async def uncertain_alert(bot: Running, n: int) -> tuple[int, RecordedCall]:
     """Story `n`, lost with its connection mid-post: uncertain, and the editors alerted."""
     services = bot.app.bot_data.services
-    draft = ArticleDraft(
-        guid=f"site-{n}",
-        url=f"https://news.example/{n}",
-        title=f"Story {n}",
-        published_at=datetime.now(UTC) - timedelta(minutes=5),
-    )
-    (result,) = await services.articles.store([draft])
+    article_id = await site_article(services, n)
     since = len(bot.fake.calls)
     bot.fake.fail_next("sendMessage", Fault.drop_connection(applied=False))
-    assert (await services.publisher.run_pass()).uncertain == [result.article.id]
+    assert (await services.publisher.run_pass()).uncertain == [article_id]
     alert = await bot.fake.wait_for_call(
         "sendMessage", lambda p: p["chat_id"] == ADMIN_ID and "Not sure" in p["text"], since=since
     )
-    return result.article.id, alert
+    return article_id, alert
 
 
 def decisions(alert: RecordedCall) -> tuple[str, str]:

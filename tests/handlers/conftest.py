@@ -12,15 +12,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Settings
 from bot.context import NewsdeskApp
 from bot.domain import ArticleDraft
 from bot.subscribers import SubscriberServices, from_services
 from sandbox.fakeapi import FakeTelegram, FakeUser, RecordedCall
-from storage.deliveries import DeliveryRepository
-from tests.support import CHANNEL, CHANNEL_ID, HandlerErrors, StartBot
+from tests.support import CHANNEL_ID, HandlerErrors, StartBot, record_posted, star_post
 
 
 @dataclass
@@ -65,32 +63,12 @@ class Bot:
         services = self.app.bot_data.services
         (result,) = await services.articles.store([draft])
         if posted:  # what the publisher records once the channel post exists
-            now = datetime.now(UTC)
-            async with services.db.write() as conn:
-                deliveries = DeliveryRepository(conn)
-                channel = CHANNEL.removeprefix("@")  # the one channel's name in the store
-                await deliveries.ensure(result.article.id, channel=channel, now=now)
-                assert await deliveries.claim(result.article.id, channel=channel, now=now)
-                await deliveries.mark_posted(
-                    result.article.id,
-                    channel=channel,
-                    chat_id=str(CHANNEL_ID),
-                    message_id=result.article.id,
-                    has_photo=False,
-                    content_hash="test",
-                    now=now,
-                )
+            await record_posted(services, result.article.id)
         return result.article.id
 
     async def channel_post(self, article_id: int) -> int:
         """A real post in the fake channel with the publisher's ⭐ button; its message id."""
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton("⭐ Save", callback_data=f"fav:{article_id}")]]
-        )
-        sent = await self.app.bot.send_message(
-            CHANNEL, f"Story {article_id}", reply_markup=keyboard
-        )
-        return sent.message_id
+        return await star_post(self.app, article_id)
 
     async def press(
         self, user: FakeUser, message_id: int, data: str, chat: int = CHANNEL_ID

@@ -9,8 +9,7 @@ import pytest
 
 from bot.domain import ArticleDraft
 from sandbox.fakeapi import FakeTelegram
-from storage.deliveries import DeliveryRepository
-from tests.support import CHANNEL, CHANNEL_ID, HandlerErrors, StartBot
+from tests.support import CHANNEL, CHANNEL_ID, HandlerErrors, StartBot, record_posted
 
 from .conftest import Bot
 
@@ -50,23 +49,8 @@ async def posted(
     )
     services = bot.app.bot_data.services
     (result,) = await services.articles.store([draft])
-    article_id = result.article.id
-    now = datetime.now(UTC)
-    async with services.db.write() as conn:
-        deliveries = DeliveryRepository(conn)
-        for channel in channels:
-            await deliveries.ensure(article_id, channel=channel, now=now)
-            assert await deliveries.claim(article_id, channel=channel, now=now)
-            await deliveries.mark_posted(
-                article_id,
-                channel=channel,
-                chat_id=str(CHATS[channel]),
-                message_id=article_id,
-                has_photo=False,
-                content_hash="test",
-                now=now,
-            )
-    return article_id
+    await record_posted(services, result.article.id, {name: CHATS[name] for name in channels})
+    return result.article.id
 
 
 async def test_latest_answers_from_the_readers_edition(bot: Bot) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from bot.channel_settings import QuietHours
-from bot.config import parse_settings, summary
+from bot.config import parse_settings
+from bot.config_summary import summary
 from bot.domain.errors import ConfigError
 from bot.publishing.routing import channels_for, unrouted_reason
 from tests.conftest import settings_dict

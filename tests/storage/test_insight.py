@@ -3,10 +3,7 @@ the figures of the reports; InsightSendRepository: the send claims."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from bot.domain.insight import SendState
 from storage.articles import to_db_time
@@ -15,19 +12,9 @@ from storage.favorites import FavoriteRepository
 from storage.insight import InsightRepository
 from storage.insight_sends import InsightSendRepository
 from storage.users import UserRepository
-from tests.pgstore import TestStore
 from tests.storage.posted import post, retract
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(store: TestStore) -> AsyncIterator[Database]:
-    opened = await Database.open(store.settings())
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def test_a_post_counts_net_saves_first_hour_saves_and_its_own_reactions(

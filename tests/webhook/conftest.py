@@ -17,14 +17,12 @@ from typing import Any
 
 import aiohttp
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import NewsdeskApp
 from bot.domain import ArticleDraft
 from bot.webhook.server import SECRET_HEADER
 from sandbox.fakeapi import FakeTelegram, FakeUser
-from storage.deliveries import DeliveryRepository
-from tests.support import CHANNEL, CHANNEL_ID, HandlerErrors, StartBot, wait_until
+from tests.support import HandlerErrors, StartBot, record_posted, star_post, wait_until
 
 SECRET = "s3cret_Hook-token"
 PATH = "/telegram"
@@ -138,33 +136,12 @@ class HookBot:
             published_at=datetime.now(UTC) - timedelta(hours=1),
         )
         (stored,) = await services.articles.store([draft])
-        article_id = stored.article.id
-        now = datetime.now(UTC)
-        channel = CHANNEL.removeprefix("@")
-        async with services.db.write() as conn:
-            deliveries = DeliveryRepository(conn)
-            await deliveries.ensure(article_id, channel=channel, now=now)
-            assert await deliveries.claim(article_id, channel=channel, now=now)
-            await deliveries.mark_posted(
-                article_id,
-                channel=channel,
-                chat_id=str(CHANNEL_ID),
-                message_id=article_id,
-                has_photo=False,
-                content_hash="test",
-                now=now,
-            )
-        return article_id
+        await record_posted(services, stored.article.id)
+        return stored.article.id
 
     async def channel_post(self, article_id: int) -> int:
         """A post in the fake channel with the ⭐ button; its message id."""
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton("⭐ Save", callback_data=f"fav:{article_id}")]]
-        )
-        sent = await self.app.bot.send_message(
-            CHANNEL, f"Story {article_id}", reply_markup=keyboard
-        )
-        return sent.message_id
+        return await star_post(self.app, article_id)
 
     async def saved(self, user_id: int) -> list[int]:
         """The reader's saved stories, as the store holds them."""
