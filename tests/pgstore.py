@@ -176,14 +176,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run every test that takes `store` (or the bot's settings) once per chosen engine."""
+    """Run every test that takes `store` (or the bot's settings) once per chosen engine.
+
+    `@pytest.mark.sqlite_only`: a test of SQLite's own machinery (its FTS tables, its file read
+    by a second connection) runs on SQLite alone; the PostgreSQL side has tests of its own."""
     if "store" not in metafunc.fixturenames:
         return
     chosen = [e.strip() for e in str(metafunc.config.getoption("engines")).split(",")]
     unknown = sorted(set(chosen) - set(ENGINES))
     if unknown:
         raise pytest.UsageError(f"--engines: unknown engine(s) {', '.join(unknown)}")
-    metafunc.parametrize("store", [e for e in ENGINES if e in chosen], indirect=True)
+    engines = [e for e in ENGINES if e in chosen]
+    if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+        engines = [e for e in engines if e == "sqlite"]
+    metafunc.parametrize("store", engines, indirect=True)
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
-"""A migrated store in tmp_path and the subscriber services on it, without Telegram."""
+"""The subscriber services on a migrated store (`db`, tests/pgstore.py: each engine), without
+Telegram."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,14 +16,6 @@ from storage.articles import to_db_time
 from storage.database import Database
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A fresh, migrated store."""
-    database = await Database.open(tmp_path / "subscribers.sqlite3")
-    yield database
-    await database.close()
 
 
 @pytest.fixture

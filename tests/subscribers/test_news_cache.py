@@ -26,6 +26,7 @@ def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+@pytest.mark.sqlite_only  # counts aiosqlite reads / reads SQLite's FTS and bm25
 async def test_concurrent_latest_share_one_read(
     db: Database, subscribers: SubscriberServices, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -40,6 +41,7 @@ async def test_concurrent_latest_share_one_read(
     assert len(reads) == 2
 
 
+@pytest.mark.sqlite_only  # counts aiosqlite reads / reads SQLite's FTS and bm25
 async def test_concurrent_categories_share_one_read(
     db: Database, subscribers: SubscriberServices, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -50,6 +52,7 @@ async def test_concurrent_categories_share_one_read(
     assert [(c.name, c.count) for c in found[0]] == [("Sports", 1)]
 
 
+@pytest.mark.sqlite_only  # counts aiosqlite reads / reads SQLite's FTS and bm25
 async def test_a_failed_shared_read_reaches_every_waiter_and_is_retried(
     db: Database, subscribers: SubscriberServices, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,6 +22,7 @@ from storage.search_scores import SAMPLE, count_terms, exact_is_cheap
 from .conftest import NOW, add_article
 
 
+@pytest.mark.sqlite_only  # counts aiosqlite reads / reads SQLite's FTS and bm25
 async def test_triggers_follow_rows_the_site_writes(db: Database) -> None:
     async def hits(word: str) -> list[int]:
         rows = await db.store.fetch(
@@ -95,6 +96,7 @@ async def test_search_service_ranks_title_and_recent_first(
     assert await subscribers.news.search("*") is None
 
 
+@pytest.mark.sqlite_only  # counts aiosqlite reads / reads SQLite's FTS and bm25
 async def test_a_common_word_ranks_without_bm25s_full_scan(
     db: Database, subscribers: SubscriberServices
 ) -> None:

@@ -8,7 +8,6 @@ other: a failure then says which engine strayed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -121,14 +120,6 @@ async def seed(db: Database, docs: list[Doc]) -> None:
                     doc.channel,
                     to_db_time(NOW),
                 )
-
-
-@pytest.fixture
-async def db(store: TestStore) -> AsyncIterator[Database]:
-    """A fresh store on the engine under test."""
-    database = await Database.open(store.settings())
-    yield database
-    await database.close()
 
 
 async def search(db: Database, query: str, editions: Editions = None) -> list[int]:

@@ -11,8 +11,11 @@ from storage.database import Database
 from .conftest import NOW, add_article
 
 
-def committed_favorites(db: Database) -> set[tuple[int, int]]:
+async def committed_favorites(db: Database) -> set[tuple[int, int]]:
     """What another connection sees: only committed rows."""
+    if db.engine == "postgres":  # the pool's reads run on connections of their own
+        rows = await db.store.fetch("SELECT user_id, article_id FROM favorites")
+        return {(int(u), int(a)) for u, a in rows}
     with sqlite3.connect(db.where) as other:
         return {
             (int(u), int(a)) for u, a in other.execute("SELECT user_id, article_id FROM favorites")
@@ -27,7 +30,7 @@ async def test_concurrent_presses_are_batched_and_durable(
     outcomes = await asyncio.gather(*(subscribers.favorites.toggle(u, a) for u, a in presses))
     assert set(outcomes) == {FavoriteOutcome.SAVED}
     # Every "Saved" answer was given after its commit: another connection already sees them all.
-    assert committed_favorites(db) == set(presses)
+    assert await committed_favorites(db) == set(presses)
 
 
 async def test_same_pair_twice_in_one_burst_saves_then_removes(
@@ -50,7 +53,7 @@ async def test_unknown_article_writes_nothing(
 ) -> None:
     assert await subscribers.favorites.toggle(8, 424242) is FavoriteOutcome.UNAVAILABLE
     assert await subscribers.favorites.save(8, 424242) is FavoriteOutcome.UNAVAILABLE
-    assert committed_favorites(db) == set()
+    assert await committed_favorites(db) == set()
 
 
 async def test_sightings_are_written_by_close(
