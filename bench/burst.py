@@ -269,6 +269,9 @@ interval_seconds = 1
     def window_opened(self) -> None:
         """A step's measuring window opens (the storm is next): a subclass starts its meters."""
 
+    def storm_ended(self) -> None:
+        """The storm has made its last press; the drain begins (a subclass reads its meters)."""
+
     def window_closed(self) -> None:
         """The window closes (answers in or drain over; before the step's own bookkeeping, whose
         queries must not count): a subclass reads its meters."""
@@ -298,6 +301,7 @@ interval_seconds = 1
         editor: list[float] = []
         probing = asyncio.create_task(self.probes(stop_probes, latest, editor)) if store else None
         await self.until(lambda: self.ask("storm_done", number), "storm end", seconds + 30)
+        self.storm_ended()
         drain_end = time.monotonic() + drain
         presses = await self.ask("storm_stop", number)
         self.next_user = first + presses

@@ -27,10 +27,10 @@ from __future__ import annotations
 import argparse
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from bench.burst import Bench, Step
+from bench.burst import Bench, Step, cpu_seconds
 from bench.burst_fake import RemoteFake
 from bench.burst_pg import DbCounters, PgCpu, machine_busy_s
 from storage.database import Database
@@ -42,30 +42,61 @@ TARGET_PER_S = 830  # the issue's peak ⭐ rate to plan for
 PAPER_WORKERS = 10  # issue 16: "10 workers on 5 machines"
 
 
+@dataclass(frozen=True)
+class Usage:
+    """CPU seconds each party has used (and wall seconds), at one instant or between two."""
+
+    bot: float = 0.0  # every worker of the setup
+    fake: float = 0.0
+    driver: float = 0.0  # this process: probes, counting, the proxy
+    pg_backends: float = 0.0  # the bench database's backends
+    pg_shared: float = 0.0  # the server's own processes (WAL writer, …)
+    machine: float = 0.0  # every process on every core (/proc/stat)
+    wall: float = 0.0
+
+    def __sub__(self, earlier: Usage) -> Usage:
+        return Usage(*(a - b for a, b in zip(astuple(self), astuple(earlier), strict=True)))
+
+    @property
+    def pg(self) -> float:
+        return self.pg_backends + self.pg_shared
+
+    @property
+    def other(self) -> float:
+        """What the rest of the machine used meanwhile (other work on a shared machine)."""
+        return max(0.0, self.machine - self.bot - self.fake - self.driver - self.pg)
+
+
 class ScaleBench(Bench):
-    """A `Bench` that also meters the driver, the machine and PostgreSQL over each step's window,
-    and keeps one store connection for counting saves (one backend, not one per count)."""
+    """A `Bench` that meters every party over each step (the storm, then storm and drain), and
+    keeps one store connection for counting saves (one backend, not one per count)."""
 
     def __init__(self, fake: RemoteFake, workdir: Path, name: str, *, webhook: bool) -> None:
         super().__init__(fake, workdir)
         self.name, self.webhook = name, webhook
         self.pg: PgCpu | None = None  # set for a PostgreSQL setup
+        self.pids: list[int] = []  # the workers
         self._db: Database | None = None
-        self._marks: tuple[float, float, float] = (0.0, 0.0, 0.0)
-        self.window: tuple[float, float, float] = (0.0, 0.0, 0.0)  # driver, machine, wall (s)
+        self._opened = Usage()
+        self.storm = Usage()  # over the storm: the load as offered
+        self.window = Usage()  # over the storm and the drain: what the presses cost
+
+    def usage(self) -> Usage:
+        """Every party's CPU now (PostgreSQL's since its meter opened)."""
+        pg = self.pg.read() if self.pg is not None else (0.0, 0.0)
+        bot, fake = sum(map(cpu_seconds, self.pids)), cpu_seconds(self.fake.pid)
+        return Usage(bot, fake, time.process_time(), *pg, machine_busy_s(), time.monotonic())
 
     def window_opened(self) -> None:
         if self.pg is not None:
             self.pg.open()
-        self._marks = (time.process_time(), machine_busy_s(), time.monotonic())
+        self._opened = self.usage()
+
+    def storm_ended(self) -> None:
+        self.storm = self.usage() - self._opened
 
     def window_closed(self) -> None:
-        driver, machine, wall = self._marks
-        self.window = (
-            time.process_time() - driver,
-            machine_busy_s() - machine,
-            time.monotonic() - wall,
-        )
+        self.window = self.usage() - self._opened
         if self.pg is not None:
             self.pg.close()
 
@@ -85,40 +116,27 @@ class ScaleBench(Bench):
 
 @dataclass
 class Measured:
-    """One step of a scaled setup: the base figures and the other parties' CPU."""
+    """One step of a scaled setup: the base figures, every party's CPU, the answers' paths."""
 
     step: Step
     budget_ms: float
-    driver_s: float = 0.0
-    machine_s: float = 0.0
-    wall_s: float = 0.0
-    pg_backend_s: float | None = None  # None: a SQLite setup
-    pg_shared_s: float = 0.0
+    storm: Usage
+    window: Usage
+    pg: bool = False  # a PostgreSQL setup
     pg_peak: int = 0  # most backends of the bench database open at once
     carried: int = 0
     sent: int = 0
     made_per_s: float = 0.0
     webhook: bool = False
+    attempt: int = 1
 
     def per_press(self, seconds: float) -> float:
-        """CPU seconds over the step as milliseconds per press."""
+        """CPU seconds over the step's window as milliseconds per press."""
         return seconds * 1000 / max(1, self.step.presses)
 
     def pct(self, seconds: float) -> float:
-        """CPU seconds over the step as % of one core."""
-        return seconds / max(self.wall_s, 1e-9) * 100
-
-    @property
-    def bot_s(self) -> float:
-        return self.step.cpu_ms_per_press * max(1, self.step.presses) / 1000
-
-    @property
-    def fake_s(self) -> float:
-        return self.step.fake_cpu_ms_per_press * max(1, self.step.presses) / 1000
-
-    @property
-    def pg_s(self) -> float:
-        return (self.pg_backend_s or 0.0) + self.pg_shared_s
+        """CPU seconds over the storm as % of one core."""
+        return seconds / max(self.storm.wall, 1e-9) * 100
 
     @property
     def carried_share(self) -> str:
@@ -140,55 +158,65 @@ class Measured:
         return None
 
     def line(self) -> str:
-        """The base step line, then the other parties' figures and whether it was met."""
-        pg = "n/a"
-        if self.pg_backend_s is not None:
-            pg = f"{self.per_press(self.pg_s):.2f}"
-        other = self.machine_s - self.bot_s - self.fake_s - self.driver_s - self.pg_s
+        """The base step line, then each party's CPU (per press over the window, % of a core
+        during the storm) and whether the step was met."""
+        w, st = self.window, self.storm
+        pg = f"{self.per_press(w.pg):.2f}" if self.pg else "n/a"
         return (
-            f"{self.step.line()} made_per_s={self.made_per_s:.0f} "
+            f"{self.step.line()} attempt={self.attempt} made_per_s={self.made_per_s:.0f} "
             f"carried_share={self.carried_share} "
-            f"bot_cpu_pct={self.pct(self.bot_s):.0f} "
-            f"driver_cpu_ms_per_press={self.per_press(self.driver_s):.2f} "
-            f"driver_cpu_pct={self.pct(self.driver_s):.0f} "
-            f"pg_cpu_ms_per_press={pg} pg_cpu_pct={self.pct(self.pg_s):.0f} "
-            f"pg_shared_cpu_pct={self.pct(self.pg_shared_s):.0f} "
-            f"other_cpu_pct={self.pct(max(0.0, other)):.0f} "
+            f"driver_cpu_ms_per_press={self.per_press(w.driver):.2f} "
+            f"pg_cpu_ms_per_press={pg} "
+            f"pg_shared_cpu_ms_per_press={self.per_press(w.pg_shared):.2f} "
+            f"storm_cpu_pct=bot:{self.pct(st.bot):.0f},fake:{self.pct(st.fake):.0f},"
+            f"driver:{self.pct(st.driver):.0f},pg:{self.pct(st.pg):.0f},"
+            f"other:{self.pct(st.other):.0f} "
             f"met={self.shortfall() or 'yes'}"
         )
 
 
 async def measured_step(
-    bench: ScaleBench, number: int, pids: list[int], rate: int, args: argparse.Namespace
+    bench: ScaleBench, number: int, rate: int, args: argparse.Namespace
 ) -> Measured:
-    """Storm number `number` at `rate` against the workers `pids`, with every party metered."""
-    step = await bench.step(bench.name, pids, rate, args.seconds, args.drain, store=True)
-    driver_s, machine_s, wall_s = bench.window
-    carried, sent = await bench.ask("answer_paths", number)
+    """Storm number `number` (of this setup's fake) at `rate`, with every party metered."""
+    step = await bench.step(bench.name, bench.pids, rate, args.seconds, args.drain, store=True)
+    figures = Measured(step, args.toast_budget_ms, bench.storm, bench.window)
+    figures.carried, figures.sent = await bench.ask("answer_paths", number)
     created = sorted(row[1] for row in step.rows)
     span = created[-1] - created[0] if len(created) > 1 else 0.0
-    made = len(created) / (span + 1 / rate) if created else 0.0
-    figures = Measured(step, args.toast_budget_ms, driver_s, machine_s, wall_s)
-    figures.carried, figures.sent, figures.made_per_s = carried, sent, made
+    figures.made_per_s = len(created) / (span + 1 / rate) if created else 0.0
     figures.webhook = bench.webhook
     if bench.pg is not None:
-        figures.pg_backend_s, figures.pg_shared_s = bench.pg.backend_s, bench.pg.shared_s
-        figures.pg_peak = bench.pg.peak_backends
+        figures.pg, figures.pg_peak = True, bench.pg.peak_backends
     return figures
 
 
-async def sweep_to_limit(
-    bench: ScaleBench, pids: list[int], args: argparse.Namespace
-) -> list[Measured]:
-    """Each offered rate in turn until one is not met (every rate with --quick, whose job is to
-    run each step end to end, not to find a limit)."""
+async def sweep_to_limit(bench: ScaleBench, args: argparse.Namespace) -> list[Measured]:
+    """Each offered rate in turn until one is not met, twice (a shared machine has moments when
+    something else takes the cores; one bad step is not the setup's limit); then once the rate
+    halfway between the last met and the first not met, for a finer limit. With --quick every
+    rate once, whatever happens: its job is to run each step end to end, not to find a limit."""
     steps: list[Measured] = []
-    for number, rate in enumerate(args.rates):
-        measured = await measured_step(bench, number, pids, rate, args)
+
+    async def run(rate: int, attempt: int = 1) -> Measured:
+        measured = await measured_step(bench, len(steps), rate, args)
+        measured.attempt = attempt
         print(measured.line(), flush=True)
         steps.append(measured)
-        if measured.shortfall() is not None and not args.quick:
-            break
+        return measured
+
+    met = 0
+    for rate in args.rates:
+        if (await run(rate)).shortfall() is None or args.quick:
+            met = rate
+            continue
+        if (await run(rate, attempt=2)).shortfall() is None:
+            met = rate
+            continue
+        halfway = round((met + rate) / 2 / 100) * 100
+        if met < halfway < rate:
+            await run(halfway)
+        break
     return steps
 
 
@@ -228,15 +256,15 @@ class Outcome:
     def summary(self) -> str:
         """The setup's `key=value` pairs, each key prefixed with the setup's name."""
         best = self.at_capacity
-        pg = best.pg_backend_s is not None
+        pg = best.pg
         figures = {
             "capacity_per_s": str(self.capacity),
             "limited_by": self.limited_by,
             "toast_p99_ms": f"{best.step.toast_p99_ms:.0f}",
             "cpu_ms_per_press": f"{best.step.cpu_ms_per_press:.2f}",
             "fake_cpu_ms_per_press": f"{best.step.fake_cpu_ms_per_press:.2f}",
-            "driver_cpu_ms_per_press": f"{best.per_press(best.driver_s):.2f}",
-            "pg_cpu_ms_per_press": f"{best.per_press(best.pg_s):.2f}" if pg else "n/a",
+            "driver_cpu_ms_per_press": f"{best.per_press(best.window.driver):.2f}",
+            "pg_cpu_ms_per_press": f"{best.per_press(best.window.pg):.2f}" if pg else "n/a",
             "pg_commits_per_press": (
                 f"{self.per_press(self.writes.commits):.2f}" if self.writes else "n/a"
             ),
@@ -253,7 +281,7 @@ class Outcome:
 
 def cores_ms(best: Measured) -> float:
     """The desk's own CPU per press, ms: the bot's plus PostgreSQL's (the fake is Telegram)."""
-    return best.step.cpu_ms_per_press + best.per_press(best.pg_s)
+    return best.step.cpu_ms_per_press + best.per_press(best.window.pg)
 
 
 def on_paper(outcomes: list[Outcome]) -> str | None:
@@ -268,7 +296,7 @@ def on_paper(outcomes: list[Outcome]) -> str | None:
     peak = max(m.pg_peak for m in o.steps)
     per_worker = max(0, peak - o.driver_connections) / o.workers
     commits, rows = o.per_press(o.writes.commits), o.per_press(o.writes.rows_written)
-    pg_ms = best.per_press(best.pg_s)
+    pg_ms = best.per_press(best.window.pg)
     return (
         f"on paper ({o.name}: {o.saved} presses saved, CPU at {best.step.offered}/s): "
         f"{PAPER_WORKERS} workers on 5 machines at {TARGET_PER_S} presses/s need from "

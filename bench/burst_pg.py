@@ -72,8 +72,6 @@ class PgCpu:
     """CPU seconds of the server's processes for one database, over a window of samples."""
 
     database: str
-    backend_s: float = 0.0
-    shared_s: float = 0.0
     peak_backends: int = 0  # most backends of the database alive at one sample
     _kinds: dict[int, str | None] = field(default_factory=dict, repr=False)
     _start: dict[int, float] = field(default_factory=dict, repr=False)
@@ -118,13 +116,10 @@ class PgCpu:
         self._sample(opening=True)
         self._task = asyncio.get_running_loop().create_task(self._every())
 
-    def close(self) -> None:
-        """End the window: a last read; `backend_s` and `shared_s` hold the CPU it saw.
+    def read(self) -> tuple[float, float]:
+        """CPU seconds since `open`, now: (the database's backends, the server's shared).
 
         A process born inside the window counts from zero (a backend's whole life was ours)."""
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
         totals = {"backend": 0.0, "shared": 0.0}
         with self._lock:
             self._read(opening=False)
@@ -132,7 +127,14 @@ class PgCpu:
                 kind = self._kinds.get(pid)
                 if kind is not None:
                     totals[kind] += last - self._start.get(pid, 0.0)
-        self.backend_s, self.shared_s = totals["backend"], totals["shared"]
+        return totals["backend"], totals["shared"]
+
+    def close(self) -> tuple[float, float]:
+        """End the window: the last `read`."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        return self.read()
 
 
 @dataclass(frozen=True)

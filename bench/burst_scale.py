@@ -219,7 +219,8 @@ async def run_setup(setup: Setup, args: argparse.Namespace) -> Outcome:
                 await asyncio.sleep(1.0)
             print(f"{setup.name}: up and posted in {time.monotonic() - started:.1f} s", flush=True)
             before = await counters(setup, database)
-            steps = await sweep_to_limit(bench, [p.pid for p in procs], args)
+            bench.pids = [p.pid for p in procs]
+            steps = await sweep_to_limit(bench, args)
             top = max(m.step.offered for m in steps)
             stop_seconds = await sigterm_all(bench, procs, top)
             lost, saved = await count_lost(bench, len(steps) + 1)
