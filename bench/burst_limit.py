@@ -241,14 +241,18 @@ class Outcome:
 
     @property
     def at_capacity(self) -> Measured:
-        """The step at capacity, else the first one."""
-        met = [m for m in self.steps if m.step.offered == self.capacity]
+        """The step met at capacity (its last attempt met), else the first step."""
+        met = [m for m in self.steps if m.shortfall() is None and m.step.offered == self.capacity]
         return met[-1] if met else self.steps[0]
 
     @property
     def limited_by(self) -> str:
-        """Why the sweep stopped: the first unmet step's shortfall, else `top` (all met)."""
-        return next((r for m in self.steps if (r := m.shortfall()) is not None), "top")
+        """What the lowest rate above capacity missed (its last attempt): `top` if none was."""
+        above = [m for m in self.steps if m.step.offered > self.capacity]
+        if not above:
+            return "top"
+        lowest = min(m.step.offered for m in above)
+        return [m for m in above if m.step.offered == lowest][-1].shortfall() or "top"
 
     def per_press(self, value: int) -> float:
         return value / max(1, self.saved)
