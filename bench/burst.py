@@ -266,6 +266,16 @@ interval_seconds = 1
 
     # -- one step ------------------------------------------------------------------------------
 
+    def window_opened(self) -> None:
+        """A step's measuring window opens (the storm is next): a subclass starts its meters."""
+
+    def storm_ended(self) -> None:
+        """The storm has made its last press; the drain begins (a subclass reads its meters)."""
+
+    def window_closed(self) -> None:
+        """The window closes (answers in or drain over; before the step's own bookkeeping, whose
+        queries must not count): a subclass reads its meters."""
+
     async def step(
         self,
         who: str,
@@ -283,6 +293,7 @@ interval_seconds = 1
         figures = Step(who, rate, seconds)
         first = self.next_user
         dropped_before = self.dropped_total() if store else None
+        self.window_opened()
         cpu0, fake0, t0 = sum(map(cpu_seconds, pids)), cpu_seconds(self.fake.pid), time.monotonic()
         number = await self.ask("storm", self.post[0], self.post[1], rate, seconds, first)
         stop_probes = asyncio.Event()
@@ -290,6 +301,7 @@ interval_seconds = 1
         editor: list[float] = []
         probing = asyncio.create_task(self.probes(stop_probes, latest, editor)) if store else None
         await self.until(lambda: self.ask("storm_done", number), "storm end", seconds + 30)
+        self.storm_ended()
         drain_end = time.monotonic() + drain
         presses = await self.ask("storm_stop", number)
         self.next_user = first + presses
@@ -301,6 +313,7 @@ interval_seconds = 1
             await asyncio.sleep(0.1)
         ended = time.monotonic()
         cpu1, fake1 = sum(map(cpu_seconds, pids)), cpu_seconds(self.fake.pid)
+        self.window_closed()
         stop_probes.set()
         if probing is not None:
             await probing
@@ -490,6 +503,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="newsdesk run processes (webhook)")
     parser.add_argument("--store", help="a PostgreSQL server URL; the bench makes a database")
     parser.add_argument(
+        "--toast-budget-ms",
+        type=float,
+        default=1000.0,
+        help="a scaled step is met only with its toast p99 within this (default 1000)",
+    )
+    parser.add_argument(
         "--profile", type=Path, help="a folder: run each worker under cProfile, stats there"
     )
     args = parser.parse_args(argv)
@@ -500,8 +519,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         from bench.burst_scale import check  # here: it imports this module
 
         check(parser, args)
-        if args.rates is None:  # a short default sweep: three setups in a few minutes
-            args.rates, args.seconds = "200,400,800", args.seconds or 5.0
+        if args.rates is None:  # stepped up to each setup's limit (bench/burst_limit.py)
+            from bench.burst_limit import LIMIT_RATES
+
+            args.rates, args.seconds = LIMIT_RATES, args.seconds or 5.0
     if args.quick:
         args.rates, args.seconds, args.drain = "100,200", 1.5, 3.0
     args.rates = args.rates or "200,400,800,1600"

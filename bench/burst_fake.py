@@ -108,6 +108,20 @@ class _Commands:
         ]
         return len(answers) - len(set(answers))
 
+    def answer_paths(self, number: int) -> tuple[int, int]:
+        """How a storm's ⭐ answers came: (carried in a webhook reply, sent as requests of their
+        own). A carried answer costs the bot no request, so its share is what the reply path
+        (issue 16's faster answer path) buys."""
+        wanted = set(self.storms[number].query_ids)
+        carried = sent = 0
+        for call in self.fake.calls_of("answerCallbackQuery"):
+            if call.params.get("callback_query_id") in wanted:
+                if call.via_reply:
+                    carried += 1
+                else:
+                    sent += 1
+        return carried, sent
+
     def unresolved(self, number: int) -> int:
         """Presses of a storm with no answer yet."""
         records = self.fake.press_records(self.storms[number].query_ids)

@@ -14,13 +14,21 @@ aiohttp round-robin proxy in the driver's own process (its CPU is in driver_cpu_
 body, secret header and the reply (a reply may carry a Bot API call) unchanged. Every worker
 calls setWebhook with the proxy's URL. One worker is called directly, without the proxy.
 
-Per setup, after its steps: capacity_per_s (best in-time answered rate), toast_p99_ms and
-cpu_ms_per_press (the workers' CPU summed, ÷ presses) at that step, fake_cpu_ms_per_press,
-duplicates (presses answered more than once, over every step), lost (presses the bot confirmed
-or answered but did not store, over every step and a SIGTERM of every worker 2 s into a storm at
-the highest rate), and workers_for_830_per_s = ceil(830 × cpu_ms_per_press / 1000): the workers,
-one core each at 100 %, that the issue's 830 presses/s needs — the fake's (Telegram's) CPU not
-included, and no headroom.
+Each setup is stepped up to its limit (bench/burst_limit.py: 400, 800, 1200, … presses/s, 5 s
+each, until a step is not met); a line per step with every party's CPU. Per setup, on the last
+line: capacity_per_s (the highest offered rate fully met), limited_by (what the first unmet step
+missed: toast_p99, late, unanswered, or fake when the fake could not offer the rate; top when
+every step was met), then at the capacity step toast_p99_ms, cpu_ms_per_press (the workers' CPU
+summed, ÷ presses), fake_cpu_ms_per_press, driver_cpu_ms_per_press, pg_cpu_ms_per_press
+(bench/burst_pg.py) and carried_share (⭐ answers carried in the webhook reply ÷ all answers);
+pg_commits_per_press (PostgreSQL's committed transactions over the whole setup ÷ presses
+saved); lost (presses the bot confirmed or answered but did not store, over every step and a
+SIGTERM of every worker 2 s into a storm at the highest rate stepped), duplicates (presses
+answered more than once); workers_for_830_per_s = ceil(830 × cpu_ms_per_press / 1000): the
+workers, one core each at 100 %, that the issue's 830 presses/s needs; cores_for_830_per_s the
+same with PostgreSQL's CPU added (the fake's, Telegram's, never included; no headroom). Before
+it, an "on paper" line: what 10 workers on 5 machines need from PostgreSQL (connections,
+commits per second, cores), from the PostgreSQL setup with the most workers.
 """
 
 from __future__ import annotations
@@ -28,7 +36,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import math
 import os
 import socket
 import subprocess
@@ -51,18 +58,16 @@ from bench.burst import (
     STOP_DEADLINE,
     TOKEN,
     Bench,
-    Step,
-    capacity,
     stop_process,
-    sweep,
 )
 from bench.burst_fake import PressRow, RemoteFake
+from bench.burst_limit import Outcome, ScaleBench, on_paper, sweep_to_limit
+from bench.burst_pg import DbCounters, PgCpu, db_counters
 from bot.storage_settings import StorageSettings
 
 SECRET = "burst_Bench-secret"
 HOOK_PATH = "/telegram"
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"  # --scale without --store
-TARGET_PER_S = 830  # the issue's peak ⭐ rate to plan for
 FORWARDED = ("Content-Type", "X-Telegram-Bot-Api-Secret-Token")
 
 
@@ -74,30 +79,6 @@ class Setup:
     workers: int
     webhook: bool
     store_url: str | None  # a PostgreSQL server; None: a SQLite file
-
-
-@dataclass
-class Outcome:
-    """A setup's figures."""
-
-    setup: Setup
-    steps: list[Step]
-    lost: int
-    stop_seconds: float
-
-    def summary(self) -> str:
-        """The setup's `key=value` pairs, each key prefixed with the setup's name."""
-        best = max(self.steps, key=lambda s: s.answered_per_s)
-        figures = {
-            "capacity_per_s": f"{capacity(self.steps):.1f}",
-            "toast_p99_ms": f"{best.toast_p99_ms:.0f}",
-            "cpu_ms_per_press": f"{best.cpu_ms_per_press:.2f}",
-            "fake_cpu_ms_per_press": f"{best.fake_cpu_ms_per_press:.2f}",
-            "lost": str(self.lost),
-            "duplicates": str(sum(s.duplicates for s in self.steps)),
-            "workers_for_830_per_s": str(math.ceil(TARGET_PER_S * best.cpu_ms_per_press / 1000)),
-        }
-        return " ".join(f"{self.setup.name}_{key}={value}" for key, value in figures.items())
 
 
 def free_port() -> int:
@@ -211,18 +192,21 @@ async def start_workers(
 
 
 async def run_setup(setup: Setup, args: argparse.Namespace) -> Outcome:
-    """One setup on its own fake and store: start, sweep, SIGTERM in a storm, count lost."""
+    """One setup on its own fake and store: start, sweep to its limit, SIGTERM in a storm, count
+    lost presses and (PostgreSQL) the commits the whole setup made."""
     fake = RemoteFake(TOKEN, CHANNEL_ID, CHANNEL, args.callback_age)
     database = f"burst_{os.getpid()}_{setup.name}"
     procs: list[asyncio.subprocess.Process] = []
     proxy: RoundRobin | None = None
+    bench: ScaleBench | None = None
     try:
         with tempfile.TemporaryDirectory(prefix=f"burst-{setup.name}-") as tmp:
-            bench = Bench(fake, Path(tmp))
+            bench = ScaleBench(fake, Path(tmp), setup.name, webhook=setup.webhook)
             if setup.store_url is not None:
                 url = await fresh_database(setup.store_url, database)
                 bench.storage = StorageSettings.model_validate({"url": url})
                 bench.storage_toml = f'url = "{url}"'
+                bench.pg = PgCpu(database)
             bench.log_path = Path(tmp) / "worker0.log"  # the leader's, for `press answers:`
             logs = [Path(tmp) / f"worker{n}.log" for n in range(setup.workers)]
             started = time.monotonic()
@@ -234,21 +218,51 @@ async def run_setup(setup: Setup, args: argparse.Namespace) -> Outcome:
             if setup.webhook:  # every worker has set the webhook (the last one wins; one URL)
                 await asyncio.sleep(1.0)
             print(f"{setup.name}: up and posted in {time.monotonic() - started:.1f} s", flush=True)
-            steps = await sweep(bench, setup.name, [p.pid for p in procs], args, store=True)
-            stop_seconds = await sigterm_all(bench, procs, max(args.rates))
-            lost = await count_lost(bench, len(args.rates) + 1)
+            before = await counters(setup, database)
+            bench.pids = [p.pid for p in procs]
+            steps = await sweep_to_limit(bench, args)
+            top = max(m.step.offered for m in steps)
+            stop_seconds = await sigterm_all(bench, procs, top)
+            lost, saved = await count_lost(bench, len(steps) + 1)
+            await bench.close_store()
+            writes = None
+            if setup.store_url is not None:  # every backend has exited, so reported its counts
+                await asyncio.sleep(1.0)
+                writes = await counters(setup, database) - before
             for n, proc in enumerate(procs):
                 print(f"{setup.name} worker{n} exit={proc.returncode}", flush=True)
-            print(f"{setup.name} stop_seconds={stop_seconds:.1f} lost={lost}", flush=True)
-            return Outcome(setup, steps, lost, stop_seconds)
+            pg = "" if writes is None else f" pg_commits={writes.commits}"
+            print(
+                f"{setup.name} stop_seconds={stop_seconds:.1f} lost={lost} saved={saved}{pg}",
+                flush=True,
+            )
+            return Outcome(
+                setup.name,
+                setup.workers,
+                steps,
+                lost,
+                stop_seconds,
+                writes,
+                saved,
+                driver_connections=1 if writes else 0,
+            )
     finally:
         for proc in procs:
             await stop_process(proc, 0)
+        if bench is not None:
+            await bench.close_store()
         if proxy is not None:
             await proxy.stop()
         fake.close()
         if setup.store_url is not None:
             await drop_database(setup.store_url, database)
+
+
+async def counters(setup: Setup, database: str) -> DbCounters:
+    """PostgreSQL's commit and row counts for the setup's database (none for SQLite)."""
+    if setup.store_url is None:
+        return DbCounters()
+    return await db_counters(setup.store_url, database)
 
 
 async def sigterm_all(bench: Bench, procs: list[asyncio.subprocess.Process], rate: int) -> float:
@@ -263,14 +277,15 @@ async def sigterm_all(bench: Bench, procs: list[asyncio.subprocess.Process], rat
     return stopped
 
 
-async def count_lost(bench: Bench, storms: int) -> int:
-    """Presses the bot confirmed or answered in time but did not store, over every storm."""
+async def count_lost(bench: Bench, storms: int) -> tuple[int, int]:
+    """Presses the bot confirmed or answered in time but did not store, over every storm; and
+    how many presses it stored."""
     rows: list[PressRow] = []
     for number in range(storms):
         rows.extend(await bench.ask("presses", number))
     saved = {u for u in await bench.savers() if u >= FIRST_PRESSER}
     owed = {r[0] for r in rows if r[4] or (r[2] is not None and not r[3])}
-    return len(owed - saved)
+    return len(owed - saved), len(saved)
 
 
 def setups(args: argparse.Namespace) -> list[Setup]:
@@ -289,12 +304,18 @@ def setups(args: argparse.Namespace) -> list[Setup]:
 async def main(args: argparse.Namespace) -> None:
     """Each setup in turn; a line per step, then every setup's figures on the last line."""
     driver0, wall0 = time.process_time(), time.monotonic()
+    load0 = os.getloadavg()[0]
     outcomes = [await run_setup(setup, args) for setup in setups(args)]
-    driver_pct = (time.process_time() - driver0) / (time.monotonic() - wall0) * 100
+    wall = time.monotonic() - wall0
+    driver_pct = (time.process_time() - driver0) / wall * 100
     print(
         f"driver_cpu_pct={driver_pct:.0f} (the bench's own process and its proxy, % of one core) "
-        f"cores={os.cpu_count()}"
+        f"cores={os.cpu_count()} loadavg_1min_start={load0:.1f} "
+        f"loadavg_1min_end={os.getloadavg()[0]:.1f} run_seconds={wall:.0f}"
     )
+    paper = on_paper(outcomes)
+    if paper is not None:
+        print(paper)
     print(" ".join(outcome.summary() for outcome in outcomes))
 
 
