@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from bot.domain.errors import StoreUnavailableError
+from bot.domain.errors import SendInterruptedError, StoreUnavailableError
 from storage.database import Database
 from storage.pace import ChannelPaceRepository
 
@@ -118,8 +118,11 @@ class ChannelPacer:
             wait = max(wait, self._sent[-1] + self._interval - now)
         return wait
 
-    async def acquire(self, *, urgent: bool = False) -> None:
-        """Wait until a post may go out now, and count it as sent."""
+    async def acquire(
+        self, *, urgent: bool = False, stopping: asyncio.Event | None = None
+    ) -> None:
+        """Wait until a post may go out now, and count it as sent; raise `SendInterruptedError`
+        if `stopping` is set meanwhile (a full window waits up to a minute)."""
         if urgent:
             self._urgent_waiting += 1
         held = False
@@ -149,6 +152,8 @@ class ChannelPacer:
                             shared,
                         )
                     wait = slot - self._clock() + shared
+                if stopping is not None and stopping.is_set():
+                    raise SendInterruptedError
                 await self._sleep(min(max(wait, 0.005), 1.0))
         finally:
             if urgent:
