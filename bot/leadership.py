@@ -49,8 +49,12 @@ class Leadership:
         ttl: timedelta,
         command: str,
         lease: LeaseRepository | None,
+        receives_updates: bool = False,
     ) -> None:
         self._db = db
+        # A webhook worker answers the updates Telegram POSTs to it, leader or not; in polling
+        # mode only the leader polls (and answers), so a follower sends nothing.
+        self._receives_updates = receives_updates
         self._clock = clock
         self._ttl = ttl
         self._command = command
@@ -66,9 +70,15 @@ class Leadership:
         self.on_lost: Callable[[LeaseLostError], None] | None = None
         # The app's newsroom start (recovery, then the jobs' work), run at each takeover.
         self.on_lead: Callable[[], Awaitable[None]] | None = None
-        # Told the number of live workers on each heartbeat (the rate budget is shared).
+        # Told the number of live workers that send on each heartbeat (they share the budget).
         self.on_share: Callable[[int], None] | None = None
         self._beating: asyncio.Task[None] | None = None
+
+    @property
+    def sends(self) -> bool:
+        """Whether this process sends to Telegram now: a one-shot that registers (`publish`,
+        `digest`), a webhook worker, or the leader (which polls and runs the newsroom)."""
+        return self.lease is None or self._receives_updates or self.leading
 
     @property
     def followers_allowed(self) -> bool:
@@ -80,7 +90,8 @@ class Leadership:
         async with self._db.write() as conn:
             await self._beat(conn)
 
-    async def _beat(self, conn: StoreConn) -> None:
+    async def _beat(self, conn: StoreConn, *, leading: bool = False) -> None:
+        """Our row; `leading`: we are taking the lease in this transaction (so we send)."""
         who = self._who
         await WorkerRepository(conn).beat(
             self.worker_id,
@@ -88,7 +99,17 @@ class Leadership:
             pid=who.pid,
             command=self._command,
             now=self._clock(),
+            sends=self.sends or leading,
         )
+
+    async def reshare(self) -> None:
+        """Refresh our row and tell `on_share` how many processes send now (us among them if
+        we do): the budget is theirs to share."""
+        async with self._db.write() as conn:  # not the newsroom's: never fenced
+            await self._beat(conn)
+            senders = await WorkerRepository(conn).senders(now=self._clock(), ttl=self._ttl)
+        if self.on_share is not None:
+            self.on_share(senders)
 
     async def start(self) -> None:
         """Take the lease, or (PostgreSQL) follow a live holder; SQLite refuses a second bot."""
@@ -110,6 +131,7 @@ class Leadership:
             dead = await WorkerRepository(conn).sweep_dead(
                 here=self._who.hostname, now=now, ttl=self._ttl, also=previous
             )
+            await self._beat(conn, leading=True)  # the polling leader sends: counted at once
         self.leading, self.lost = True, None
         if dead:
             logger.warning("took the newsroom over from dead worker(s) %s", ", ".join(dead))
@@ -122,9 +144,9 @@ class Leadership:
             await self._beat(conn)
             if self.lease is not None and self.leading:
                 still_ours = await self.lease.on(conn).heartbeat(now)
-            live = await WorkerRepository(conn).live(now=now, ttl=self._ttl)
+            senders = await WorkerRepository(conn).senders(now=now, ttl=self._ttl)
         if self.on_share is not None:
-            self.on_share(live)
+            self.on_share(senders)
         if self.lease is None or self.lost is not None:
             return
         if self.leading and not still_ours:
@@ -150,6 +172,7 @@ class Leadership:
         except InstanceRunningError:
             return
         logger.warning("this worker (pid %s) now leads the newsroom", self._who.pid)
+        await self.reshare()  # a polling follower starts sending now: the others' share shrinks
         if self.on_lead is not None:
             await self.on_lead()
 
@@ -202,8 +225,7 @@ class Leadership:
             while True:
                 await asyncio.sleep(self._ttl.total_seconds() / 4)
                 try:
-                    async with self._db.write() as conn:
-                        await self._beat(conn)
+                    await self.reshare()
                 except Exception as exc:  # the next beat tries again; the store may be back
                     logger.warning("worker heartbeat failed: %s", exc)
 

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from bot.app import build_application
 from bot.config import Settings
 from bot.services import Services, open_services
+from bot.transport.shared_limiter import SharedRateLimiter
 
 
 @asynccontextmanager
@@ -22,6 +23,10 @@ async def one_shot_services(settings: Settings, *, take_lease: bool) -> AsyncIte
         # Registered as a worker: the leader's recovery leaves this command's sends in flight.
         services = await open_services(settings, app.bot, take_lease=take_lease, register=True)
         if services.leadership is not None:
+            # A one-shot that sends takes its share of the bot's budget, like a worker.
+            if isinstance(app.bot.rate_limiter, SharedRateLimiter):
+                services.leadership.on_share = app.bot.rate_limiter.share
+            await services.leadership.reshare()
             services.leadership.beat_in_background()
         try:
             yield services

@@ -138,7 +138,14 @@ async def open_services(
             ttl = timedelta(seconds=settings.storage.lease_ttl_seconds)
             lease = LeaseRepository(db.store, ttl=ttl) if take_lease else None
             command = "run" if take_lease else "one-shot"
-            leadership = Leadership(db, clock, ttl=ttl, command=command, lease=lease)
+            leadership = Leadership(
+                db,
+                clock,
+                ttl=ttl,
+                command=command,
+                lease=lease,
+                receives_updates=settings.webhook is not None,
+            )
             db.worker_id = leadership.worker_id
             await leadership.register()
             await leadership.start()

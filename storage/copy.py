@@ -5,7 +5,8 @@ copied, counted and resumed. `bot/store_copy.py` is the command around it.
 
 - Tables go in foreign-key order (articles first). `instance_lease` is not copied (it names the
   SQLite desk's own process), nor `webhook_updates` (ids of updates already taken in, kept a
-  day), nor the schema version (each store has its own).
+  day), nor `channel_pace` (the last minute's send times), nor the schema version (each store
+  has its own).
 - Columns are the target's own, less what PostgreSQL computes itself: the generated
   `articles.search_vector` and the `seq` identity that stands for SQLite's rowid; deliveries and
   breaking_posts are therefore read in rowid order, so `seq` numbers them in the same order.

@@ -1,11 +1,13 @@
 """SQL on `workers`: the newsdesk processes working on this store, and which of them are gone.
 
 Every `newsdesk run` (leader or follower) and every one-shot command that sends (`publish`,
-`digest`) registers a row and refreshes its heartbeat. A row claimed for sending (`deliveries`,
-`alert_recipients`, `insight_sends`) names its claimer (`claimed_by`), so recovery can turn into
-`uncertain` only the sends of a process that is gone — never a live worker's send in flight.
-A process is gone when its heartbeat is older than the time-to-live, or when it ran on this
-host and its pid no longer exists (a kill -9 is seen at once there), or when it said goodbye.
+`digest`) registers a row and refreshes its heartbeat, saying whether it sends to Telegram
+(`sends`: the message budget is shared among those only, bot.transport.shared_limiter). A row
+claimed for sending (`deliveries`, `alert_recipients`, `insight_sends`) names its claimer
+(`claimed_by`), so recovery can turn into `uncertain` only the sends of a process that is gone
+— never a live worker's send in flight. A process is gone when its heartbeat is older than the
+time-to-live, or when it ran on this host and its pid no longer exists (a kill -9 is seen at
+once there), or when it said goodbye.
 """
 
 from __future__ import annotations
@@ -58,19 +60,28 @@ class WorkerRepository:
         self._conn = conn
 
     async def beat(
-        self, worker_id: str, *, hostname: str, pid: int, command: str, now: datetime
+        self,
+        worker_id: str,
+        *,
+        hostname: str,
+        pid: int,
+        command: str,
+        now: datetime,
+        sends: bool = True,
     ) -> None:
-        """Register, or refresh the heartbeat of, one worker (a swept one registers again)."""
+        """Register, or refresh the heartbeat of, one worker (a swept one registers again);
+        `sends`: whether it sends to Telegram now (a polling follower does not)."""
         stamp = to_db_time(now)
         await self._conn.execute(
-            "INSERT INTO workers (id, hostname, pid, command, started_at, heartbeat_at) "
-            "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO UPDATE SET "
-            "heartbeat_at = excluded.heartbeat_at",
+            "INSERT INTO workers (id, hostname, pid, command, started_at, heartbeat_at, sends) "
+            "VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (id) DO UPDATE SET "
+            "heartbeat_at = excluded.heartbeat_at, sends = excluded.sends",
             worker_id,
             hostname,
             pid,
             command,
             stamp,
+            int(sends),
         )
 
     async def leave(self, worker_id: str) -> None:
@@ -100,11 +111,12 @@ class WorkerRepository:
             await self._conn.executemany("DELETE FROM workers WHERE id = $1", [(i,) for i in dead])
         return dead
 
-    async def live(self, *, now: datetime, ttl: timedelta, command: str = "run") -> int:
-        """How many `command` processes heart-beat within the time-to-live (at least 1: us)."""
+    async def senders(self, *, now: datetime, ttl: timedelta) -> int:
+        """How many processes that send to Telegram heart-beat within the time-to-live: `run`
+        workers receiving updates (webhook, or the polling leader) and one-shots that send
+        (at least 1)."""
         count = await self._conn.fetchval(
-            "SELECT count(*) FROM workers WHERE command = $1 AND heartbeat_at >= $2",
-            command,
+            "SELECT count(*) FROM workers WHERE sends = 1 AND heartbeat_at >= $1",
             to_db_time(now - ttl),
         )
         return max(1, int(count))

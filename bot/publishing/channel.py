@@ -8,6 +8,7 @@ for the service to decide on.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -58,13 +59,20 @@ class ChannelSender:
         silent: bool,
         urgent: bool = False,
         thread_id: int | None = None,
+        stopping: asyncio.Event | None = None,
     ) -> SentPost:
         """Send the post (into forum topic `thread_id` if given); raise `DeliveryError` for what
-        the fallbacks cannot fix."""
+        the fallbacks cannot fix, `SendInterruptedError` if `stopping` is set while it waits for
+        its slot."""
         if post.photo_url is not None:
             try:
                 message = await self._send(
-                    chat_id, post, silent=silent, urgent=urgent, thread_id=thread_id
+                    chat_id,
+                    post,
+                    silent=silent,
+                    urgent=urgent,
+                    thread_id=thread_id,
+                    stopping=stopping,
                 )
                 return SentPost(message.message_id, has_photo=True)
             except DeliveryError as exc:
@@ -78,7 +86,13 @@ class ChannelSender:
             else LinkPreviewOptions(is_disabled=True)
         )
         message = await self._send(
-            chat_id, post, silent=silent, urgent=urgent, preview=preview, thread_id=thread_id
+            chat_id,
+            post,
+            silent=silent,
+            urgent=urgent,
+            preview=preview,
+            thread_id=thread_id,
+            stopping=stopping,
         )
         return SentPost(message.message_id, has_photo=False)
 
@@ -92,8 +106,9 @@ class ChannelSender:
         preview: LinkPreviewOptions | None = None,
         plain: bool = False,
         thread_id: int | None = None,
+        stopping: asyncio.Event | None = None,
     ) -> Message:
-        await self._pacer.acquire(urgent=urgent)
+        await self._pacer.acquire(urgent=urgent, stopping=stopping)
         text = post.plain if plain else post.html
         parse_mode = None if plain else "HTML"
         try:

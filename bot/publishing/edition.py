@@ -1,8 +1,9 @@
 """One channel's publishing machinery: its pacer and sender, its chat, pause and quiet hours.
 
 Each configured channel gets its own `Edition`, so a channel is paced at its own
-`max_posts_per_minute`, a 429 or a lost channel holds that channel alone, and its quiet hours
-apply to it alone. The overall Bot API budget stays the application's one `AIORateLimiter`.
+`max_posts_per_minute` (across every process posting to it: bot.publishing.pacing), a 429 or
+a lost channel holds that channel alone, and its quiet hours apply to it alone. The overall Bot
+API budget stays the application's one `AIORateLimiter`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from bot.channel_settings import ChannelSettings
 from bot.clock import Clock
 from bot.config import Settings
 from bot.publishing.channel import ChannelSender
-from bot.publishing.pacing import ChannelPacer
+from bot.publishing.pacing import ChannelPacer, StorePace
 from bot.publishing.sending import ArticleSender
 from storage.database import Database
 
@@ -38,7 +39,10 @@ class Edition:
         self.name = channel.name
         self._site_tz = settings.site.tz
         self._quiet = channel.quiet  # parsed once: asked before every post
-        self.sender = ChannelSender(bot, ChannelPacer(channel.max_posts_per_minute))
+        # Paced here (urgent first) and in the store, with every process posting to the channel.
+        per_minute = channel.max_posts_per_minute
+        pacer = ChannelPacer(per_minute, shared=StorePace(db, channel.name, per_minute))
+        self.sender = ChannelSender(bot, pacer)
         self.articles = ArticleSender(
             settings, channel, db=db, sender=self.sender, clock=clock, stopping=stopping
         )

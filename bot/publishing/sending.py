@@ -155,7 +155,13 @@ class ArticleSender:
                     silent=quiet,
                     urgent=breaking,
                     thread_id=thread,
+                    stopping=self._stopping,
                 )
+            except SendInterruptedError:
+                # Stopped while waiting for the channel's slot: nothing went out, so the article
+                # is pending again (held for a push), never left `sending` to become uncertain.
+                await self._release(article.id, held=breaking)
+                raise
             except DeliveryError as exc:
                 failure = exc.failure
                 if failure.kind is FailureKind.RATE_LIMITED:
@@ -188,24 +194,27 @@ class ArticleSender:
         (of this process or another) posts it meanwhile as a routine post. Raises
         `SendInterruptedError` when the bot stops, `ClaimLostError` if someone else took it.
         """
-        retry_at = self._clock() + timedelta(seconds=seconds)
-        name = self._channel.name
-        async with self._db.write() as conn:
-            await DeliveryRepository(conn).requeue(
-                article_id,
-                now=self._clock(),
-                channel=name,
-                only_from=(DeliveryState.SENDING,),
-                retry_at=retry_at,
-                held=held,
-            )
+        await self._release(article_id, held=held, seconds=seconds)
         if not await self._sleep(seconds):
             raise SendInterruptedError
+        name = self._channel.name
         async with self._db.write() as conn:
             if not await DeliveryRepository(conn).claim(
                 article_id, channel=name, now=self._clock(), claimed_by=self._db.worker_id
             ):
                 raise ClaimLostError
+
+    async def _release(self, article_id: int, *, held: bool, seconds: float = 0.0) -> None:
+        """Our `sending` claim back to pending, due in `seconds` (held for a push)."""
+        async with self._db.write() as conn:
+            await DeliveryRepository(conn).requeue(
+                article_id,
+                now=self._clock(),
+                channel=self._channel.name,
+                only_from=(DeliveryState.SENDING,),
+                retry_at=self._clock() + timedelta(seconds=seconds),
+                held=held,
+            )
 
     async def _sleep(self, seconds: float) -> bool:
         """Sleep unless stopping; False means stop now."""

@@ -1,13 +1,17 @@
-"""The bot's one Telegram budget, shared by its workers.
+"""The bot's one Telegram budget, shared by the processes that send.
 
-Telegram counts ~30 messages a second per bot, not per process. Each worker takes an equal share:
-`telegram.max_requests_per_second` divided by the `run` workers heart-beating in the store,
-re-read on every heartbeat (bot.leadership), so N workers together never exceed the budget and
-one left alone gets all of it again within a heartbeat. The equal split is the simple sound
-choice: the leader's fan-out and a follower's replies draw on the same Telegram bucket anyway,
-and a worker's unused share is only a few replies a second. Paid broadcasts keep their own
-1,000/s bucket (only the leader sends alerts). Requests without a chat (`answerCallbackQuery`,
-the ⭐ toasts) are never throttled by python-telegram-bot, as before.
+Telegram counts ~30 messages a second per bot, not per process. Each process that sends takes an
+equal share: `telegram.max_requests_per_second` divided by the senders heart-beating in the
+store (`workers.sends`), re-read on every heartbeat (bot.leadership), so together they never
+exceed the budget and one left alone gets all of it again within a heartbeat. The senders are
+the `run` workers that receive updates — every webhook worker, and in polling mode the leader
+alone (it polls and runs the newsroom) — and the one-shots that send (`newsdesk publish`,
+`newsdesk digest`). A polling follower neither polls nor posts, so it takes no share: the
+leader beside it keeps the whole budget, and it is counted from the moment it takes the lease.
+The split among senders is equal: the leader's fan-out and a webhook follower's replies draw on
+the same Telegram bucket anyway, and a worker's unused share is only a few replies a second.
+Paid broadcasts keep their own 1,000/s bucket (only the leader sends alerts). Requests without a
+chat (`answerCallbackQuery`, the ⭐ toasts) are never throttled by python-telegram-bot, as before.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ class SharedRateLimiter(AIORateLimiter):
         return self._budget / self.workers
 
     def share(self, workers: int) -> None:
-        """`workers` live `run` processes share the budget from now on."""
+        """`workers` processes that send share the budget from now on."""
         workers = max(1, workers)
         if workers == self.workers:
             return

@@ -80,13 +80,16 @@ async def test_a_follower_answers_readers_and_takes_over_when_the_leader_stops(
             assert await state.get("follower.newsroom") is None
             assert await state.get("leader.newsroom") == "yes"
 
-            # Both heartbeat: two live workers share the Telegram budget; the leader keeps it.
+            # Both heartbeat: a polling follower neither polls nor posts, so the leader keeps
+            # the whole Telegram budget (tests/bot/test_budget_share.py: who shares it).
             await leader.heartbeat()
             await follower.heartbeat()
+            limiter = first.bot.rate_limiter
+            assert isinstance(limiter, SharedRateLimiter)
+            assert limiter.overall_rate == settings.telegram.max_requests_per_second
+            assert leader.leading and not follower.leading
             limiter = second.bot.rate_limiter
             assert isinstance(limiter, SharedRateLimiter)
-            assert limiter.overall_rate == settings.telegram.max_requests_per_second / 2
-            assert leader.leading and not follower.leading
         # The leader stopped cleanly (lease released): the follower's next heartbeat leads.
         await follower.heartbeat()
         assert follower.leading

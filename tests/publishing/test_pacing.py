@@ -1,13 +1,18 @@
-"""The channel pacer on a simulated clock: even spacing, a sliding 60 s window, breaking first."""
+"""The channel pacer on a simulated clock: even spacing, a sliding 60 s window, breaking first;
+then two pacers (two processes) sharing one channel's pace through the store, on both engines."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.publishing.pacing import WINDOW_SECONDS, ChannelPacer
+from bot.publishing.pacing import WINDOW_SECONDS, ChannelPacer, StorePace
+from storage.database import Database
+from storage.pace import ChannelPaceRepository
+from tests.pgstore import TestStore
 
 START = 100.0
 
@@ -101,3 +106,47 @@ async def test_breaking_goes_ahead_of_a_routine_post_already_waiting(clock: Cloc
     breaking = asyncio.create_task(post("breaking", urgent=True))
     await asyncio.wait_for(asyncio.gather(routine, breaking), 5)
     assert order == ["urgent 1", "urgent 2", "breaking", "routine"]
+
+
+# --- two processes, one channel: the pace in the store ---------------------------------------
+
+
+@pytest.fixture
+async def db(store: TestStore) -> AsyncIterator[Database]:
+    opened = await Database.open(store.settings())
+    yield opened
+    await opened.close()
+
+
+def process_pacer(clock: Clock, db: Database, per_minute: int) -> ChannelPacer:
+    """One process's pacer for channel "news", sharing its pace through the store."""
+    shared = StorePace(db, "news", per_minute, wall=clock)
+    return ChannelPacer(per_minute, clock=clock, sleep=clock.sleep, shared=shared)
+
+
+async def test_two_processes_share_the_spacing(clock: Clock, db: Database) -> None:
+    run, publish = process_pacer(clock, db, 20), process_pacer(clock, db, 20)
+
+    async def post(pacer: ChannelPacer, count: int) -> None:
+        for _ in range(count):
+            await pacer.acquire()
+
+    await asyncio.wait_for(asyncio.gather(post(run, 4), post(publish, 4)), 10)
+    # The store's record of the slots taken (each task's own view of the shared simulated
+    # clock may run late while the other one sleeps).
+    sent = await ChannelPaceRepository(db.store).sent("news")
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert len(sent) == 8
+    assert min(gaps) >= 3 - 0.01  # one every 3 s between them, not each
+
+
+async def test_one_process_fills_the_window_and_the_other_waits(
+    clock: Clock, db: Database
+) -> None:
+    run, publish = process_pacer(clock, db, 3), process_pacer(clock, db, 3)
+    burst = [await sent_at(clock, run, urgent=True) for _ in range(3)]  # breaking news
+    assert burst == [0, 0, 0]
+    routine = await sent_at(clock, publish)  # its own pacer has sent nothing
+    urgent = await sent_at(clock, publish, urgent=True)
+    assert routine == pytest.approx(WINDOW_SECONDS, abs=0.01)
+    assert most_in_any_window([*burst, routine, urgent]) <= 3
