@@ -55,7 +55,7 @@ def _claim_sql() -> Sql:
     )
     pg_push = (
         f"(CASE WHEN {pg_len} >= $3 THEN channel_pace.sent - 0 ELSE channel_pace.sent END) "
-        "|| jsonb_build_array($2::float8)"
+        "|| jsonb_build_array(CAST($2 AS float8))"
     )
     statement = (
         "INSERT INTO channel_pace (channel, sent, wait_seconds) VALUES ($1, {first}, 0) "
@@ -66,7 +66,7 @@ def _claim_sql() -> Sql:
     return Sql(
         sqlite=statement.format(first="json_array($2)", wait=sqlite_wait, push=sqlite_push),
         postgres=statement.format(
-            first="jsonb_build_array($2::float8)", wait=pg_wait, push=pg_push
+            first="jsonb_build_array(CAST($2 AS float8))", wait=pg_wait, push=pg_push
         ),
     )
 
