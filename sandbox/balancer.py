@@ -15,7 +15,8 @@ accepts but does not answer (a paused process) holds the request, as a real prox
 read timeout; Telegram's own timeout then retries the update elsewhere, and the store's dedupe
 keeps the late answer from handling it twice.
 
-It counts, per target, the requests it answered from the target and those it answered 502, so a
+It counts, per target, the requests in flight, the 2xx answers it passed back and the requests
+Telegram will retry (a 502 for an unreachable target, or the target's own non-2xx answer), so a
 test can tell that a dead worker's share was really retried and that a live one really served.
 """
 
@@ -46,8 +47,9 @@ class RoundRobin:
         self.targets = list(targets)
         self.path = path
         self.port = port  # 0: a free one, known once started
-        self.answered: Counter[str] = Counter()  # answers passed back, by target
-        self.failed: Counter[str] = Counter()  # 502s given for a target that could not answer
+        self.in_flight: Counter[str] = Counter()  # requests waiting on each target now
+        self.answered: Counter[str] = Counter()  # 2xx answers passed back, by target
+        self.failed: Counter[str] = Counter()  # the rest: Telegram retries these
         self._next = itertools.cycle(self.targets)
         self._session: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
@@ -95,12 +97,13 @@ class RoundRobin:
         assert self._session is not None
         target = next(self._next)
         headers = {h: request.headers[h] for h in FORWARDED if h in request.headers}
+        self.in_flight[target] += 1
         try:
             body = await request.read()
             async with self._session.post(target, data=body, headers=headers) as got:
                 answer = await got.read()
                 returned = {h: got.headers[h] for h in RETURNED if h in got.headers}
-                self.answered[target] += 1
+                (self.answered if 200 <= got.status < 300 else self.failed)[target] += 1
                 return web.Response(
                     status=got.status,
                     body=answer,
@@ -111,3 +114,5 @@ class RoundRobin:
             # caller cut the request (its read timeout, its shutdown): Telegram retries on 5xx
             self.failed[target] += 1
             return web.Response(status=502, text="bad gateway: the worker did not answer\n")
+        finally:
+            self.in_flight[target] -= 1

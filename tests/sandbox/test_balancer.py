@@ -68,6 +68,7 @@ async def test_requests_go_to_each_target_in_turn_with_body_secret_and_answer() 
     assert '"text": "b"' in answers[1][1]  # the target's reply, Bot API call and all
     assert balancer.answered == {a: 2, b: 2}
     assert not balancer.failed
+    assert not +balancer.in_flight  # every request finished
 
 
 async def test_a_dead_target_s_share_is_answered_502_and_the_live_one_serves_the_rest() -> None:
