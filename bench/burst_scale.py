@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import os
 import socket
 import subprocess
@@ -46,9 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import aiohttp
 import asyncpg
-from aiohttp import web
 
 from bench.burst import (
     CHANNEL,
@@ -64,11 +61,11 @@ from bench.burst_fake import PressRow, RemoteFake
 from bench.burst_limit import Outcome, ScaleBench, on_paper, sweep_to_limit
 from bench.burst_pg import DbCounters, PgCpu, db_counters
 from bot.storage_settings import StorageSettings
+from sandbox.balancer import RoundRobin
 
 SECRET = "burst_Bench-secret"
 HOOK_PATH = "/telegram"
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"  # --scale without --store
-FORWARDED = ("Content-Type", "X-Telegram-Bot-Api-Secret-Token")
 
 
 @dataclass(frozen=True)
@@ -86,49 +83,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-class RoundRobin:
-    """The reverse proxy in front of the workers: each webhook POST to the next worker."""
-
-    def __init__(self, targets: list[str]) -> None:
-        self.port = free_port()
-        self._targets = itertools.cycle(targets)
-        self._session: aiohttp.ClientSession | None = None
-        self._runner: web.AppRunner | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{HOOK_PATH}"
-
-    async def start(self) -> None:
-        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200))
-        app = web.Application()
-        app.router.add_post(HOOK_PATH, self._forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
-    async def _forward(self, request: web.Request) -> web.Response:
-        assert self._session is not None
-        headers = {h: request.headers[h] for h in FORWARDED if h in request.headers}
-        try:
-            body = await request.read()
-            async with self._session.post(next(self._targets), data=body, headers=headers) as got:
-                return web.Response(
-                    status=got.status,
-                    body=await got.read(),
-                    content_type=got.content_type if got.content_length else None,
-                )
-        except (aiohttp.ClientError, ConnectionResetError):  # a worker gone, or the fake
-            # cut the request (its read timeout, its shutdown): Telegram retries on an error
-            return web.Response(status=502)
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-        if self._session is not None:
-            await self._session.close()
 
 
 async def fresh_database(server: str, name: str) -> str:

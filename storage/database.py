@@ -60,6 +60,12 @@ class StoreSettings(Protocol):
         """The file, or the URL without its password, for messages."""
         ...
 
+    @property
+    def lease_ttl_seconds(self) -> float:
+        """How long a silent process keeps the lease; on PostgreSQL, also how long a session
+        may sit idle inside a transaction before the server ends it."""
+        ...
+
     def postgres_dsn(self) -> str | None:
         """The PostgreSQL URL with its password, or None for SQLite."""
         ...
@@ -104,6 +110,7 @@ class Database:
             where=settings.where,
             pool_size=settings.pool_size,
             run_migrations=run_migrations,
+            idle_in_transaction_seconds=settings.lease_ttl_seconds,
         )
         return cls(pg)
 

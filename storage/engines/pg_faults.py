@@ -36,10 +36,12 @@ FIRST_DELAY_SECONDS = 0.05
 MAX_DELAY_SECONDS = 1.0
 
 # Server-side reasons a session ended: terminated by an administrator, the server crashing or
-# shutting down, or not accepting connections yet (starting, recovering).
+# shutting down, or not accepting connections yet (starting, recovering), or ended for sitting
+# idle in a transaction past the limit (a paused process, see `postgres.idle_session_limit`).
 _SERVER_GONE = (
     asyncpg.PostgresConnectionError,  # class 08: the connection does not exist, failed, …
     asyncpg.AdminShutdownError,
+    asyncpg.IdleInTransactionSessionTimeoutError,
     asyncpg.CrashShutdownError,
     asyncpg.CannotConnectNowError,
 )

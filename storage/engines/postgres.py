@@ -183,6 +183,22 @@ async def _quietly(step: Awaitable[None]) -> None:
         logger.debug("rollback on a failed connection: %r", exc)
 
 
+def idle_session_limit(seconds: float | None) -> dict[str, str]:
+    """The server setting that ends a session idle inside a transaction past `seconds`.
+
+    A worker frozen mid-transaction (SIGSTOP, a paused VM, a host swapping) keeps its session
+    open, and with it every lock the transaction took: the lease's advisory lock (the fence
+    takes it shared), the lease row, its `workers` row. A follower's takeover waits on those
+    locks, so without a limit it waited until the frozen worker woke, however long after the
+    lease's time-to-live (tests/bot/test_paused_leader.py). Given the lease's time-to-live,
+    a session silent in a transaction that long is judged as its process would be; our
+    transactions never wait on anything but the server between statements.
+    """
+    if seconds is None:
+        return {}
+    return {"idle_in_transaction_session_timeout": str(max(1, round(seconds * 1000)))}
+
+
 async def _keep_session(_conn: asyncpg.Connection) -> None:
     """The pool's reset: nothing beyond asyncpg's own rollback of an open transaction."""
 
@@ -215,11 +231,20 @@ class PgStore:
 
     @classmethod
     async def open(
-        cls, dsn: str, *, where: str, pool_size: int, run_migrations: bool = True
+        cls,
+        dsn: str,
+        *,
+        where: str,
+        pool_size: int,
+        run_migrations: bool = True,
+        idle_in_transaction_seconds: float | None = None,
     ) -> PgStore:
         """Migrate on a connection of its own, then open the pool.
 
         `dsn` holds the password; `where` is the same URL without it, for messages.
+        `idle_in_transaction_seconds`: the server ends a pooled session that sits that long
+        inside a transaction without a word (its process paused or frozen), and with it the
+        locks it holds (see `idle_session_limit`).
         """
         try:
             if run_migrations:
@@ -234,7 +259,10 @@ class PgStore:
                 max_size=pool_size,
                 timeout=CONNECT_TIMEOUT_SECONDS,
                 reset=_keep_session,
-                server_settings=SERVER_SETTINGS,
+                server_settings={
+                    **SERVER_SETTINGS,
+                    **idle_session_limit(idle_in_transaction_seconds),
+                },
             )
         except CONNECT_ERRORS as exc:
             raise unavailable(where, exc) from None
