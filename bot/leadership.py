@@ -122,12 +122,14 @@ class Leadership:
                 raise
             logger.info("following: %s", exc)
 
-    async def _take(self) -> None:
-        """Acquire the lease and sweep the dead workers (the old holder among them) at once."""
+    async def _take(self, *, wait: bool = True) -> None:
+        """Acquire the lease and sweep the dead workers (the old holder among them) at once.
+
+        `wait=False`: a follower's try, which never queues behind the holder's writes."""
         assert self.lease is not None
         now = self._clock()
         async with self._db.write() as conn:
-            previous = await self.lease.on(conn).acquire(now)
+            previous = await self.lease.on(conn).acquire(now, wait=wait)
             dead = await WorkerRepository(conn).sweep_dead(
                 here=self._who.hostname, now=now, ttl=self._ttl, also=previous
             )
@@ -168,7 +170,7 @@ class Leadership:
 
     async def _try_to_lead(self) -> None:
         try:
-            await self._take()
+            await self._take(wait=False)
         except InstanceRunningError:
             return
         logger.warning("this worker (pid %s) now leads the newsroom", self._who.pid)

@@ -54,12 +54,19 @@ class LeaseRepository:
         bound._conn = conn
         return bound
 
-    async def _lock(self, *, shared: bool) -> None:
-        """On PostgreSQL, hold the lease's advisory lock until the transaction ends."""
+    async def _lock(self, *, shared: bool, wait: bool = True) -> bool:
+        """On PostgreSQL, hold the lease's advisory lock until the transaction ends.
+
+        `wait=False` only tries, and says whether it got the lock."""
         if self._conn.engine != "postgres":
-            return  # SQLite: the write transaction (BEGIN IMMEDIATE) already excludes the rest
+            return True  # SQLite: the write transaction (BEGIN IMMEDIATE) excludes the rest
+        if not wait:
+            return bool(
+                await self._conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", LEASE_LOCK)
+            )
         how = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         await self._conn.execute(f"SELECT {how}($1)", LEASE_LOCK)
+        return True
 
     async def current(self) -> LeaseHolder | None:
         """The present holder, if any."""
@@ -86,15 +93,25 @@ class LeaseRepository:
             ttl=self._ttl,
         )
 
-    async def acquire(self, now: datetime) -> str | None:
+    async def acquire(self, now: datetime, *, wait: bool = True) -> str | None:
         """Take the lease, or raise `InstanceRunningError` naming the live holder.
 
         Returns the id of the dead holder taken over from, if any (its sends in flight are
         the recovery's to judge). Run it in a write transaction (`on(conn)`): on PostgreSQL the
         lock it takes first makes a second starter wait for this one's commit, then read its
         holder.
+
+        `wait=False` (a follower's try on each heartbeat) does not queue for the lock: while
+        any newsroom write of the holder is in flight, it raises `InstanceRunningError` and
+        the next heartbeat tries again. Queued, an exclusive request would make every shared
+        request after it queue too — a paused holder's own statements among them, each of
+        which, once granted, holds its session (and the lock) for another time-to-live.
         """
-        await self._lock(shared=False)
+        if not await self._lock(shared=False, wait=wait):
+            raise InstanceRunningError(
+                "the newsroom's lease is busy (a write of its holder is in flight); "
+                "trying again at the next heartbeat"
+            )
         holder = await self.current()
         taken = holder is not None and holder.holder != self.holder_id
         if holder is not None and taken and not self._is_dead(holder, now):

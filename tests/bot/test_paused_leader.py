@@ -120,11 +120,11 @@ async def test_a_leader_paused_inside_a_transaction_is_taken_over_within_the_ttl
                     async def b_leads() -> bool:
                         return await scalar("SELECT holder FROM instance_lease") == b_id
 
-                    # The lease's life, then the server ending A's idle sessions: each a TTL
-                    # after it went idle. A statement of A's still waiting for a lock is not
-                    # idle; granted while A sleeps (after B's own try), it starts a TTL of its
-                    # own, so A's few waiting transactions can each hold B up once. Without the
-                    # limit B waits for A to wake (here: never, so this fails).
+                    # The lease's life, then the server ending A's idle sessions a TTL after
+                    # they went idle. B only tries the lease's lock (never queues for it), so
+                    # none of A's statements waits behind B's request to be granted later and
+                    # idle a TTL of its own. Without the limit B waits for A to wake (here:
+                    # never, so this fails).
                     await wait_until(b_leads, 4 * TTL + 5.0, "B leading while A is paused")
                     await b.wait_until(lambda: "now leads the newsroom" in b.output(), "B's log")
 
