@@ -8,12 +8,14 @@ fails at once, with the process's output, if the process exits first.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -136,4 +138,24 @@ language = "en"
 """,
         encoding="utf-8",
     )
+    return path
+
+
+def write_backlog(tmp_path: Path, slug: str, titles: list[str]) -> Path:
+    """A JSON Lines import of fresh articles, one per title, oldest first, a minute apart."""
+    now = datetime.now(UTC)
+    lines = [
+        json.dumps(
+            {
+                "guid": f"{slug}-{n}",
+                "url": f"https://news.example/{slug}/{n}",
+                "title": title,
+                "published_at": (now - timedelta(minutes=60 - n)).isoformat(),
+                "summary": f"The lead of {slug} story {n}.",
+            }
+        )
+        for n, title in enumerate(titles, start=1)
+    ]
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

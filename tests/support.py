@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -214,3 +215,22 @@ class Running:
 
 StartBot = Callable[..., AbstractAsyncContextManager[NewsdeskApp]]
 StartAdmin = Callable[..., AbstractAsyncContextManager[Running]]
+
+
+def channel_titles(fake: FakeTelegram) -> list[str]:
+    """The first line (the bold title) of every post left in the channel, in posting order."""
+    return [
+        (m.text or m.caption or "").splitlines()[0]
+        for m in fake.messages(CHANNEL_ID)
+        if not m.deleted
+    ]
+
+
+def held_channel_send(fake: FakeTelegram) -> RecordedCall | None:
+    """The channel post whose answer the fake is holding back (a `timeout` fault)."""
+    return next((c for c in fake.calls_of("sendMessage") if c.fault == "timeout"), None)
+
+
+def title_of(call: RecordedCall) -> str:
+    """The plain title of a recorded sendMessage (its first line, tags stripped)."""
+    return re.sub("<[^>]+>", "", str(call.params["text"]).splitlines()[0])

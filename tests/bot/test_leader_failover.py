@@ -11,20 +11,17 @@ claimer of every post).
 
 from __future__ import annotations
 
-import json
-import re
 import signal
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 
-from sandbox.fakeapi import FakeTelegram, Fault, RecordedCall
+from sandbox.fakeapi import FakeTelegram, Fault
 from tests import processes
-from tests.processes import ADMIN_ID, newsdesk
-from tests.support import CHANNEL_ID, wait_until
+from tests.processes import ADMIN_ID, newsdesk, write_backlog
+from tests.support import channel_titles, held_channel_send, title_of, wait_until
 
 ARTICLES = 12
 TITLES = [f"Failover story {n:02d}" for n in range(1, ARTICLES + 1)]
@@ -40,37 +37,6 @@ def write_config(tmp_path: Path, fake: FakeTelegram, url: str) -> Path:
         "retry_backoff_seconds = 0.05\nbacklog_max_age_hours = 24",
         storage=f'url = "{url}"\nlease_ttl_seconds = {TTL}',
     )
-
-
-def write_articles(tmp_path: Path) -> Path:
-    now = datetime.now(UTC)
-    lines = [
-        json.dumps(
-            {
-                "guid": f"failover-{n}",
-                "url": f"https://news.example/failover/{n}",
-                "title": title,
-                "published_at": (now - timedelta(minutes=60 - n)).isoformat(),
-                "summary": f"The lead of failover story {n}.",
-            }
-        )
-        for n, title in enumerate(TITLES, start=1)
-    ]
-    path = tmp_path / "articles.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def channel_titles(fake: FakeTelegram) -> list[str]:
-    return [
-        (m.text or m.caption or "").splitlines()[0]
-        for m in fake.messages(CHANNEL_ID)
-        if not m.deleted
-    ]
-
-
-def held_channel_send(fake: FakeTelegram) -> RecordedCall | None:
-    return next((c for c in fake.calls_of("sendMessage") if c.fault == "timeout"), None)
 
 
 async def store_rows(url: str, sql: str) -> list[asyncpg.Record]:
@@ -104,7 +70,11 @@ async def test_a_follower_takes_over_a_killed_leader_and_posts_each_article_once
             a_id, b_id = await worker_id(url, a.proc.pid), await worker_id(url, b.proc.pid)
 
             async with newsdesk(
-                tmp_path, config, "import", str(write_articles(tmp_path)), name="imp"
+                tmp_path,
+                config,
+                "import",
+                str(write_backlog(tmp_path, "failover", TITLES)),
+                name="imp",
             ) as imp:
                 assert await imp.exit_code() == 0, imp.output()
             await a.wait_until(lambda: len(channel_titles(fake)) >= 4, "A's first posts")
@@ -140,7 +110,7 @@ async def test_a_follower_takes_over_a_killed_leader_and_posts_each_article_once
     )
     final = {str(r[0]): (str(r[1]), r[2]) for r in rows}
     assert sorted(final) == TITLES
-    held_title = re.sub("<[^>]+>", "", str(held.params["text"]).splitlines()[0])
+    held_title = title_of(held)
     assert final[held_title][0] == "uncertain"  # A's interrupted send: never sent again
     seen = Counter(channel_titles(fake))
     assert [title for title, count in seen.items() if count > 1] == []  # never doubled

@@ -18,18 +18,16 @@ and posts nothing. Before the fix the server kept A's sessions, and B waited for
 
 from __future__ import annotations
 
-import json
 import signal
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 
 from sandbox.fakeapi import FakeTelegram
 from tests import processes
-from tests.processes import ADMIN_ID, newsdesk
-from tests.support import CHANNEL_ID, wait_until
+from tests.processes import ADMIN_ID, newsdesk, write_backlog
+from tests.support import channel_titles, wait_until
 
 ARTICLES = 16
 TITLES = [f"Paused story {n:02d}" for n in range(1, ARTICLES + 1)]
@@ -39,35 +37,6 @@ HEARTBEAT_WAITS = (
     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
     "AND wait_event_type = 'Lock' AND query LIKE 'UPDATE instance_lease SET heartbeat_at%'"
 )
-
-
-def write_articles(tmp_path: Path) -> Path:
-    now = datetime.now(UTC)
-    path = tmp_path / "articles.jsonl"
-    path.write_text(
-        "".join(
-            json.dumps(
-                {
-                    "guid": f"paused-{n}",
-                    "url": f"https://news.example/paused/{n}",
-                    "title": title,
-                    "published_at": (now - timedelta(minutes=60 - n)).isoformat(),
-                }
-            )
-            + "\n"
-            for n, title in enumerate(TITLES, start=1)
-        ),
-        encoding="utf-8",
-    )
-    return path
-
-
-def channel_titles(fake: FakeTelegram) -> list[str]:
-    return [
-        (m.text or m.caption or "").splitlines()[0]
-        for m in fake.messages(CHANNEL_ID)
-        if not m.deleted
-    ]
 
 
 async def test_a_leader_paused_inside_a_transaction_is_taken_over_within_the_ttl(
@@ -98,7 +67,11 @@ async def test_a_leader_paused_inside_a_transaction_is_taken_over_within_the_ttl
                     await b.wait_until(lambda: "is a follower" in b.output(), "B following A")
                     b_id = await scalar("SELECT id FROM workers WHERE pid = $1", b.proc.pid)
                     async with newsdesk(
-                        tmp_path, config, "import", str(write_articles(tmp_path)), name="i"
+                        tmp_path,
+                        config,
+                        "import",
+                        str(write_backlog(tmp_path, "paused", TITLES)),
+                        name="i",
                     ) as imp:
                         assert await imp.exit_code() == 0, imp.output()
                     await a.wait_until(lambda: len(channel_titles(fake)) >= 3, "A's first posts")

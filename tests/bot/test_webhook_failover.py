@@ -19,14 +19,11 @@ the editor), every reader's /latest and ⭐ press answered exactly once, every �
 
 from __future__ import annotations
 
-import json
-import re
 import signal
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +34,18 @@ import pytest
 from sandbox.balancer import RoundRobin
 from sandbox.fakeapi import FakeTelegram, Fault, RecordedCall, WebhookTiming
 from tests import processes
-from tests.processes import ADMIN_ID, BotProcess, newsdesk
-from tests.support import BOT_USERNAME, CHANNEL, CHANNEL_ID, CHANNEL_TITLE, TOKEN, wait_until
+from tests.processes import ADMIN_ID, BotProcess, newsdesk, write_backlog
+from tests.support import (
+    BOT_USERNAME,
+    CHANNEL,
+    CHANNEL_ID,
+    CHANNEL_TITLE,
+    TOKEN,
+    channel_titles,
+    held_channel_send,
+    title_of,
+    wait_until,
+)
 from tests.webhook.conftest import PATH, SECRET, free_port
 
 ARTICLES = 20
@@ -149,41 +156,6 @@ async def two_workers(found: Desk) -> AsyncIterator[tuple[BotProcess, BotProcess
                         # cleanly
 
 
-def write_articles(tmp_path: Path) -> Path:
-    now = datetime.now(UTC)
-    lines = [
-        json.dumps(
-            {
-                "guid": f"hook-failover-{n}",
-                "url": f"https://news.example/hook-failover/{n}",
-                "title": title,
-                "published_at": (now - timedelta(minutes=60 - n)).isoformat(),
-                "summary": f"The lead of webhook failover story {n}.",
-            }
-        )
-        for n, title in enumerate(TITLES, start=1)
-    ]
-    path = tmp_path / "articles.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def channel_titles(fake: FakeTelegram) -> list[str]:
-    return [
-        (m.text or m.caption or "").splitlines()[0]
-        for m in fake.messages(CHANNEL_ID)
-        if not m.deleted
-    ]
-
-
-def held_channel_send(fake: FakeTelegram) -> RecordedCall | None:
-    return next((c for c in fake.calls_of("sendMessage") if c.fault == "timeout"), None)
-
-
-def title_of(call: RecordedCall) -> str:
-    return re.sub("<[^>]+>", "", str(call.params["text"]).splitlines()[0])
-
-
 def save_button(fake: FakeTelegram) -> tuple[int, str]:
     """The first channel post's message id and its ⭐ button's callback data."""
     post = fake.messages(CHANNEL_ID)[0]
@@ -203,7 +175,7 @@ async def start_backlog(found: Desk, a: BotProcess) -> None:
         found.tmp_path,
         found.configs["a"],
         "import",
-        str(write_articles(found.tmp_path)),
+        str(write_backlog(found.tmp_path, "hook-failover", TITLES)),
         name="i",
         env=ENV,
     ) as imp:

@@ -9,18 +9,16 @@ store calls uncertain, and each of those reported to the admin. Every wait has a
 
 from __future__ import annotations
 
-import json
 import signal
 import sqlite3
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sandbox.fakeapi import FakeTelegram, Fault, RecordedCall
+from sandbox.fakeapi import FakeTelegram, Fault
 from tests import processes
-from tests.processes import ADMIN_ID, CHANNEL, newsdesk
-from tests.support import CHANNEL_ID
+from tests.processes import ADMIN_ID, CHANNEL, newsdesk, write_backlog
+from tests.support import CHANNEL_ID, channel_titles, held_channel_send
 
 ARTICLES = 12
 TITLES = [f"Crash story {n:02d}" for n in range(1, ARTICLES + 1)]
@@ -36,35 +34,6 @@ def write_config(tmp_path: Path, fake: FakeTelegram) -> Path:
     )
 
 
-def write_articles(tmp_path: Path) -> Path:
-    """JSON Lines, one fresh article per line, oldest first."""
-    now = datetime.now(UTC)
-    lines = [
-        json.dumps(
-            {
-                "guid": f"crash-{n}",
-                "url": f"https://news.example/crash/{n}",
-                "title": title,
-                "published_at": (now - timedelta(minutes=60 - n)).isoformat(),
-                "summary": f"The lead of crash story {n}.",
-            }
-        )
-        for n, title in enumerate(TITLES, start=1)
-    ]
-    path = tmp_path / "articles.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def channel_titles(fake: FakeTelegram) -> list[str]:
-    """The first line (the bold title) of every post in the channel, in posting order."""
-    return [
-        (m.text or m.caption or "").splitlines()[0]
-        for m in fake.messages(CHANNEL_ID)
-        if not m.deleted
-    ]
-
-
 def states(db: Path) -> dict[str, tuple[str, int | None]]:
     """Title → (delivery state, message id), read with the stdlib while the bot may run."""
     with sqlite3.connect(db, timeout=10) as conn:
@@ -74,11 +43,6 @@ def states(db: Path) -> dict[str, tuple[str, int | None]]:
         ).fetchall()
     conn.close()
     return {title: (state, message_id) for title, state, message_id in rows}
-
-
-def held_channel_send(fake: FakeTelegram) -> RecordedCall | None:
-    """The channel post whose answer the fake is holding back."""
-    return next((c for c in fake.calls_of("sendMessage") if c.fault == "timeout"), None)
 
 
 async def test_sigkill_at_any_point_posts_each_article_at_most_once(
@@ -101,7 +65,7 @@ async def test_sigkill_at_any_point_posts_each_article_at_most_once(
     assert fake.pending_update_count == 0  # nothing left for a later run to answer
 
     async with newsdesk(
-        tmp_path, config, "import", str(write_articles(tmp_path)), name="imp"
+        tmp_path, config, "import", str(write_backlog(tmp_path, "crash", TITLES)), name="imp"
     ) as imp:
         assert await imp.exit_code() == 0, imp.output()
     assert f"new {ARTICLES}," in imp.output()
@@ -202,7 +166,7 @@ async def test_sigkill_mid_backlog_with_two_editions_posts_each_once_per_channel
     )
     db = tmp_path / "newsdesk.sqlite3"
     async with newsdesk(
-        tmp_path, config, "import", str(write_articles(tmp_path)), name="imp"
+        tmp_path, config, "import", str(write_backlog(tmp_path, "crash", TITLES)), name="imp"
     ) as imp:
         assert await imp.exit_code() == 0, imp.output()
 

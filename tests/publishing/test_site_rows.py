@@ -17,7 +17,7 @@ from bot.domain import DeliveryState
 from bot.services import Services
 from sandbox.fakeapi import FakeTelegram
 from storage.deliveries import DeliveryRepository
-from tests.support import ADMIN_ID, CHANNEL_ID
+from tests.support import ADMIN_ID, channel_titles
 
 StartBot = Any  # the `start_bot` fixture of tests/conftest.py
 QUIET = {"enabled": False, "max_posts_per_minute": 600, "retry_backoff_seconds": 0.05}
@@ -65,14 +65,6 @@ async def insert(services: Services, rows: list[tuple[str, object, dict[str, obj
             await conn.execute(
                 f"INSERT INTO articles ({', '.join(columns)}) VALUES ({marks})", *values
             )
-
-
-def channel_titles(fake: FakeTelegram) -> list[str]:
-    return [
-        (m.text or m.caption or "").splitlines()[0]
-        for m in fake.messages(CHANNEL_ID)
-        if not m.deleted
-    ]
 
 
 async def test_every_time_format_is_posted_in_time_order(
