@@ -37,6 +37,8 @@ handler. The CLI turns them into a message and an exit code, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.domain.deliveries import Failure
 
 
@@ -191,6 +193,14 @@ class AlertTryAgainError(NewsdeskError):
 
 class SendInterruptedError(NewsdeskError):
     """The bot is stopping while a send waited; the article goes back to pending."""
+
+
+class SlotWaitCancelledError(asyncio.CancelledError):
+    """Cancelled (Ctrl-C on `newsdesk publish`) while waiting for the channel's send slot.
+
+    Still a cancellation, so the task ends as cancelled; the subclass only tells the sender
+    that nothing went out, so it can put its claim back to pending on the way out, rather than
+    leave it `sending` for the next start to report as uncertain."""
 
 
 class ClaimLostError(NewsdeskError):

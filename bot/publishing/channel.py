@@ -17,7 +17,7 @@ from telegram import Bot, InputMediaPhoto, LinkPreviewOptions, Message
 from telegram.error import TelegramError
 
 from bot.domain.deliveries import Failure, FailureKind
-from bot.domain.errors import DeliveryError
+from bot.domain.errors import DeliveryError, SlotWaitCancelledError
 from bot.publishing.failures import classify
 from bot.publishing.pacing import ChannelPacer
 from bot.rendering import RenderedPost
@@ -108,7 +108,12 @@ class ChannelSender:
         thread_id: int | None = None,
         stopping: asyncio.Event | None = None,
     ) -> Message:
-        await self._pacer.acquire(urgent=urgent, stopping=stopping)
+        try:
+            await self._pacer.acquire(urgent=urgent, stopping=stopping)
+        except SlotWaitCancelledError:
+            raise
+        except asyncio.CancelledError as exc:  # nothing sent yet: the caller may say so
+            raise SlotWaitCancelledError(*exc.args) from exc
         text = post.plain if plain else post.html
         parse_mode = None if plain else "HTML"
         try:

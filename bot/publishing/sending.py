@@ -21,7 +21,12 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Article, DeliveryState
 from bot.domain.deliveries import FailureKind
-from bot.domain.errors import ClaimLostError, DeliveryError, SendInterruptedError
+from bot.domain.errors import (
+    ClaimLostError,
+    DeliveryError,
+    SendInterruptedError,
+    SlotWaitCancelledError,
+)
 from bot.durable import write_until_stored
 from bot.publishing.channel import ChannelSender, SentPost, content_hash
 from bot.rendering import CardOptions, RenderedPost, render_post
@@ -161,6 +166,10 @@ class ArticleSender:
                 # Stopped while waiting for the channel's slot: nothing went out, so the article
                 # is pending again (held for a push), never left `sending` to become uncertain.
                 await self._release(article.id, held=breaking)
+                raise
+            except SlotWaitCancelledError:
+                # Cancelled there (Ctrl-C on `publish`): the same, then the cancellation goes on.
+                await asyncio.shield(self._release(article.id, held=breaking))
                 raise
             except DeliveryError as exc:
                 failure = exc.failure

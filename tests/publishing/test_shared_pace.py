@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import signal
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sandbox.fakeapi import FakeTelegram
 from sandbox.fakeapi.models import RecordedCall
+from storage.database import Database
 from tests import processes
 from tests.pgstore import TestStore
 from tests.processes import newsdesk
@@ -103,3 +105,13 @@ async def test_run_and_publish_share_the_channels_minute(
     assert most_in_any_minute([call.wall for call in sends]) <= PER_MINUTE
     assert sum("Routine story" in text for text in texts) == 1, texts  # publish posted nothing
     assert "Traceback" not in bot.output(), bot.output()
+    # Interrupted while waiting for its slot, publish put its claim back: nothing is left
+    # `sending`, to be reported as uncertain at the next start.
+    db = await Database.open(store.settings())
+    try:
+        states = Counter(
+            str(row[0]) for row in await db.store.fetch("SELECT state FROM deliveries")
+        )
+    finally:
+        await db.close()
+    assert set(states) <= {"posted", "pending"}, states
