@@ -344,7 +344,6 @@ async def test_a_paused_webhook_leader_steps_down_on_resuming_and_posts_nothing(
         fake.fail_next("sendMessage", Fault.timeout(120, applied=True))
         held = await a.wait_until(lambda: held_channel_send(fake), "a held channel post")
         a.proc.send_signal(signal.SIGSTOP)  # inside the send: its claim is `sending`, A's
-        answered_by_a = found.balancer.answered[found.target("a")]
         by_a = await found.rows(
             f"SELECT article_id, state FROM deliveries WHERE claimed_by = '{a_id}'"
         )
@@ -369,12 +368,12 @@ async def test_a_paused_webhook_leader_steps_down_on_resuming_and_posts_nothing(
         assert a.proc.returncode is None  # a follower now, still serving
         assert "Traceback" not in a.output()
 
-        # The requests A held while paused were retried to B, and answered late by A too: its
-        # late answers handled nothing twice (Readers.check). Then A answers its share.
+        # The requests A held while paused were retried to B; whatever of them A still handed
+        # on once resumed (the proxy may have dropped them when the fake gave up) handled
+        # nothing twice (Readers.check). Then A answers its share.
         assert (await webhook_info(fake)).get("last_error_message") == "Read timeout expired"
         await wait_until(lambda: not found.balancer.in_flight[found.target("a")], 30, "A idle")
         served = found.balancer.answered[found.target("a")]
-        assert served > answered_by_a
         await during.check(found)  # again, now that A handed on what it held, if anything
         after = Readers()
         after.send(fake, 4000, 4)
