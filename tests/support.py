@@ -234,3 +234,12 @@ def held_channel_send(fake: FakeTelegram) -> RecordedCall | None:
 def title_of(call: RecordedCall) -> str:
     """The plain title of a recorded sendMessage (its first line, tags stripped)."""
     return re.sub("<[^>]+>", "", str(call.params["text"]).splitlines()[0])
+
+
+def uncertain_reports(fake: FakeTelegram) -> list[str]:
+    """The editor's "Not sure …" messages: sends a crash or a takeover left uncertain."""
+    return [
+        str(c.params["text"])
+        for c in fake.calls_of("sendMessage")
+        if c.ok and c.params["chat_id"] == ADMIN_ID and "Not sure" in str(c.params["text"])
+    ]

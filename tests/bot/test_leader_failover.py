@@ -21,7 +21,13 @@ import asyncpg
 from sandbox.fakeapi import FakeTelegram, Fault
 from tests import processes
 from tests.processes import ADMIN_ID, newsdesk, write_backlog
-from tests.support import channel_titles, held_channel_send, title_of, wait_until
+from tests.support import (
+    channel_titles,
+    held_channel_send,
+    title_of,
+    uncertain_reports,
+    wait_until,
+)
 
 ARTICLES = 12
 TITLES = [f"Failover story {n:02d}" for n in range(1, ARTICLES + 1)]
@@ -120,11 +126,7 @@ async def test_a_follower_takes_over_a_killed_leader_and_posts_each_article_once
             assert seen[title] == 1, title  # never dropped
             assert claimer in (a_id, b_id), title
     assert any(claimer == b_id for _, claimer in final.values())  # B finished the backlog
-    reports = [
-        c.params["text"]
-        for c in fake.calls_of("sendMessage")
-        if c.ok and c.params["chat_id"] == ADMIN_ID and "Not sure" in c.params["text"]
-    ]
+    reports = uncertain_reports(fake)
     for title in uncertain:
         assert any(title in report for report in reports), f"{title} was never reported"
     assert len(reports) == len(uncertain)  # one report per uncertain article

@@ -27,7 +27,7 @@ import asyncpg
 from sandbox.fakeapi import FakeTelegram
 from tests import processes
 from tests.processes import ADMIN_ID, newsdesk, write_backlog
-from tests.support import channel_titles, wait_until
+from tests.support import channel_titles, uncertain_reports, wait_until
 
 ARTICLES = 16
 TITLES = [f"Paused story {n:02d}" for n in range(1, ARTICLES + 1)]
@@ -135,11 +135,7 @@ async def test_a_leader_paused_inside_a_transaction_is_taken_over_within_the_ttl
     assert [title for title, count in seen.items() if count > 1] == []  # never doubled
     for row in posted:
         assert seen[str(row[0])] == 1, row  # never dropped
-    reports = [
-        c.params["text"]
-        for c in fake.calls_of("sendMessage")
-        if c.ok and c.params["chat_id"] == ADMIN_ID and "Not sure" in c.params["text"]
-    ]
+    reports = uncertain_reports(fake)
     for row in uncertain:  # A's send whose record it could not write: at most once, reported
         assert seen[str(row[0])] <= 1, row
         assert any(str(row[0]) in report for report in reports), f"{row[0]} never reported"

@@ -44,6 +44,7 @@ from tests.support import (
     channel_titles,
     held_channel_send,
     title_of,
+    uncertain_reports,
     wait_until,
 )
 from tests.webhook.conftest import PATH, SECRET, free_port
@@ -261,11 +262,7 @@ async def settled_and_reported(found: Desk, leader: BotProcess, held: RecordedCa
         if state == "posted":
             assert seen[title] == 1, title  # never dropped
     uncertain = sorted(t for t, state in final.items() if state == "uncertain")
-    reports = [
-        c.params["text"]
-        for c in fake.calls_of("sendMessage")
-        if c.ok and c.params["chat_id"] == ADMIN_ID and "Not sure" in c.params["text"]
-    ]
+    reports = uncertain_reports(fake)
     for title in uncertain:
         assert any(title in report for report in reports), f"{title} was never reported"
     assert len(reports) == len(uncertain)  # one report per uncertain article

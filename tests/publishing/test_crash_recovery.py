@@ -18,7 +18,7 @@ from pathlib import Path
 from sandbox.fakeapi import FakeTelegram, Fault
 from tests import processes
 from tests.processes import ADMIN_ID, CHANNEL, newsdesk, write_backlog
-from tests.support import CHANNEL_ID, channel_titles, held_channel_send
+from tests.support import CHANNEL_ID, channel_titles, held_channel_send, uncertain_reports
 
 ARTICLES = 12
 TITLES = [f"Crash story {n:02d}" for n in range(1, ARTICLES + 1)]
@@ -116,11 +116,7 @@ async def test_sigkill_at_any_point_posts_each_article_at_most_once(
         if state == "posted":
             assert seen[title] == 1, title  # never dropped
             assert message_id == posted_ids[title], title  # the store names the real post
-    alerts = [
-        c.params["text"]
-        for c in fake.calls_of("sendMessage")
-        if c.ok and c.params["chat_id"] == ADMIN_ID and "Not sure" in c.params["text"]
-    ]
+    alerts = uncertain_reports(fake)
     for title in uncertain:
         assert any(title in alert for alert in alerts), f"{title} was never reported"
     assert len(alerts) == len(uncertain)  # one report per uncertain article
