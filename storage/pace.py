@@ -28,7 +28,8 @@ from __future__ import annotations
 from storage.sql import Sql, StoreConn
 
 WINDOW_SECONDS = 60.0
-# Slightly past the window edge, so the oldest send is surely outside it (as the local pacer).
+# Slightly past the window edge, so the oldest send is surely outside it (bot.publishing.pacing
+# uses both, so the store's rules and the process's are the same).
 WINDOW_MARGIN = 0.001
 
 

@@ -23,11 +23,10 @@ from typing import Protocol
 
 from bot.domain.errors import SendInterruptedError, StoreUnavailableError
 from storage.database import Database
-from storage.pace import ChannelPaceRepository
+from storage.pace import WINDOW_MARGIN, WINDOW_SECONDS, ChannelPaceRepository
 
 logger = logging.getLogger(__name__)
 
-WINDOW_SECONDS = 60.0
 # A shorter wait for the shared pace is clock jitter between this process and the store, not
 # another process's post: not worth a log line.
 HELD_LOG_SECONDS = 0.1
@@ -113,7 +112,7 @@ class ChannelPacer:
         wait = 0.0
         if len(self._sent) == self._per_minute:
             # Slightly past the window edge, so the oldest post is surely outside it.
-            wait = self._sent[0] + WINDOW_SECONDS + 0.001 - now
+            wait = self._sent[0] + WINDOW_SECONDS + WINDOW_MARGIN - now
         if not urgent and self._sent:
             wait = max(wait, self._sent[-1] + self._interval - now)
         return wait
